@@ -1,0 +1,7 @@
+namespace Edc.Api.Common;
+
+/// <summary>No such thing, or a thing the caller may not see: the answer is the same 404 either way.</summary>
+public sealed class NotFoundException(string what) : Exception($"{what} was not found.");
+
+/// <summary>Bad credentials, an unknown or revoked token: 401 without saying which.</summary>
+public sealed class AuthenticationFailedException(string message) : Exception(message);

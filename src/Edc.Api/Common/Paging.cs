@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Common;
+
+/// <summary>The contract's paging: page from 1, pageSize capped at 200.</summary>
+public sealed record PageRequest(int Page, int PageSize)
+{
+    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = 50;
+
+    public static PageRequest From(int? page, int? pageSize) =>
+        new(Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? DefaultPageSize, 1, MaxPageSize));
+
+    public int Skip => (Page - 1) * PageSize;
+}
+
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+public static class PagingExtensions
+{
+    /// <summary>Counts and reads one page; the query must already be ordered.</summary>
+    public static async Task<PagedList<T>> ToPageAsync<T>(this IQueryable<T> query, PageRequest request, CancellationToken cancellationToken)
+    {
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.Skip(request.Skip).Take(request.PageSize).ToListAsync(cancellationToken);
+        return new PagedList<T>(items, request.Page, request.PageSize, total);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Edc.Domain.Common;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Edc.Api.Common;
+
+/// <summary>
+/// Maps every exception that reaches the top of the pipeline to an RFC 9457 problem body. Nothing of the
+/// exception itself (stack, SQL, inner messages) goes out; unexpected ones are logged with the trace id.
+/// </summary>
+public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+{
+    public const string TypePrefix = "urn:edc:problem:";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = Map(exception);
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error answering {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Map(Exception exception) => exception switch
+    {
+        ValidationException validation => ValidationProblem(validation),
+        RuleViolationException rule => Problem(StatusCodes.Status409Conflict, "rule-violation", "A rule forbids this.", rule.Message, ("rule", rule.Rule)),
+        NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", notFound.Message),
+        AuthenticationFailedException failed => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication failed.", failed.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large.", "Request bodies are limited to 1 MB."),
+        BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
+        BadHttpRequestException bad => Problem(bad.StatusCode, "bad-request", "Bad request.", "The request could not be read."),
+        DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, "stale-write", "The data changed since it was read.", "Read it again and reapply the change."),
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
+            Problem(StatusCodes.Status409Conflict, "conflict", "Conflict.", "The change conflicts with data saved at the same time."),
+        _ when IsDatabaseUnavailable(exception) =>
+            Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service unavailable.", "The database cannot be reached; nothing was saved. Try again shortly."),
+        _ => Problem(StatusCodes.Status500InternalServerError, "internal", "An unexpected error occurred.", "The error was logged; nothing about it is shown here."),
+    };
+
+    private static bool IsDatabaseUnavailable(Exception exception) =>
+        exception is NpgsqlException { IsTransient: true } or TimeoutException
+        || exception.InnerException is NpgsqlException { IsTransient: true };
+
+    private static ProblemDetails ValidationProblem(ValidationException validation)
+    {
+        var errors = validation.Errors
+            .GroupBy(e => CamelCasePath(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        return new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "validation",
+            Title = "The request is invalid.",
+            Detail = "See errors for each field.",
+        };
+    }
+
+    private static ProblemDetails JsonProblem(JsonException json)
+    {
+        // The path names the field (e.g. "$.arms[0].ratio"); the message of the serializer is not echoed.
+        var field = string.IsNullOrEmpty(json.Path) ? "body" : CamelCasePath(json.Path.TrimStart('$', '.'));
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field.Length == 0 ? "body" : field] = ["The value is not valid JSON of the expected type."],
+        })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "validation",
+            Title = "The request is invalid.",
+            Detail = "The body is not valid JSON for this operation.",
+        };
+    }
+
+    public static ProblemDetails Problem(int status, string type, string title, string detail, params (string Key, object Value)[] extensions)
+    {
+        var problem = new ProblemDetails { Status = status, Type = TypePrefix + type, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+
+    /// <summary>"Arms[0].Code" becomes "arms[0].code", matching the JSON the client sent.</summary>
+    public static string CamelCasePath(string path) =>
+        string.Join('.', path.Split('.').Select(segment => segment.Length == 0 ? segment : char.ToLowerInvariant(segment[0]) + segment[1..]));
+}

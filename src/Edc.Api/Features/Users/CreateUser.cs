@@ -1,0 +1,82 @@
+using Edc.Api.Common;
+using Edc.Domain.Common;
+using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Persistence;
+using FluentValidation;
+using FluentValidation.Results;
+using MediatR;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Users;
+
+public static class CreateUser
+{
+    public sealed record Command(
+        string? Email,
+        string? Password,
+        string? DisplayName,
+        List<string>? Roles,
+        List<Guid>? SiteIds) : IRequest<Created>;
+
+    public sealed record Created(Guid Id);
+
+    internal sealed class Handler(EdcDbContext db, UserManager<EdcUser> users, TimeProvider clock) : IRequestHandler<Command, Created>
+    {
+        public async Task<Created> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var siteIds = command.SiteIds?.Distinct().ToList() ?? [];
+            await UserRules.RequireSitesExistAsync(db, siteIds, cancellationToken);
+            if (await users.FindByEmailAsync(command.Email!) is not null)
+            {
+                throw new RuleViolationException("EmailTaken", "A user with this email already exists.");
+            }
+
+            var user = new EdcUser
+            {
+                Id = Guid.NewGuid(),
+                Email = command.Email,
+                UserName = command.Email,
+                DisplayName = command.DisplayName!,
+                CreatedAt = clock.GetUtcNow(),
+            };
+            UserRules.ThrowIfFailed(await users.CreateAsync(user, command.Password!));
+            UserRules.ThrowIfFailed(await users.AddToRolesAsync(user, command.Roles!.Distinct()));
+            db.UserSites.AddRange(siteIds.Select(siteId => new UserSite { UserId = user.Id, SiteId = siteId }));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new Created(user.Id);
+        }
+    }
+}
+
+internal static class UserRules
+{
+    public static async Task RequireSitesExistAsync(EdcDbContext db, IReadOnlyCollection<Guid> siteIds, CancellationToken cancellationToken)
+    {
+        var found = await db.Sites.CountAsync(s => siteIds.Contains(s.Id), cancellationToken);
+        if (found != siteIds.Count)
+        {
+            throw new ValidationException([new ValidationFailure("siteIds", "Every site id must name an existing site.")]);
+        }
+    }
+
+    /// <summary>Identity's own checks (password length, email format, duplicates) become field errors or a 409.</summary>
+    public static void ThrowIfFailed(IdentityResult result)
+    {
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        if (result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
+        {
+            throw new RuleViolationException("EmailTaken", "A user with this email already exists.");
+        }
+
+        throw new ValidationException(result.Errors.Select(e => new ValidationFailure(
+            e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : e.Code.Contains("Email", StringComparison.Ordinal) ? "email" : "user",
+            e.Description)));
+    }
+}

@@ -1,0 +1,42 @@
+using Edc.Api.Common;
+using Edc.Api.Features.Audit;
+using Edc.Api.Features.Auth;
+using Edc.Api.Features.Trials;
+using Edc.Api.Features.Users;
+using Edc.Api.Security;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace Edc.Api.Hosting;
+
+public static class ApiPipeline
+{
+    public static WebApplication UseEdcApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "Edc API v1");
+            options.RoutePrefix = "swagger";
+        });
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<SessionValidation>();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapAuthEndpoints();
+        app.MapUserEndpoints();
+        app.MapTrialEndpoints();
+        app.MapAuditEndpoints();
+
+        // Unknown routes answer 404 problem details, not the fallback policy's 401/403.
+        app.MapFallback("{*path}", () => Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.")))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Edc.Api.Common;
+using Edc.Api.Features.Auth;
+using Edc.Api.Security;
+using Edc.Infrastructure;
+using FluentValidation;
+using MediatR;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Edc.Api.Hosting;
+
+public static class ApiServices
+{
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddEdcApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        // Order matters: the local database starts before the initializer migrates it; both before the server listens.
+        services.AddHostedService<LocalDatabaseService>();
+        services.AddHostedService<StartupInitializer>();
+        services.AddEdcInfrastructure();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.MaxDepth = 32;
+        });
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemMapping>();
+
+        services.AddAuthentication(IdentityConstants.BearerScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, options =>
+            {
+                options.BearerTokenExpiration = TimeSpan.FromMinutes(configuration.GetValue("Edc:Tokens:AccessTokenMinutes", 20));
+                options.RefreshTokenExpiration = TimeSpan.FromHours(configuration.GetValue("Edc:Tokens:RefreshTokenHours", 12));
+            });
+        services.AddAuthorization(Authorization.DenyByDefault);
+        services.AddSingleton<TokenIssuer>();
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(AuthEndpoints.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = configuration.GetValue("Edc:RateLimits:LoginPermitsPerMinute", 20),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            options.OnRejected = WriteRateLimitedAsync;
+        });
+
+        AddMediator(services);
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddOpenApi();
+        return builder;
+    }
+
+    private static void AddMediator(IServiceCollection services)
+    {
+        var assembly = typeof(ApiServices).Assembly;
+        services.AddScoped<ServiceFactory>(provider => provider.GetService!);
+        services.AddScoped<IMediator, Mediator>();
+        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
+        {
+            foreach (var handler in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequestHandler<,>)))
+            {
+                services.AddScoped(handler, type);
+            }
+        }
+
+        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+        AssemblyScanner.FindValidatorsInAssembly(assembly).ForEach(v => services.AddScoped(v.InterfaceType, v.ValidatorType));
+    }
+
+    private static async ValueTask WriteRateLimitedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = ProblemMapping.Problem(
+                StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", "Too many sign-in attempts from this address; wait and try again."),
+        });
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Security;
+
+/// <summary>
+/// Checks every authenticated request against the database: the session must be live and the user active,
+/// so logout and deactivation take effect at once on every instance. Roles and sites are read here too, so a
+/// change of role applies to the next request. A failed check leaves the request anonymous (401).
+/// </summary>
+public sealed class SessionValidation(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, EdcDbContext db, CurrentUser currentUser, TimeProvider clock)
+    {
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            var user = await LoadAsync(context.User, db, clock.GetUtcNow(), context.RequestAborted);
+            if (user is null)
+            {
+                context.User = new ClaimsPrincipal(new ClaimsIdentity());
+            }
+            else
+            {
+                var roles = user.RoleIds.Select(id => EdcRole.NamesById[id]).ToList();
+                currentUser.Set(user.Id, user.Email, roles, user.SiteIds);
+                var identity = new ClaimsIdentity(
+                    [
+                        new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
+                        new Claim(TokenIssuer.SessionClaim, user.SessionId.ToString()),
+                        .. roles.Select(r => new Claim(ClaimTypes.Role, r)),
+                    ],
+                    IdentityConstants.BearerScheme);
+                context.User = new ClaimsPrincipal(identity);
+            }
+        }
+
+        await next(context);
+    }
+
+    private static async Task<ActiveUser?> LoadAsync(ClaimsPrincipal principal, EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+            || !Guid.TryParse(principal.FindFirstValue(TokenIssuer.SessionClaim), out var sessionId))
+        {
+            return null;
+        }
+
+        return await db.AuthSessions
+            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+            .Join(db.Users.Where(u => u.IsActive), s => s.UserId, u => u.Id, (s, u) => new ActiveUser(
+                u.Id,
+                s.Id,
+                u.Email,
+                db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.RoleId).ToList(),
+                db.UserSites.Where(us => us.UserId == u.Id).Select(us => us.SiteId).ToList()))
+            .AsNoTracking()
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private sealed record ActiveUser(Guid Id, Guid SessionId, string? Email, List<Guid> RoleIds, List<Guid> SiteIds);
+}

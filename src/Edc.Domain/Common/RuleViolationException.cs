@@ -1,0 +1,10 @@
+namespace Edc.Domain.Common;
+
+/// <summary>
+/// A business rule or workflow state forbids the operation. The API answers 409 with <see cref="Rule"/>
+/// as a stable machine-readable name, so clients can tell rules apart without parsing the message.
+/// </summary>
+public sealed class RuleViolationException(string rule, string message) : Exception(message)
+{
+    public string Rule { get; } = rule;
+}

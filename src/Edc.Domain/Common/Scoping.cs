@@ -1,0 +1,13 @@
+namespace Edc.Domain.Common;
+
+/// <summary>Data that belongs to one trial; the audit trail records the trial so it can be filtered by it.</summary>
+public interface ITrialScoped
+{
+    Guid TrialId { get; }
+}
+
+/// <summary>Data that belongs to one site; site-scoped roles see it only for their own sites.</summary>
+public interface ISiteScoped
+{
+    Guid SiteId { get; }
+}

@@ -1,0 +1,21 @@
+namespace Edc.Domain.Security;
+
+/// <summary>The roles of the API contract. A user has one or more; site-scoped roles also have a set of sites.</summary>
+public static class Roles
+{
+    public const string Admin = "Admin";
+    public const string Coordinator = "Coordinator";
+    public const string Investigator = "Investigator";
+    public const string DsmbMember = "DsmbMember";
+    public const string UnblindedStatistician = "UnblindedStatistician";
+    public const string Pharmacist = "Pharmacist";
+
+    public static readonly IReadOnlyList<string> All =
+        [Admin, Coordinator, Investigator, DsmbMember, UnblindedStatistician, Pharmacist];
+
+    /// <summary>Roles whose holders see only the data of the sites they are assigned to.</summary>
+    public static readonly IReadOnlySet<string> SiteScoped =
+        new HashSet<string>(StringComparer.Ordinal) { Coordinator, Investigator, Pharmacist };
+
+    public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+}

@@ -1,0 +1,127 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Edc.Domain.Common;
+using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Edc.Infrastructure.Auditing;
+
+/// <summary>
+/// Turns every insert, update and delete of audited data into audit rows, one per field, added to the same
+/// SaveChanges and therefore written in the same transaction as the change itself.
+/// </summary>
+public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInterceptor
+{
+    // Kept out of the trail: the trail itself, token plumbing, and Identity columns that change on their own.
+    private static readonly HashSet<Type> NotAudited =
+    [
+        typeof(AuditEntry), typeof(AuthSession), typeof(DataProtectionKey),
+        typeof(IdentityUserToken<Guid>), typeof(IdentityUserLogin<Guid>), typeof(IdentityUserClaim<Guid>),
+        typeof(IdentityRoleClaim<Guid>),
+    ];
+
+    private static readonly HashSet<string> IgnoredProperties =
+    [
+        nameof(EdcUser.ConcurrencyStamp), nameof(EdcUser.SecurityStamp), nameof(EdcUser.NormalizedEmail),
+        nameof(EdcUser.NormalizedUserName), nameof(EdcUser.AccessFailedCount),
+    ];
+
+    // Secrets are never copied into the trail; that they changed is.
+    private static readonly HashSet<string> RedactedProperties = [nameof(EdcUser.PasswordHash)];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        AddAuditEntries(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        AddAuditEntries(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private void AddAuditEntries(DbContext? context)
+    {
+        if (context is not EdcDbContext db)
+        {
+            return;
+        }
+
+        db.ChangeTracker.DetectChanges();
+        var actor = currentUser.IsAuthenticated
+            ? new AuditActor(currentUser.Id, currentUser.Email, string.Join(',', currentUser.Roles))
+            : AuditActor.System;
+        var rows = db.ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Where(e => !NotAudited.Contains(e.Metadata.ClrType))
+            .SelectMany(e => RowsFor(e, actor, db.AuditReason))
+            .ToList();
+        db.AuditEntries.AddRange(rows);
+    }
+
+    private static IEnumerable<AuditEntry> RowsFor(EntityEntry entry, AuditActor actor, string? reason)
+    {
+        var entityType = EntityTypeName(entry.Metadata.ClrType);
+        var key = entry.Metadata.FindPrimaryKey()!;
+        var entityId = string.Join('/', key.Properties.Select(p => Format(entry.Property(p.Name).CurrentValue)));
+        var trialId = (entry.Entity as ITrialScoped)?.TrialId;
+        var siteId = (entry.Entity as ISiteScoped)?.SiteId;
+        var action = entry.State switch
+        {
+            EntityState.Added => "Insert",
+            EntityState.Deleted => "Delete",
+            _ => "Update",
+        };
+
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (IgnoredProperties.Contains(name) || property.Metadata.IsShadowProperty())
+            {
+                continue;
+            }
+
+            var oldValue = entry.State == EntityState.Added ? null : Format(property.OriginalValue, name);
+            var newValue = entry.State == EntityState.Deleted ? null : Format(property.CurrentValue, name);
+            if (entry.State == EntityState.Modified && (!property.IsModified || oldValue == newValue))
+            {
+                continue;
+            }
+
+            if (RedactedProperties.Contains(name))
+            {
+                (oldValue, newValue) = (oldValue is null ? null : "[redacted]", newValue is null ? null : "[redacted]");
+            }
+
+            yield return AuditEntry.Create(actor, action, entityType, entityId, trialId, siteId, name, oldValue, newValue, reason);
+        }
+    }
+
+    private static string EntityTypeName(Type type) =>
+        type == typeof(EdcUser) ? "User"
+        : type == typeof(IdentityUserRole<Guid>) ? "UserRole"
+        : type.Name;
+
+    private static string? Format(object? value, string propertyName = "") => value switch
+    {
+        null => null,
+        Guid id when propertyName == nameof(IdentityUserRole<Guid>.RoleId) && EdcRole.NamesById.TryGetValue(id, out var role) => role,
+        string s => s,
+        DateTimeOffset d => d.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        Enum e => e.ToString(),
+        IEnumerable sequence => JsonSerializer.Serialize(sequence),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}

@@ -1,0 +1,61 @@
+using Edc.Infrastructure.Auditing;
+using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edc.Infrastructure;
+
+public static class InfrastructureServices
+{
+    public const string ConnectionStringName = "Edc";
+
+    /// <summary>
+    /// The database, the audit interceptor, Identity stores and the shared Data Protection key ring. The connection
+    /// string is read when a context is created, so a local cluster started at host start-up can supply it.
+    /// </summary>
+    public static IServiceCollection AddEdcInfrastructure(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<AuditInterceptor>();
+        services.AddDbContext<EdcDbContext>((provider, options) => options
+            .UseNpgsql(RequireConnectionString(provider.GetRequiredService<IConfiguration>()))
+            .AddInterceptors(provider.GetRequiredService<AuditInterceptor>())
+            // Migrations are hand-written without a model snapshot (no design-time tools here); the schema test
+            // compares a migrated database with the model instead of EF's snapshot check.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+
+        services.AddIdentityCore<EdcUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<EdcRole>()
+            .AddEntityFrameworkStores<EdcDbContext>();
+
+        services.AddDataProtection().SetApplicationName("Edc");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IServiceScopeFactory>((options, scopes) => options.XmlRepository = new DatabaseXmlRepository(scopes));
+        return services;
+    }
+
+    public static string RequireConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
+            ? connectionString
+            : throw new InvalidOperationException("ConnectionStrings:Edc is not set and no local database was started.");
+}
