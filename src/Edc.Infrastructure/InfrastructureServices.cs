@@ -26,7 +26,9 @@ public static class InfrastructureServices
         services.AddScoped<CurrentUser>();
         services.AddScoped<AuditInterceptor>();
         services.AddDbContext<EdcDbContext>((provider, options) => options
-            .UseNpgsql(RequireConnectionString(provider.GetRequiredService<IConfiguration>()))
+            .UseNpgsql(
+                RequireConnectionString(provider.GetRequiredService<IConfiguration>()),
+                npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
             .AddInterceptors(provider.GetRequiredService<AuditInterceptor>())
             // Migrations are hand-written without a model snapshot (no design-time tools here); the schema test
             // compares a migrated database with the model instead of EF's snapshot check.

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Edc.Api.Tests.Infrastructure;
+
+/// <summary>Steps many tests share: the demonstration trial, users with roles and sites, reading problem bodies.</summary>
+public static class TestData
+{
+    public const string UserPassword = "User-Password-For-Tests";
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.JsonAsync();
+    }
+
+    public static async Task<Guid> DemoTrialIdAsync(this HttpClient admin)
+    {
+        var trials = await admin.GetJsonAsync("/api/trials");
+        return trials.GetProperty("items").EnumerateArray()
+            .Single(t => t.GetProperty("code").GetString() == EdcApiFactory.DemoTrialCode)
+            .GetProperty("id").GetGuid();
+    }
+
+    public static async Task<Guid> DemoSiteIdAsync(this HttpClient admin)
+    {
+        var trialId = await admin.DemoTrialIdAsync();
+        var sites = await admin.GetJsonAsync($"/api/trials/{trialId}/sites");
+        return sites.GetProperty("items")[0].GetProperty("id").GetGuid();
+    }
+
+    public static async Task<Guid> AddSiteAsync(this HttpClient admin, Guid trialId, string code)
+    {
+        var response = await admin.PostAsJsonAsync($"/api/trials/{trialId}/sites", new { code, name = "Site " + code });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Creates a user with the given roles and sites; returns its id and email (password: <see cref="UserPassword"/>).</summary>
+    public static async Task<(Guid Id, string Email)> CreateUserAsync(this HttpClient admin, string[] roles, params Guid[] siteIds)
+    {
+        var email = $"{string.Join('-', roles).ToLowerInvariant()}-{Guid.NewGuid():N}@test.local";
+        var response = await admin.PostAsJsonAsync("/api/users", new
+        {
+            email,
+            password = UserPassword,
+            displayName = "Test " + string.Join(' ', roles),
+            roles,
+            siteIds,
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return ((await response.JsonAsync()).GetProperty("id").GetGuid(), email);
+    }
+
+    /// <summary>A signed-in client for a new user with one role, at the given sites.</summary>
+    public static async Task<HttpClient> ClientForNewUserAsync(this EdcApiFactory factory, HttpClient admin, string role, params Guid[] siteIds)
+    {
+        var (_, email) = await admin.CreateUserAsync([role], siteIds);
+        return await factory.LoginAsync(email, UserPassword);
+    }
+
+    public static async Task AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("type").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("title").GetString()));
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+    }
+}
