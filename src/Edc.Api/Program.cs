@@ -2,11 +2,10 @@ using Edc.Api.Hosting;
 using Edc.Infrastructure.Database;
 
 var builder = WebApplication.CreateBuilder(args);
-if (LocalDatabaseService.IsNeeded(builder.Configuration) && LocalPostgres.FindBinDirectory() is null)
+if (LocalDatabaseService.IsNeeded(builder.Configuration)
+    && LocalPostgres.FindBinDirectory(builder.Configuration[LocalDatabaseService.BinDirectoryKey]) is null)
 {
-    Console.Error.WriteLine(
-        "Edc needs PostgreSQL. Either install its server binaries (Debian/Ubuntu: sudo apt-get install postgresql) so Edc can " +
-        "run a private database itself, or set ConnectionStrings__Edc to an existing PostgreSQL database.");
+    Console.Error.WriteLine(LocalPostgres.MissingBinariesMessage);
     return 1;
 }
 

@@ -14,6 +14,10 @@ public sealed class LocalPostgres : IAsyncDisposable
 {
     public const string SuperUser = "edc";
 
+    public const string MissingBinariesMessage =
+        "Edc needs PostgreSQL. Either install its server binaries (Debian/Ubuntu: sudo apt-get install postgresql) so Edc " +
+        "can run a private database itself, or set ConnectionStrings__Edc to an existing PostgreSQL database.";
+
     private readonly string _binDirectory;
     private bool _stopped;
 
@@ -28,13 +32,16 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Finds initdb and pg_ctl: EDC_PG_BIN, then the newest /usr/lib/postgresql/N/bin, then PATH.</summary>
-    public static string? FindBinDirectory()
+    /// <summary>
+    /// Finds initdb and pg_ctl: only in <paramref name="configured"/> when given; otherwise the newest
+    /// /usr/lib/postgresql/N/bin, then PATH.
+    /// </summary>
+    public static string? FindBinDirectory(string? configured = null)
     {
         var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("EDC_PG_BIN") is { Length: > 0 } configured)
+        if (!string.IsNullOrEmpty(configured))
         {
-            candidates.Add(configured);
+            return HasServerBinaries(configured) ? configured : null;
         }
 
         if (Directory.Exists("/usr/lib/postgresql"))
@@ -46,8 +53,11 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries));
-        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+        return candidates.FirstOrDefault(HasServerBinaries);
     }
+
+    private static bool HasServerBinaries(string directory) =>
+        File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
 
     public static int FindFreePort()
     {
@@ -60,12 +70,10 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// Creates the cluster if the folder holds none, and starts it (or adopts it if already running).
     /// <paramref name="durable"/> false trades crash safety for speed, for throw-away test clusters.
     /// </summary>
-    public static async Task<LocalPostgres> StartAsync(string dataDirectory, int port, bool durable, CancellationToken cancellationToken = default)
+    public static async Task<LocalPostgres> StartAsync(
+        string dataDirectory, int port, bool durable, string? binDirectory = null, CancellationToken cancellationToken = default)
     {
-        var binDirectory = FindBinDirectory() ?? throw new LocalPostgresException(
-            "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install PostgreSQL (Debian/Ubuntu: " +
-            "apt-get install postgresql), or point EDC_PG_BIN at its bin folder, or set ConnectionStrings__Edc " +
-            "to an existing database.");
+        binDirectory = FindBinDirectory(binDirectory) ?? throw new LocalPostgresException(MissingBinariesMessage);
         dataDirectory = Path.GetFullPath(dataDirectory);
         var server = new LocalPostgres(binDirectory, dataDirectory, port);
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
