@@ -30,6 +30,8 @@ public sealed class HealthAndDocsTests(EdcApiFactory api) : IClassFixture<EdcApi
         Assert.Contains("/api/trials/{trialId}", paths);
         Assert.Contains("/api/trials/{trialId}/audit", paths);
         Assert.Contains("/api/audit/verification", paths);
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
     }
 
     [Fact]
