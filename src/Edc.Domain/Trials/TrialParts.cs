@@ -2,21 +2,19 @@ using Edc.Domain.Common;
 
 namespace Edc.Domain.Trials;
 
-/// <summary>An arm of the protocol with its allocation ratio. Arm names are public; assignments are not.</summary>
-public sealed class TrialArm : ITrialScoped
+/// <summary>A part of a trial's protocol definition, identified within its trial by a code and kept in definition order.</summary>
+public abstract class TrialPart : ITrialScoped
 {
-    private TrialArm()
+    protected TrialPart()
     {
     }
 
-    internal TrialArm(Guid trialId, int ordinal, ArmSpec spec)
+    protected TrialPart(Guid trialId, int ordinal, string code)
     {
         Id = Guid.NewGuid();
         TrialId = trialId;
         Ordinal = ordinal;
-        Code = spec.Code;
-        Name = spec.Name;
-        Ratio = spec.Ratio;
+        Code = code;
     }
 
     public Guid Id { get; private set; }
@@ -26,6 +24,21 @@ public sealed class TrialArm : ITrialScoped
     public int Ordinal { get; private set; }
 
     public string Code { get; private set; } = string.Empty;
+}
+
+/// <summary>An arm of the protocol with its allocation ratio. Arm names are public; assignments are not.</summary>
+public sealed class TrialArm : TrialPart
+{
+    private TrialArm()
+    {
+    }
+
+    internal TrialArm(Guid trialId, int ordinal, ArmSpec spec)
+        : base(trialId, ordinal, spec.Code)
+    {
+        Name = spec.Name;
+        Ratio = spec.Ratio;
+    }
 
     public string Name { get; private set; } = string.Empty;
 
@@ -33,32 +46,21 @@ public sealed class TrialArm : ITrialScoped
 }
 
 /// <summary>A protocol visit: its day relative to randomization (Day 0) and the window around it, in days.</summary>
-public sealed class VisitDefinition : ITrialScoped
+public sealed class VisitDefinition : TrialPart
 {
     private VisitDefinition()
     {
     }
 
     internal VisitDefinition(Guid trialId, int ordinal, VisitSpec spec)
+        : base(trialId, ordinal, spec.Code)
     {
-        Id = Guid.NewGuid();
-        TrialId = trialId;
-        Ordinal = ordinal;
-        Code = spec.Code;
         Name = spec.Name;
         Day = spec.Day;
         WindowBefore = spec.WindowBefore;
         WindowAfter = spec.WindowAfter;
         Procedures = [.. spec.Procedures];
     }
-
-    public Guid Id { get; private set; }
-
-    public Guid TrialId { get; private set; }
-
-    public int Ordinal { get; private set; }
-
-    public string Code { get; private set; } = string.Empty;
 
     public string Name { get; private set; } = string.Empty;
 
@@ -72,29 +74,18 @@ public sealed class VisitDefinition : ITrialScoped
 }
 
 /// <summary>An inclusion or exclusion criterion, answered at enrollment.</summary>
-public sealed class EligibilityCriterion : ITrialScoped
+public sealed class EligibilityCriterion : TrialPart
 {
     private EligibilityCriterion()
     {
     }
 
     internal EligibilityCriterion(Guid trialId, int ordinal, CriterionSpec spec)
+        : base(trialId, ordinal, spec.Code)
     {
-        Id = Guid.NewGuid();
-        TrialId = trialId;
-        Ordinal = ordinal;
-        Code = spec.Code;
         Kind = spec.Kind;
         Text = spec.Text;
     }
-
-    public Guid Id { get; private set; }
-
-    public Guid TrialId { get; private set; }
-
-    public int Ordinal { get; private set; }
-
-    public string Code { get; private set; } = string.Empty;
 
     public CriterionKind Kind { get; private set; }
 
@@ -102,29 +93,18 @@ public sealed class EligibilityCriterion : ITrialScoped
 }
 
 /// <summary>A stratification factor; randomization keeps one sequence per combination of levels.</summary>
-public sealed class StratificationFactor : ITrialScoped
+public sealed class StratificationFactor : TrialPart
 {
     private StratificationFactor()
     {
     }
 
     internal StratificationFactor(Guid trialId, int ordinal, FactorSpec spec)
+        : base(trialId, ordinal, spec.Code)
     {
-        Id = Guid.NewGuid();
-        TrialId = trialId;
-        Ordinal = ordinal;
-        Code = spec.Code;
         Name = spec.Name;
         Levels = [.. spec.Levels];
     }
-
-    public Guid Id { get; private set; }
-
-    public Guid TrialId { get; private set; }
-
-    public int Ordinal { get; private set; }
-
-    public string Code { get; private set; } = string.Empty;
 
     public string Name { get; private set; } = string.Empty;
 

@@ -26,52 +26,53 @@ internal sealed class TrialConfiguration : IEntityTypeConfiguration<Trial>
     }
 }
 
-internal sealed class TrialArmConfiguration : IEntityTypeConfiguration<TrialArm>
+/// <summary>What every part of a trial definition has: its own table, a client-made id, a code unique within the trial.</summary>
+internal abstract class TrialPartConfiguration<TPart>(string table) : IEntityTypeConfiguration<TPart>
+    where TPart : TrialPart
 {
-    public void Configure(EntityTypeBuilder<TrialArm> builder)
+    public virtual void Configure(EntityTypeBuilder<TPart> builder)
     {
-        builder.ToTable("trial_arms");
-        builder.Property(a => a.Id).ValueGeneratedNever();
-        builder.Property(a => a.Code).HasMaxLength(40);
+        builder.ToTable(table);
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        builder.Property(p => p.Code).HasMaxLength(40);
+        builder.HasIndex(p => new { p.TrialId, p.Code }).IsUnique();
+    }
+}
+
+internal sealed class TrialArmConfiguration() : TrialPartConfiguration<TrialArm>("trial_arms")
+{
+    public override void Configure(EntityTypeBuilder<TrialArm> builder)
+    {
+        base.Configure(builder);
         builder.Property(a => a.Name).HasMaxLength(300);
-        builder.HasIndex(a => new { a.TrialId, a.Code }).IsUnique();
     }
 }
 
-internal sealed class VisitDefinitionConfiguration : IEntityTypeConfiguration<VisitDefinition>
+internal sealed class VisitDefinitionConfiguration() : TrialPartConfiguration<VisitDefinition>("visit_definitions")
 {
-    public void Configure(EntityTypeBuilder<VisitDefinition> builder)
+    public override void Configure(EntityTypeBuilder<VisitDefinition> builder)
     {
-        builder.ToTable("visit_definitions");
-        builder.Property(v => v.Id).ValueGeneratedNever();
-        builder.Property(v => v.Code).HasMaxLength(40);
+        base.Configure(builder);
         builder.Property(v => v.Name).HasMaxLength(200);
-        builder.HasIndex(v => new { v.TrialId, v.Code }).IsUnique();
     }
 }
 
-internal sealed class EligibilityCriterionConfiguration : IEntityTypeConfiguration<EligibilityCriterion>
+internal sealed class EligibilityCriterionConfiguration() : TrialPartConfiguration<EligibilityCriterion>("eligibility_criteria")
 {
-    public void Configure(EntityTypeBuilder<EligibilityCriterion> builder)
+    public override void Configure(EntityTypeBuilder<EligibilityCriterion> builder)
     {
-        builder.ToTable("eligibility_criteria");
-        builder.Property(c => c.Id).ValueGeneratedNever();
-        builder.Property(c => c.Code).HasMaxLength(40);
+        base.Configure(builder);
         builder.Property(c => c.Kind).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Text).HasMaxLength(2000);
-        builder.HasIndex(c => new { c.TrialId, c.Code }).IsUnique();
     }
 }
 
-internal sealed class StratificationFactorConfiguration : IEntityTypeConfiguration<StratificationFactor>
+internal sealed class StratificationFactorConfiguration() : TrialPartConfiguration<StratificationFactor>("stratification_factors")
 {
-    public void Configure(EntityTypeBuilder<StratificationFactor> builder)
+    public override void Configure(EntityTypeBuilder<StratificationFactor> builder)
     {
-        builder.ToTable("stratification_factors");
-        builder.Property(f => f.Id).ValueGeneratedNever();
-        builder.Property(f => f.Code).HasMaxLength(40);
+        base.Configure(builder);
         builder.Property(f => f.Name).HasMaxLength(200);
-        builder.HasIndex(f => new { f.TrialId, f.Code }).IsUnique();
     }
 }
 
