@@ -11,6 +11,8 @@ namespace Edc.Api.Features.Auth;
 
 public static class Login
 {
+    private const int MaxAuditEntityIdLength = 200;
+
     public sealed record Command(string? Email, string? Password) : IRequest<TokenResponse>;
 
     public sealed class Validator : AbstractValidator<Command>
@@ -33,7 +35,9 @@ public static class Login
             if (failure is not null)
             {
                 // The reason is kept in the audit trail for the admins; the caller learns nothing that helps guessing.
-                db.AuditEntries.Add(AuditEntry.Create(actor, "LoginFailed", "User", user?.Id.ToString() ?? command.Email!, reason: failure));
+                // An unknown email names the row; entity_id holds 200 characters while an email may have 256 (the actor keeps it whole).
+                var entityId = user?.Id.ToString() ?? command.Email![..Math.Min(command.Email!.Length, MaxAuditEntityIdLength)];
+                db.AuditEntries.Add(AuditEntry.Create(actor, "LoginFailed", "User", entityId, reason: failure));
                 await db.SaveChangesAsync(cancellationToken);
                 throw new AuthenticationFailedException("The email or password is not correct, or the account cannot sign in now.");
             }
