@@ -11,7 +11,8 @@ public sealed record PageRequest(int Page, int PageSize)
     public static PageRequest From(int? page, int? pageSize) =>
         new(Math.Max(page ?? 1, 1), Math.Clamp(pageSize ?? DefaultPageSize, 1, MaxPageSize));
 
-    public int Skip => (Page - 1) * PageSize;
+    /// <summary>Rows before the page; a page far beyond the end skips everything rather than overflowing.</summary>
+    public int Skip => (int)Math.Min((long)(Page - 1) * PageSize, int.MaxValue);
 }
 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

@@ -13,8 +13,8 @@ public sealed class CreateTrialValidator : AbstractValidator<CreateTrial.Command
         RuleFor(c => c.Code).NotEmpty().MaximumLength(40).Matches(CodePattern).WithMessage(CodeMessage);
         RuleFor(c => c.Title).NotEmpty().MaximumLength(500);
 
-        RuleFor(c => c.Arms).NotNull().Must(a => a!.Count >= 2).WithMessage("A randomized trial needs at least two arms.");
-        RuleForEach(c => c.Arms).ChildRules(arm =>
+        RuleFor(c => c.Arms).Cascade(CascadeMode.Stop).NotNull().Must(a => a!.Count >= 2).WithMessage("A randomized trial needs at least two arms.");
+        RuleForEach(c => c.Arms).NotNull().ChildRules(arm =>
         {
             arm.RuleFor(a => a.Code).NotEmpty().MaximumLength(40).Matches(CodePattern).WithMessage(CodeMessage);
             arm.RuleFor(a => a.Name).NotEmpty().MaximumLength(300);
@@ -23,7 +23,7 @@ public sealed class CreateTrialValidator : AbstractValidator<CreateTrial.Command
         RuleFor(c => c.Arms).Must(UniqueCodes).When(c => c.Arms is not null).WithMessage("Arm codes must be unique.");
 
         RuleFor(c => c.VisitDefinitions).NotEmpty().WithMessage("A trial needs at least one visit definition.");
-        RuleForEach(c => c.VisitDefinitions).ChildRules(visit =>
+        RuleForEach(c => c.VisitDefinitions).NotNull().ChildRules(visit =>
         {
             visit.RuleFor(v => v.Code).NotEmpty().MaximumLength(40).Matches(CodePattern).WithMessage(CodeMessage);
             visit.RuleFor(v => v.Name).NotEmpty().MaximumLength(200);
@@ -36,7 +36,7 @@ public sealed class CreateTrialValidator : AbstractValidator<CreateTrial.Command
         });
         RuleFor(c => c.VisitDefinitions).Must(UniqueCodes).When(c => c.VisitDefinitions is not null).WithMessage("Visit codes must be unique.");
 
-        RuleForEach(c => c.EligibilityCriteria).ChildRules(criterion =>
+        RuleForEach(c => c.EligibilityCriteria).NotNull().ChildRules(criterion =>
         {
             criterion.RuleFor(x => x.Code).NotEmpty().MaximumLength(40).Matches(CodePattern).WithMessage(CodeMessage);
             criterion.RuleFor(x => x.Kind).NotEmpty().IsEnumName(typeof(CriterionKind), caseSensitive: true)
@@ -45,17 +45,17 @@ public sealed class CreateTrialValidator : AbstractValidator<CreateTrial.Command
         });
         RuleFor(c => c.EligibilityCriteria).Must(UniqueCodes).When(c => c.EligibilityCriteria is not null).WithMessage("Criterion codes must be unique.");
 
-        RuleForEach(c => c.StratificationFactors).ChildRules(factor =>
+        RuleForEach(c => c.StratificationFactors).NotNull().ChildRules(factor =>
         {
             factor.RuleFor(f => f.Code).NotEmpty().MaximumLength(40).Matches(CodePattern).WithMessage(CodeMessage);
             factor.RuleFor(f => f.Name).NotEmpty().MaximumLength(200);
-            factor.RuleFor(f => f.Levels).NotNull().Must(l => l!.Count >= 2 && l.Distinct().Count() == l.Count)
+            factor.RuleFor(f => f.Levels).Cascade(CascadeMode.Stop).NotNull().Must(l => l!.Count >= 2 && l.Distinct().Count() == l.Count)
                 .WithMessage("A factor needs at least two distinct levels.");
             factor.RuleForEach(f => f.Levels).NotEmpty().MaximumLength(100);
         });
         RuleFor(c => c.StratificationFactors).Must(UniqueCodes).When(c => c.StratificationFactors is not null).WithMessage("Factor codes must be unique.");
 
-        RuleForEach(c => c.Sites).ChildRules(site =>
+        RuleForEach(c => c.Sites).NotNull().ChildRules(site =>
         {
             site.RuleFor(s => s.Code).NotEmpty().MaximumLength(40).Matches(CodePattern).WithMessage(CodeMessage);
             site.RuleFor(s => s.Name).NotEmpty().MaximumLength(200);

@@ -1,0 +1,279 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text.Json;
+using Edc.Api.Tests.Infrastructure;
+using Edc.Domain.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Edc.Api.Tests;
+
+/// <summary>
+/// Who may call what: every endpoint states a decision, the fallback denies, each role gets exactly the
+/// endpoints the contract gives it, and site-scoped roles cannot see (or learn of) other sites' trials.
+/// </summary>
+public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
+{
+    private static readonly string[] AllRoles = [.. Roles.All];
+    private static readonly string[] AdminOnly = [Roles.Admin];
+    private static readonly string[] AdminAndInvestigator = [Roles.Admin, Roles.Investigator];
+    private static readonly string[] MrssOnly = ["Mrss"];
+
+    /// <summary>Endpoints that anyone may call. A new anonymous endpoint must be added here on purpose.</summary>
+    private static readonly string[] ExpectedAnonymousEndpoints =
+    [
+        "POST /api/auth/login",
+        "POST /api/auth/refresh",
+        "* /health/live",
+        "* /health/ready",
+        "GET /openapi/{documentName}.json",
+        "* {*path}",
+    ];
+
+    /// <summary>Signed-in clients per role, created once per API instance (that is, once for this class).</summary>
+    private static readonly ConditionalWeakTable<EdcApiFactory, Task<RoleClients>> ClientsByApi = new();
+
+    public static TheoryData<string, string, string[]> EndpointRoles => new()
+    {
+        { "GET", "/api/me", AllRoles },
+        { "GET", "/api/users", AdminOnly },
+        { "POST", "/api/users", AdminOnly },
+        { "GET", "/api/users/{id}", AdminOnly },
+        { "PATCH", "/api/users/{id}", AdminOnly },
+        { "GET", "/api/trials", AllRoles },
+        { "GET", "/api/trials/{trialId}", AllRoles },
+        { "GET", "/api/trials/{trialId}/sites", AllRoles },
+        { "POST", "/api/trials", AdminOnly },
+        { "POST", "/api/trials/{trialId}/sites", AdminOnly },
+        { "GET", "/api/trials/{trialId}/audit", AdminAndInvestigator },
+        { "GET", "/api/audit", AdminOnly },
+        { "GET", "/api/audit/verification", AdminOnly },
+        { "POST", "/api/auth/logout", AllRoles },
+    };
+
+    [Fact]
+    public void EveryEndpoint_StatesAnExplicitAuthorizationDecision()
+    {
+        var endpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.Contains(endpoints, e => Describe(e) == "GET /api/me");
+
+        var undecided = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null
+                && e.Metadata.GetMetadata<IAuthorizeData>() is null
+                && e.Metadata.GetMetadata<AuthorizationPolicy>() is null)
+            .Select(Describe)
+            .ToList();
+        Assert.True(undecided.Count == 0, "Endpoints without an explicit authorization decision: " + string.Join(", ", undecided));
+
+        var anonymous = endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null).Select(Describe).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(ExpectedAnonymousEndpoints.Order(StringComparer.Ordinal), anonymous);
+    }
+
+    [Fact]
+    public async Task FallbackPolicy_DeniesEndpointsWithoutMetadata()
+    {
+        var fallback = api.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.FallbackPolicy;
+        Assert.NotNull(fallback);
+
+        using var scope = api.Services.CreateScope();
+        var authorization = scope.ServiceProvider.GetRequiredService<IAuthorizationService>();
+        var everyRole = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, Guid.NewGuid().ToString()), .. Roles.All.Select(r => new Claim(ClaimTypes.Role, r))],
+            "Bearer"));
+        Assert.True(everyRole.Identity!.IsAuthenticated);
+        Assert.True(everyRole.IsInRole(Roles.Admin));
+
+        Assert.False((await authorization.AuthorizeAsync(everyRole, null, fallback)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(new ClaimsPrincipal(new ClaimsIdentity()), null, fallback)).Succeeded);
+    }
+
+    [Theory]
+    [MemberData(nameof(EndpointRoles))]
+    public async Task Endpoint_WhenCalledByEachRole_AllowsExactlyTheContractRoles(string method, string template, string[] allowedRoles)
+    {
+        var context = await ContextAsync();
+        var path = template
+            .Replace("{trialId}", context.DemoTrialId.ToString(), StringComparison.Ordinal)
+            .Replace("{id}", context.TargetUserId.ToString(), StringComparison.Ordinal);
+        var failures = new List<string>();
+
+        var anonymous = await SendAsync(api.Anonymous(), method, path);
+        if (anonymous != HttpStatusCode.Unauthorized)
+        {
+            failures.Add($"anonymous: expected 401, got {(int)anonymous}");
+        }
+
+        foreach (var role in Roles.All)
+        {
+            var (email, cached) = context.ByRole[role];
+
+            // Logging out ends the session: use a fresh one so the cached client stays signed in.
+            var client = template == "/api/auth/logout" && allowedRoles.Contains(role)
+                ? await api.LoginAsync(email, TestData.UserPassword)
+                : cached;
+            var status = await SendAsync(client, method, path);
+            if (allowedRoles.Contains(role))
+            {
+                if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || (int)status >= 500)
+                {
+                    failures.Add($"{role} (allowed): got {(int)status}");
+                }
+            }
+            else if (status != HttpStatusCode.Forbidden)
+            {
+                failures.Add($"{role} (not allowed): expected 403, got {(int)status}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{method} {template}: " + string.Join("; ", failures));
+    }
+
+    [Fact]
+    public async Task GetTrial_WhenTrialHasNoSiteOfTheCaller_Returns404()
+    {
+        var context = await ContextAsync();
+        foreach (var role in Roles.SiteScoped)
+        {
+            var client = context.ByRole[role].Client;
+            await (await client.GetAsync($"/api/trials/{context.OtherTrialId}")).AssertProblemAsync(HttpStatusCode.NotFound);
+            await (await client.GetAsync($"/api/trials/{context.OtherTrialId}/sites")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+            // The caller's own trial answers, so the 404 is about the site, not the role.
+            await client.GetJsonAsync($"/api/trials/{context.DemoTrialId}");
+        }
+    }
+
+    [Fact]
+    public async Task GetTrialAudit_WhenInvestigatorOfAnotherSite_Returns404()
+    {
+        var context = await ContextAsync();
+        var investigator = context.ByRole[Roles.Investigator].Client;
+        await (await investigator.GetAsync($"/api/trials/{context.OtherTrialId}/audit")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await investigator.GetJsonAsync($"/api/trials/{context.DemoTrialId}/audit");
+    }
+
+    [Fact]
+    public async Task ListTrials_WhenSiteScoped_OmitsTrialsOfOtherSites()
+    {
+        var context = await ContextAsync();
+        foreach (var role in Roles.SiteScoped)
+        {
+            var ids = TrialIds(await context.ByRole[role].Client.GetJsonAsync("/api/trials"));
+            Assert.Contains(context.DemoTrialId, ids);
+            Assert.DoesNotContain(context.OtherTrialId, ids);
+        }
+
+        var all = TrialIds(await context.ByRole[Roles.Admin].Client.GetJsonAsync("/api/trials"));
+        Assert.Contains(context.DemoTrialId, all);
+        Assert.Contains(context.OtherTrialId, all);
+    }
+
+    [Fact]
+    public async Task ListSites_WhenCoordinatorAtSecondSite_ShowsOnlyOwnSite()
+    {
+        var context = await ContextAsync();
+        var secondSite = await context.Admin.AddSiteAsync(context.DemoTrialId, "Z2-" + Guid.NewGuid().ToString("N")[..8]);
+        var coordinator = await api.ClientForNewUserAsync(context.Admin, Roles.Coordinator, secondSite);
+
+        var sites = await coordinator.GetJsonAsync($"/api/trials/{context.DemoTrialId}/sites");
+        var ids = sites.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal([secondSite], ids);
+        Assert.Equal(1, sites.GetProperty("total").GetInt32());
+
+        var adminSites = await context.Admin.GetJsonAsync($"/api/trials/{context.DemoTrialId}/sites");
+        var adminIds = adminSites.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetGuid()).ToList();
+        Assert.Contains(secondSite, adminIds);
+        Assert.Contains(context.DemoSiteId, adminIds);
+    }
+
+    [Fact]
+    public async Task GetTrial_WhenTrialDoesNotExist_AnswersLikeAnotherSitesTrial()
+    {
+        var context = await ContextAsync();
+        var coordinator = context.ByRole[Roles.Coordinator].Client;
+        foreach (var suffix in new[] { string.Empty, "/sites" })
+        {
+            var hidden = await coordinator.GetAsync($"/api/trials/{context.OtherTrialId}{suffix}");
+            var missing = await coordinator.GetAsync($"/api/trials/{Guid.NewGuid()}{suffix}");
+            await hidden.AssertProblemAsync(HttpStatusCode.NotFound);
+            await missing.AssertProblemAsync(HttpStatusCode.NotFound);
+            Assert.Equal(await WithoutTraceIdAsync(missing), await WithoutTraceIdAsync(hidden));
+        }
+    }
+
+    private static string Describe(RouteEndpoint endpoint)
+    {
+        var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+        return $"{(methods is { Count: > 0 } ? string.Join(',', methods) : "*")} {endpoint.RoutePattern.RawText}";
+    }
+
+    private static List<Guid> TrialIds(JsonElement page) =>
+        [.. page.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetGuid())];
+
+    private static async Task<string> WithoutTraceIdAsync(HttpResponseMessage response)
+    {
+        var body = await response.JsonAsync();
+        var fields = body.EnumerateObject().Where(p => p.Name != "traceId").OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}={p.Value.GetRawText()}");
+        return string.Join("\n", fields);
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "POST" or "PATCH" or "PUT")
+        {
+            request.Content = JsonContent.Create(new { });
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private Task<RoleClients> ContextAsync() => ClientsByApi.GetValue(api, RoleClients.CreateAsync);
+
+    private sealed record RoleClients(
+        HttpClient Admin,
+        Guid DemoTrialId,
+        Guid DemoSiteId,
+        Guid OtherTrialId,
+        Guid TargetUserId,
+        IReadOnlyDictionary<string, (string Email, HttpClient Client)> ByRole)
+    {
+        public static async Task<RoleClients> CreateAsync(EdcApiFactory api)
+        {
+            var admin = await api.AdminAsync();
+            var demoTrialId = await admin.DemoTrialIdAsync();
+            var demoSiteId = await admin.DemoSiteIdAsync();
+            var byRole = new Dictionary<string, (string Email, HttpClient Client)>(StringComparer.Ordinal);
+            foreach (var role in Roles.All)
+            {
+                var (_, email) = await admin.CreateUserAsync([role], Roles.SiteScoped.Contains(role) ? [demoSiteId] : []);
+                byRole[role] = (email, await api.LoginAsync(email, TestData.UserPassword));
+            }
+
+            var (targetUserId, _) = await admin.CreateUserAsync([Roles.DsmbMember]);
+            var otherTrialId = await CreateOtherTrialAsync(admin);
+            return new RoleClients(admin, demoTrialId, demoSiteId, otherTrialId, targetUserId, byRole);
+        }
+
+        private static async Task<Guid> CreateOtherTrialAsync(HttpClient admin)
+        {
+            var code = "OTHER-" + Guid.NewGuid().ToString("N")[..8];
+            var response = await admin.PostAsJsonAsync("/api/trials", new
+            {
+                code,
+                title = "A second trial at another site",
+                arms = new[] { new { code = "A", name = "Arm A", ratio = 1 }, new { code = "B", name = "Arm B", ratio = 1 } },
+                visitDefinitions = new[] { new { code = "D0", name = "Day 0", day = 0, windowBefore = 0, windowAfter = 0, procedures = MrssOnly } },
+                sites = new[] { new { code = "ELSEWHERE", name = "Another hospital" } },
+            });
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            return (await response.JsonAsync()).GetProperty("id").GetGuid();
+        }
+    }
+}
