@@ -75,6 +75,19 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     }
 
     [Fact]
+    public void EveryProtectedEndpoint_HasARowInTheRoleMatrix()
+    {
+        var inMatrix = EndpointRoles.Select(row => $"{row[0]} {row[1]}").ToHashSet(StringComparer.Ordinal);
+        var missing = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .Select(e => StripConstraints(Describe(e)))
+            .Where(endpoint => !inMatrix.Contains(endpoint))
+            .ToList();
+
+        Assert.True(missing.Count == 0, "Endpoints the role matrix does not cover: " + string.Join(", ", missing));
+    }
+
+    [Fact]
     public async Task FallbackPolicy_DeniesEndpointsWithoutMetadata()
     {
         var fallback = api.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.FallbackPolicy;
@@ -205,6 +218,10 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
             Assert.Equal(await WithoutTraceIdAsync(missing), await WithoutTraceIdAsync(hidden));
         }
     }
+
+    /// <summary>"/api/users/{id:guid}" as the matrix writes it: "/api/users/{id}"; a root route has no trailing slash.</summary>
+    private static string StripConstraints(string endpoint) =>
+        System.Text.RegularExpressions.Regex.Replace(endpoint, ":[^}]+}", "}").TrimEnd('/');
 
     private static string Describe(RouteEndpoint endpoint)
     {
