@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
+using Edc.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Edc.Api.Tests;
@@ -297,6 +300,32 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         var count = await ScalarAsync<long>("SELECT count(*) FROM audit_entries");
         Assert.Equal(count, rowsChecked);
         Assert.True(rowsChecked > 1);
+        Assert.Equal(count, verification.GetProperty("lastSequence").GetInt64());
+        Assert.Equal(
+            await ScalarAsync<string>("SELECT hash FROM audit_entries WHERE seq = @p", count),
+            verification.GetProperty("lastHash").GetString());
+    }
+
+    [Fact]
+    public async Task SaveChanges_WhenItFails_DoesNotCarryItsAuditRowsIntoTheNextSave()
+    {
+        var admin = await api.AdminAsync();
+        var trialId = await CreateTrialAsync(admin, NewCode("RETRY"), "TAKEN");
+        using var scope = api.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<EdcDbContext>();
+        var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
+
+        // The domain check is bypassed on purpose (no existing sites given): the database's unique index refuses it.
+        var refused = trial.AddSite("TAKEN", "Duplicate", []);
+        db.Sites.Add(refused);
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        db.Entry(refused).State = EntityState.Detached;
+        var accepted = trial.AddSite(NewCode("FRESH"), "Accepted", []);
+        db.Sites.Add(accepted);
+        await db.SaveChangesAsync();
+
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_id = @p", refused.Id.ToString()));
+        Assert.True(await ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_id = @p", accepted.Id.ToString()) > 0);
     }
 
     [Fact]

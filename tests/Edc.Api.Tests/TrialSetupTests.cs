@@ -80,6 +80,18 @@ public sealed class TrialSetupTests(EdcApiFactory api) : IClassFixture<EdcApiFac
     }
 
     [Fact]
+    public async Task Timestamps_AreWrittenInUtcWithZ()
+    {
+        var admin = await api.AdminAsync();
+
+        var trial = await admin.GetJsonAsync($"/api/trials/{await admin.DemoTrialIdAsync()}");
+
+        var createdAt = trial.GetProperty("createdAt").GetString()!;
+        Assert.EndsWith("Z", createdAt, StringComparison.Ordinal);
+        Assert.True(DateTimeOffset.Parse(createdAt, System.Globalization.CultureInfo.InvariantCulture) <= DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public async Task CreateTrial_WithInvalidDefinition_Returns400WithEveryFieldErrorAndCreatesNothing()
     {
         var admin = await api.AdminAsync();

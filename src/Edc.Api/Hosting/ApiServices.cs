@@ -35,6 +35,7 @@ public static class ApiServices
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
             json.SerializerOptions.MaxDepth = 32;
         });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

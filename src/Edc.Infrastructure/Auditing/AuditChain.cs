@@ -4,7 +4,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Edc.Infrastructure.Auditing;
 
 /// <summary>The outcome of recomputing the audit trail's hash chain.</summary>
-public sealed record AuditChainVerification(bool Intact, long RowsChecked, long? FirstBrokenSequence, string? Problem);
+/// <param name="LastSequence">The head of the chain. Recording it (with <paramref name="LastHash"/>) outside the database lets a
+/// later verification also detect rows removed from the end, which a chain alone cannot show.</param>
+public sealed record AuditChainVerification(
+    bool Intact, long RowsChecked, long? FirstBrokenSequence, string? Problem, long? LastSequence, string? LastHash);
 
 public static class AuditChain
 {
@@ -24,6 +27,8 @@ public static class AuditChain
                 FROM audit_entries a)
             SELECT (SELECT count(*) FROM chain) AS "RowsChecked",
                    b.seq AS "FirstBrokenSequence",
+                   (SELECT max(seq) FROM audit_entries) AS "LastSequence",
+                   (SELECT hash FROM audit_entries ORDER BY seq DESC LIMIT 1) AS "LastHash",
                    CASE WHEN b.content_changed THEN 'The row''s content no longer matches its hash.'
                         WHEN b.link_broken THEN 'The row does not link to the hash of the row before it.'
                         WHEN b.sequence_gap THEN 'Rows are missing before this row.' END AS "Problem"
@@ -31,8 +36,9 @@ public static class AuditChain
             LEFT JOIN LATERAL (SELECT * FROM chain WHERE content_changed OR link_broken OR sequence_gap ORDER BY seq LIMIT 1) b ON true
             """;
         var result = await db.Database.SqlQueryRaw<ChainRow>(sql).SingleAsync(cancellationToken);
-        return new AuditChainVerification(result.FirstBrokenSequence is null, result.RowsChecked, result.FirstBrokenSequence, result.Problem);
+        return new AuditChainVerification(
+            result.FirstBrokenSequence is null, result.RowsChecked, result.FirstBrokenSequence, result.Problem, result.LastSequence, result.LastHash);
     }
 
-    private sealed record ChainRow(long RowsChecked, long? FirstBrokenSequence, string? Problem);
+    private sealed record ChainRow(long RowsChecked, long? FirstBrokenSequence, string? Problem, long? LastSequence, string? LastHash);
 }

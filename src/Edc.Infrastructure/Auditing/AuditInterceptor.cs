@@ -35,6 +35,8 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     // Secrets are never copied into the trail; that they changed is.
     private static readonly HashSet<string> RedactedProperties = [nameof(EdcUser.PasswordHash)];
 
+    private List<AuditEntry> _pending = [];
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         AddAuditEntries(eventData.Context);
@@ -46,6 +48,25 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     {
         AddAuditEntries(eventData.Context);
         return ValueTask.FromResult(result);
+    }
+
+    // A failed save must not leave its audit rows behind to be written with a later, different save.
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => DiscardPending(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        DiscardPending(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void DiscardPending(DbContext? context)
+    {
+        foreach (var row in _pending)
+        {
+            context?.Entry(row).State = EntityState.Detached;
+        }
+
+        _pending = [];
     }
 
     private void AddAuditEntries(DbContext? context)
@@ -65,6 +86,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
             .SelectMany(e => RowsFor(e, actor, db.AuditReason))
             .ToList();
         db.AuditEntries.AddRange(rows);
+        _pending = rows;
     }
 
     private static IEnumerable<AuditEntry> RowsFor(EntityEntry entry, AuditActor actor, string? reason)
