@@ -335,11 +335,11 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         await own.InitializeAsync();
         var admin = await own.AdminAsync();
         await CreateTrialAsync(admin, NewCode("TMP"), "S1");
-        var total = await ScalarOnAsync<long>(own.ConnectionString, "SELECT count(*) FROM audit_entries");
+        var total = await Sql.ScalarAsync<long>(own.ConnectionString, "SELECT count(*) FROM audit_entries");
         var target = total / 2;
         Assert.True(target > 1);
 
-        await ExecuteAsync(own.ConnectionString, $"""
+        await Sql.ExecuteAsync(own.ConnectionString, $"""
             ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
             UPDATE audit_entries SET new_value = 'tampered' WHERE seq = {target};
             ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;
@@ -359,11 +359,11 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         await own.InitializeAsync();
         var admin = await own.AdminAsync();
         await CreateTrialAsync(admin, NewCode("DEL"), "S1");
-        var total = await ScalarOnAsync<long>(own.ConnectionString, "SELECT count(*) FROM audit_entries");
+        var total = await Sql.ScalarAsync<long>(own.ConnectionString, "SELECT count(*) FROM audit_entries");
         var target = total / 2;
         Assert.True(target > 1);
 
-        await ExecuteAsync(own.ConnectionString, $"""
+        await Sql.ExecuteAsync(own.ConnectionString, $"""
             ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
             DELETE FROM audit_entries WHERE seq = {target};
             ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only;
@@ -383,10 +383,10 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         await own.InitializeAsync();
         var admin = await own.AdminAsync();
         await CreateTrialAsync(admin, NewCode("RH"), "S1");
-        var total = await ScalarOnAsync<long>(own.ConnectionString, "SELECT count(*) FROM audit_entries");
+        var total = await Sql.ScalarAsync<long>(own.ConnectionString, "SELECT count(*) FROM audit_entries");
         var target = total / 2;
 
-        await ExecuteAsync(own.ConnectionString, $"""
+        await Sql.ExecuteAsync(own.ConnectionString, $"""
             ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only;
             UPDATE audit_entries SET new_value = 'tampered' WHERE seq = {target};
             UPDATE audit_entries a SET hash = edc_audit_row_hash(a) WHERE seq = {target};
@@ -502,28 +502,7 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
     private static string Instant(DateTimeOffset value) =>
         Uri.EscapeDataString(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
 
-    private Task<T> ScalarAsync<T>(string sql, object? parameter = null) => ScalarOnAsync<T>(api.ConnectionString, sql, parameter);
-
-    private static async Task<T> ScalarOnAsync<T>(string connectionString, string sql, object? parameter = null)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        if (parameter is not null)
-        {
-            command.Parameters.AddWithValue("p", parameter);
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task<T> ScalarAsync<T>(string sql, object? parameter = null) => Sql.ScalarAsync<T>(api.ConnectionString, sql, parameter);
 
     private static async Task<Dictionary<long, string>> SnapshotAsync(string connectionString)
     {

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
-using Npgsql;
 
 namespace Edc.Api.Tests;
 
@@ -179,13 +178,7 @@ public sealed class AuthTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
         Assert.InRange(lockedOutUntil, now.AddMinutes(14), now.AddMinutes(16));
 
         // The lockout time passes.
-        await using (var connection = new NpgsqlConnection(api.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("UPDATE users SET lockout_end = now() - interval '1 minute' WHERE id = @id", connection);
-            command.Parameters.AddWithValue("id", id);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await Sql.ExecuteAsync(api.ConnectionString, "UPDATE users SET lockout_end = now() - interval '1 minute' WHERE id = @p", id));
 
         var afterLockout = await api.Anonymous().PostAsJsonAsync("/api/auth/login", new { email, password = TestData.UserPassword });
         Assert.Equal(HttpStatusCode.OK, afterLockout.StatusCode);

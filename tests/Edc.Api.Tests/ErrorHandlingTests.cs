@@ -6,7 +6,6 @@ using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Npgsql;
 
 namespace Edc.Api.Tests;
 
@@ -332,11 +331,5 @@ public sealed class BrokenDatabaseErrorHandlingTests(EdcApiFactory api) : IClass
         await admin.GetJsonAsync($"/api/trials/{trialId}/sites");
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => Sql.ExecuteAsync(api.ConnectionString, sql);
 }

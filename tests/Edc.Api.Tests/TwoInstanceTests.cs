@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Edc.Api.Tests.Infrastructure;
-using Npgsql;
 
 namespace Edc.Api.Tests;
 
@@ -60,7 +59,7 @@ public sealed class TwoInstanceTests
             await AssertMeAsync(b, fromB.AccessToken, HttpStatusCode.OK);
 
             // Still one key after tokens were issued and read on both instances.
-            Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM data_protection_keys"));
+            Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM data_protection_keys"));
         }
         finally
         {
@@ -71,25 +70,25 @@ public sealed class TwoInstanceTests
 
     private static async Task AssertSeededOnceAsync(string cs)
     {
-        var migrations = await ScalarAsync<long>(cs, """SELECT count(*) FROM "__EFMigrationsHistory" """);
-        var distinctMigrations = await ScalarAsync<long>(cs, """SELECT count(DISTINCT "MigrationId") FROM "__EFMigrationsHistory" """);
+        var migrations = await Sql.ScalarAsync<long>(cs, """SELECT count(*) FROM "__EFMigrationsHistory" """);
+        var distinctMigrations = await Sql.ScalarAsync<long>(cs, """SELECT count(DISTINCT "MigrationId") FROM "__EFMigrationsHistory" """);
         Assert.Equal(distinctMigrations, migrations);
         Assert.True(migrations >= 1);
 
-        Assert.Equal(1L, await ScalarAsync<long>(cs, """
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, """
             SELECT count(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id
             WHERE r.name = 'Admin'
             """));
-        Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM users"));
-        Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM trials WHERE code = @p", EdcApiFactory.DemoTrialCode));
-        Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM trials"));
-        Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM sites"));
-        Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM data_protection_keys"));
-        Assert.Equal(6L, await ScalarAsync<long>(cs, "SELECT count(*) FROM roles"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM users"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM trials WHERE code = @p", EdcApiFactory.DemoTrialCode));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM trials"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM sites"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM data_protection_keys"));
+        Assert.Equal(6L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM roles"));
 
         // The seeding was audited once too, and the chain the two instances share is whole.
-        Assert.Equal(1L, await ScalarAsync<long>(cs, "SELECT count(*) FROM audit_entries WHERE entity_type = 'Trial' AND field = 'Code'"));
-        Assert.Equal(await ScalarAsync<long>(cs, "SELECT count(*) FROM audit_entries"), await ScalarAsync<long>(cs, "SELECT coalesce(max(seq), 0) FROM audit_entries"));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM audit_entries WHERE entity_type = 'Trial' AND field = 'Code'"));
+        Assert.Equal(await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM audit_entries"), await Sql.ScalarAsync<long>(cs, "SELECT coalesce(max(seq), 0) FROM audit_entries"));
     }
 
     /// <summary>
@@ -130,18 +129,5 @@ public sealed class TwoInstanceTests
             var me = await response.JsonAsync();
             Assert.Equal(EdcApiFactory.AdminEmail, me.GetProperty("email").GetString());
         }
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql, object? parameter = null)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        if (parameter is not null)
-        {
-            command.Parameters.AddWithValue("p", parameter);
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }
