@@ -27,6 +27,13 @@ public sealed class Trial : ITrialScoped
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    public DateTimeOffset? LockedAt { get; private set; }
+
+    /// <summary>Set by the statistician's final unblinding, after the lock: from then on every role of the trial sees arms.</summary>
+    public DateTimeOffset? FinalUnblindedAt { get; private set; }
+
+    public bool IsFinallyUnblinded => FinalUnblindedAt is not null;
+
     public IReadOnlyList<TrialArm> Arms => _arms;
 
     public IReadOnlyList<VisitDefinition> Visits => _visits;
@@ -68,6 +75,21 @@ public sealed class Trial : ITrialScoped
         trial._criteria.AddRange(definition.EligibilityCriteria.Select((c, i) => new EligibilityCriterion(trial.Id, i, c)));
         trial._factors.AddRange(definition.StratificationFactors.Select((f, i) => new StratificationFactor(trial.Id, i, f)));
         return trial;
+    }
+
+    /// <summary>The database lock: from now on no clinical data of the trial may change.</summary>
+    public void Lock(DateTimeOffset now)
+    {
+        Require(Status == TrialStatus.Active, "TrialLocked", "The trial is already locked.");
+        Status = TrialStatus.Locked;
+        LockedAt = now;
+    }
+
+    public void FinalUnblind(DateTimeOffset now)
+    {
+        Require(Status == TrialStatus.Locked, "TrialNotLocked", "Final unblinding is allowed only after the database lock.");
+        Require(FinalUnblindedAt is null, "AlreadyUnblinded", "The trial is already unblinded.");
+        FinalUnblindedAt = now;
     }
 
     public Site AddSite(string code, string name, IEnumerable<Site> existingSites)

@@ -2,6 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using Edc.Domain.Common;
+using Edc.Domain.Notifications;
+using Edc.Domain.Randomization;
+using Edc.Infrastructure.Idempotency;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
@@ -23,8 +26,12 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     [
         typeof(AuditEntry), typeof(AuthSession), typeof(DataProtectionKey),
         typeof(IdentityUserToken<Guid>), typeof(IdentityUserLogin<Guid>), typeof(IdentityUserClaim<Guid>),
-        typeof(IdentityRoleClaim<Guid>),
+        typeof(IdentityRoleClaim<Guid>), typeof(IdempotencyRecord), typeof(Notification),
     ];
+
+    // A list's slots are recorded by the list's own row (seed, parameters, checksum), from which they can be
+    // regenerated; their allocation to participants is audited as an update.
+    private static readonly HashSet<Type> NotAuditedOnInsert = [typeof(RandomizationSlot)];
 
     private static readonly HashSet<string> IgnoredProperties =
     [
@@ -83,6 +90,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         var rows = db.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Where(e => !NotAudited.Contains(e.Metadata.ClrType))
+            .Where(e => e.State != EntityState.Added || !NotAuditedOnInsert.Contains(e.Metadata.ClrType))
             .SelectMany(e => RowsFor(e, actor, db.AuditReason))
             .ToList();
         db.AuditEntries.AddRange(rows);
@@ -122,6 +130,11 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
             {
                 (oldValue, newValue) = (oldValue is null ? null : "[redacted]", newValue is null ? null : "[redacted]");
             }
+            else if (property.Metadata.PropertyInfo?.IsDefined(typeof(SealedAttribute), inherit: true) == true)
+            {
+                // Would unblind: the trail shows that it was set, not what it is.
+                (oldValue, newValue) = (oldValue is null ? null : "[sealed]", newValue is null ? null : "[sealed]");
+            }
 
             yield return AuditEntry.Create(actor, action, entityType, entityId, trialId, siteId, name, oldValue, newValue, reason);
         }
@@ -142,7 +155,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         Enum e => e.ToString(),
-        IEnumerable sequence => JsonSerializer.Serialize(sequence),
+        IEnumerable sequence => JsonSerializer.Serialize(sequence, sequence.GetType()),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };

@@ -1,6 +1,11 @@
+using Edc.Domain.Notifications;
+using Edc.Domain.Participants;
+using Edc.Domain.Randomization;
 using Edc.Domain.Trials;
+using Edc.Domain.Unblinding;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Idempotency;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +17,18 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     public DbSet<Trial> Trials => Set<Trial>();
 
     public DbSet<Site> Sites => Set<Site>();
+
+    public DbSet<Participant> Participants => Set<Participant>();
+
+    public DbSet<RandomizationList> RandomizationLists => Set<RandomizationList>();
+
+    public DbSet<RandomizationSlot> RandomizationSlots => Set<RandomizationSlot>();
+
+    public DbSet<UnblindingRequest> UnblindingRequests => Set<UnblindingRequest>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<UserSite> UserSites => Set<UserSite>();
 

@@ -21,7 +21,11 @@ internal static class SnakeCaseNames
 
             foreach (var property in entity.GetProperties())
             {
-                property.SetColumnName(ToSnakeCase(property.GetColumnName()));
+                // xmin is PostgreSQL's row version, used as a concurrency token: it keeps its system name.
+                if (property.GetColumnName() != "xmin")
+                {
+                    property.SetColumnName(ToSnakeCase(property.GetColumnName()));
+                }
             }
 
             foreach (var key in entity.GetKeys())

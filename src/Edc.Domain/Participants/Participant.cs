@@ -1,0 +1,198 @@
+using Edc.Domain.Common;
+using Edc.Domain.Trials;
+
+namespace Edc.Domain.Participants;
+
+public enum ParticipantStatus
+{
+    Screening,
+    ScreenFailed,
+    Enrolled,
+    Randomized,
+    Withdrawn,
+    Completed,
+}
+
+/// <summary>
+/// A person in a trial, from screening on. Holds no arm: the assignment lives with the randomization list and
+/// leaves the system only through the blinding gate.
+/// </summary>
+public sealed class Participant : ITrialScoped, ISiteScoped
+{
+    private Participant()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrialId { get; private set; }
+
+    public Guid SiteId { get; private set; }
+
+    public string ScreeningNumber { get; private set; } = string.Empty;
+
+    public string? Sex { get; private set; }
+
+    public int? BirthYear { get; private set; }
+
+    public ParticipantStatus Status { get; private set; }
+
+    public DateTimeOffset RegisteredAt { get; private set; }
+
+    public DateOnly? ConsentDate { get; private set; }
+
+    public Dictionary<string, bool> Eligibility { get; private set; } = [];
+
+    public Dictionary<string, string> Strata { get; private set; } = [];
+
+    /// <summary>The combination of stratification levels the randomization sequence is kept for.</summary>
+    public string? StratumKey { get; private set; }
+
+    public DateTimeOffset? EnrolledAt { get; private set; }
+
+    public string? RandomizationNumber { get; private set; }
+
+    public string? KitNumber { get; private set; }
+
+    public DateTimeOffset? RandomizedAt { get; private set; }
+
+    public DateOnly? WithdrawnOn { get; private set; }
+
+    public string? WithdrawalReason { get; private set; }
+
+    public DateTimeOffset? EmergencyUnblindedAt { get; private set; }
+
+    public Guid? EmergencyUnblindedBy { get; private set; }
+
+    public string? EmergencyUnblindingReason { get; private set; }
+
+    /// <summary>PostgreSQL's row version (xmin): a stale write fails instead of overwriting.</summary>
+    public uint Version { get; private set; }
+
+    public static Participant Register(Trial trial, Site site, string screeningNumber, string? sex, int? birthYear, DateTimeOffset now)
+    {
+        RequireOpen(trial);
+        if (site.TrialId != trial.Id)
+        {
+            throw new RuleViolationException("SiteNotInTrial", "The site does not belong to this trial.");
+        }
+
+        return new Participant
+        {
+            Id = Guid.NewGuid(),
+            TrialId = trial.Id,
+            SiteId = site.Id,
+            ScreeningNumber = screeningNumber,
+            Sex = sex,
+            BirthYear = birthYear,
+            Status = ParticipantStatus.Screening,
+            RegisteredAt = now,
+        };
+    }
+
+    /// <summary>
+    /// Records the eligibility answers, consent and strata. Any failed criterion (an inclusion not met, an exclusion
+    /// that applies) makes the participant ScreenFailed; the failed criteria are returned.
+    /// </summary>
+    public IReadOnlyList<string> Enroll(
+        Trial trial,
+        DateOnly consentDate,
+        IReadOnlyDictionary<string, bool> eligibility,
+        IReadOnlyDictionary<string, string> strata,
+        DateTimeOffset now)
+    {
+        RequireOpen(trial);
+        RequireStatus("enrolled", ParticipantStatus.Screening);
+        var missing = trial.EligibilityCriteria.Where(c => !eligibility.ContainsKey(c.Code)).Select(c => c.Code).ToList();
+        if (missing.Count > 0)
+        {
+            throw new RuleViolationException("EligibilityIncomplete", "Every eligibility criterion needs an answer: " + string.Join(", ", missing) + ".");
+        }
+
+        ConsentDate = consentDate;
+        Eligibility = trial.EligibilityCriteria.ToDictionary(c => c.Code, c => eligibility[c.Code]);
+        var failed = trial.EligibilityCriteria
+            .Where(c => eligibility[c.Code] != (c.Kind == CriterionKind.Inclusion))
+            .Select(c => c.Code)
+            .ToList();
+        if (failed.Count > 0)
+        {
+            Status = ParticipantStatus.ScreenFailed;
+            return failed;
+        }
+
+        StratumKey = Stratum.KeyFor(trial, strata);
+        Strata = trial.StratificationFactors.ToDictionary(f => f.Code, f => strata[f.Code]);
+        Status = ParticipantStatus.Enrolled;
+        EnrolledAt = now;
+        return [];
+    }
+
+    public void Randomize(Trial trial, string randomizationNumber, string kitNumber, DateTimeOffset now)
+    {
+        RequireOpen(trial);
+        if (Status == ParticipantStatus.Randomized || RandomizationNumber is not null)
+        {
+            throw new RuleViolationException("AlreadyRandomized", "The participant is already randomized.");
+        }
+
+        RequireStatus("randomized", ParticipantStatus.Enrolled);
+        RandomizationNumber = randomizationNumber;
+        KitNumber = kitNumber;
+        RandomizedAt = now;
+        Status = ParticipantStatus.Randomized;
+    }
+
+    public void Withdraw(Trial trial, DateOnly date, string reason, DateOnly today)
+    {
+        RequireOpen(trial);
+        RequireStatus("withdrawn", ParticipantStatus.Screening, ParticipantStatus.Enrolled, ParticipantStatus.Randomized);
+        if (date > today)
+        {
+            throw new RuleViolationException("WithdrawalInFuture", "The withdrawal date cannot be in the future.");
+        }
+
+        if (ConsentDate is { } consent && date < consent)
+        {
+            throw new RuleViolationException("WithdrawalBeforeConsent", "The withdrawal date cannot be before the consent date.");
+        }
+
+        WithdrawnOn = date;
+        WithdrawalReason = reason;
+        Status = ParticipantStatus.Withdrawn;
+    }
+
+    /// <summary>Records who broke the blind for this participant, when and why; the first unblinding is the one shown.</summary>
+    public void RecordEmergencyUnblinding(Guid investigatorId, string reason, DateTimeOffset now)
+    {
+        if (RandomizationNumber is null)
+        {
+            throw new RuleViolationException("NotRandomized", "The participant is not randomized; there is no arm to reveal.");
+        }
+
+        if (EmergencyUnblindedAt is null)
+        {
+            EmergencyUnblindedAt = now;
+            EmergencyUnblindedBy = investigatorId;
+            EmergencyUnblindingReason = reason;
+        }
+    }
+
+    private static void RequireOpen(Trial trial)
+    {
+        if (trial.Status != TrialStatus.Active)
+        {
+            throw new RuleViolationException("TrialLocked", "The trial's database is locked; no clinical data may change.");
+        }
+    }
+
+    private void RequireStatus(string becoming, params ParticipantStatus[] allowed)
+    {
+        if (!allowed.Contains(Status))
+        {
+            throw new RuleViolationException(
+                Status == ParticipantStatus.Screening ? "NotEnrolled" : "WrongParticipantStatus",
+                $"A participant in status {Status} cannot be {becoming}.");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Edc.Domain.Common;
+
+namespace Edc.Domain.Randomization;
+
+/// <summary>
+/// A trial's randomization list: how it was made (algorithm, seed, parameters, or an imported file) and its checksum.
+/// The masked group key (Group A, Group B to arm) is drawn with it. Only the unblinded statistician reads either.
+/// </summary>
+public sealed class RandomizationList : ITrialScoped
+{
+    private RandomizationList()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrialId { get; private set; }
+
+    public string Algorithm { get; private set; } = string.Empty;
+
+    /// <summary>The seed as text (null for an imported list).</summary>
+    public string? Seed { get; private set; }
+
+    public List<int> BlockSizes { get; private set; } = [];
+
+    public int SlotsPerStratum { get; private set; }
+
+    public string Checksum { get; private set; } = string.Empty;
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>Masked group label to arm code; sealed in the audit trail.</summary>
+    [Sealed]
+    public Dictionary<string, string> GroupKey { get; private set; } = [];
+
+    public static RandomizationList Create(
+        Guid trialId, string algorithm, string? seed, IReadOnlyList<int> blockSizes, int slotsPerStratum, string checksum,
+        Dictionary<string, string> groupKey, DateTimeOffset now) => new()
+        {
+            Id = Guid.NewGuid(),
+            TrialId = trialId,
+            Algorithm = algorithm,
+            Seed = seed,
+            BlockSizes = [.. blockSizes],
+            SlotsPerStratum = slotsPerStratum,
+            Checksum = checksum,
+            GroupKey = groupKey,
+            CreatedAt = now,
+        };
+
+    public void Extended(string checksum) => Checksum = checksum;
+}
+
+/// <summary>One line of the list. Its arm code is the secret the blinding gate guards.</summary>
+public sealed class RandomizationSlot : ITrialScoped
+{
+    private RandomizationSlot()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid ListId { get; private set; }
+
+    public Guid TrialId { get; private set; }
+
+    public string StratumKey { get; private set; } = string.Empty;
+
+    public int Sequence { get; private set; }
+
+    public int BlockNumber { get; private set; }
+
+    public int BlockSize { get; private set; }
+
+    public string RandomizationNumber { get; private set; } = string.Empty;
+
+    public string KitNumber { get; private set; } = string.Empty;
+
+    [Sealed]
+    public string ArmCode { get; private set; } = string.Empty;
+
+    public Guid? ParticipantId { get; private set; }
+
+    public DateTimeOffset? AllocatedAt { get; private set; }
+
+    public static RandomizationSlot From(RandomizationList list, SlotSpec spec) => new()
+    {
+        Id = Guid.NewGuid(),
+        ListId = list.Id,
+        TrialId = list.TrialId,
+        StratumKey = spec.StratumKey,
+        Sequence = spec.Sequence,
+        BlockNumber = spec.BlockNumber,
+        BlockSize = spec.BlockSize,
+        RandomizationNumber = spec.RandomizationNumber,
+        KitNumber = spec.KitNumber,
+        ArmCode = spec.ArmCode,
+    };
+
+    public SlotSpec ToSpec() => new(StratumKey, Sequence, BlockNumber, BlockSize, RandomizationNumber, KitNumber, ArmCode);
+
+    public void AllocateTo(Guid participantId, DateTimeOffset now)
+    {
+        if (ParticipantId is not null)
+        {
+            throw new RuleViolationException("SlotTaken", "This randomization slot is already allocated.");
+        }
+
+        ParticipantId = participantId;
+        AllocatedAt = now;
+    }
+}
