@@ -22,6 +22,11 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     private static readonly string[] AllRoles = [.. Roles.All];
     private static readonly string[] AdminOnly = [Roles.Admin];
     private static readonly string[] AdminAndInvestigator = [Roles.Admin, Roles.Investigator];
+    private static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
+    private static readonly string[] InvestigatorOnly = [Roles.Investigator];
+    private static readonly string[] StatisticianOnly = [Roles.UnblindedStatistician];
+    private static readonly string[] DsmbOnly = [Roles.DsmbMember];
+    private static readonly string[] UnblindingReaders = [Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Admin];
     private static readonly string[] MrssOnly = ["Mrss"];
 
     /// <summary>Endpoints that anyone may call. A new anonymous endpoint must be added here on purpose.</summary>
@@ -54,6 +59,22 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/audit", AdminOnly },
         { "GET", "/api/audit/verification", AdminOnly },
         { "POST", "/api/auth/logout", AllRoles },
+        { "POST", "/api/trials/{trialId}/participants", DataEntry },
+        { "GET", "/api/trials/{trialId}/participants", AllRoles },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}", AllRoles },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/enrollment", DataEntry },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/randomization", DataEntry },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/withdrawal", DataEntry },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/emergency-unblinding", InvestigatorOnly },
+        { "POST", "/api/trials/{trialId}/randomization-list", StatisticianOnly },
+        { "GET", "/api/trials/{trialId}/randomization-list", StatisticianOnly },
+        { "POST", "/api/trials/{trialId}/randomization-list/import", StatisticianOnly },
+        { "POST", "/api/trials/{trialId}/randomization-list/extension", StatisticianOnly },
+        { "POST", "/api/trials/{trialId}/unblinding-requests", DsmbOnly },
+        { "GET", "/api/trials/{trialId}/unblinding-requests", UnblindingReaders },
+        { "POST", "/api/trials/{trialId}/unblinding-requests/{requestId}/decision", StatisticianOnly },
+        { "POST", "/api/trials/{trialId}/lock", AdminOnly },
+        { "POST", "/api/trials/{trialId}/final-unblinding", StatisticianOnly },
     };
 
     [Fact]
@@ -110,8 +131,15 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     public async Task Endpoint_WhenCalledByEachRole_AllowsExactlyTheContractRoles(string method, string template, string[] allowedRoles)
     {
         var context = await ContextAsync();
+        // Locking or unblinding the shared demo trial would change what other tests see: those rows use an unknown trial
+        // (the role check comes before the handler, so only the allowed roles' answer changes, from 200 to 404).
+        var trialId = template.EndsWith("/lock", StringComparison.Ordinal) || template.EndsWith("/final-unblinding", StringComparison.Ordinal)
+            ? Guid.NewGuid()
+            : context.DemoTrialId;
         var path = template
-            .Replace("{trialId}", context.DemoTrialId.ToString(), StringComparison.Ordinal)
+            .Replace("{trialId}", trialId.ToString(), StringComparison.Ordinal)
+            .Replace("{participantId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{requestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{id}", context.TargetUserId.ToString(), StringComparison.Ordinal);
         var failures = new List<string>();
 

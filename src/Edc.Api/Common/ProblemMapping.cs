@@ -36,8 +36,12 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
     private static ProblemDetails Map(Exception exception) => exception switch
     {
         ValidationException validation => ValidationProblem(validation),
-        RuleViolationException rule => Problem(StatusCodes.Status409Conflict, "rule-violation", "A rule forbids this.", rule.Message, ("rule", rule.Rule)),
+        RuleViolationException rule => Problem(
+            StatusCodes.Status409Conflict, "rule-violation", "A rule forbids this.", rule.Message,
+            [("rule", rule.Rule), .. rule.Details.Select(d => (d.Key, d.Value))]),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", notFound.Message),
+        Features.Unblinding.ReauthenticationFailedException => Problem(
+            StatusCodes.Status403Forbidden, "reauthentication-failed", "The password is not correct.", "Enter your own password again to confirm."),
         AuthenticationFailedException failed => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication failed.", failed.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large.", "Request bodies are limited to 1 MB."),

@@ -1,6 +1,9 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
+using Edc.Api.Features.Participants;
+using Edc.Api.Features.Randomization;
+using Edc.Api.Features.Unblinding;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Users;
 using Edc.Api.Security;
@@ -31,6 +34,9 @@ public static class ApiPipeline
         app.MapAuthEndpoints();
         app.MapUserEndpoints();
         app.MapTrialEndpoints();
+        app.MapParticipantEndpoints();
+        app.MapRandomizationEndpoints();
+        app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
 
         // Unknown routes answer 404 problem details, not the fallback policy's 401/403.

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Edc.Api.Blinding;
 using Edc.Api.Common;
+using Edc.Api.Features.Participants;
+using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Auth;
 using Edc.Api.Security;
 using Edc.Infrastructure;
@@ -52,6 +55,9 @@ public static class ApiServices
             });
         services.AddAuthorization(Authorization.DenyByDefault);
         services.AddSingleton<TokenIssuer>();
+        services.AddScoped<AssignmentGate>();
+        services.AddScoped<ParticipantReader>();
+        services.AddScoped<RandomizationListStore>();
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(AuthEndpoints.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(

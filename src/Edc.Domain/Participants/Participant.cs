@@ -111,7 +111,7 @@ public sealed class Participant : ITrialScoped, ISiteScoped
 
         ConsentDate = consentDate;
         Eligibility = trial.EligibilityCriteria.ToDictionary(c => c.Code, c => eligibility[c.Code]);
-        var failed = trial.EligibilityCriteria
+        var failed = trial.EligibilityCriteria.OrderBy(c => c.Ordinal)
             .Where(c => eligibility[c.Code] != (c.Kind == CriterionKind.Inclusion))
             .Select(c => c.Code)
             .ToList();
@@ -128,15 +128,21 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         return [];
     }
 
-    public void Randomize(Trial trial, string randomizationNumber, string kitNumber, DateTimeOffset now)
+    /// <summary>Open trial, enrolled, not yet randomized: checked before a slot is looked for.</summary>
+    public void RequireRandomizable(Trial trial)
     {
         RequireOpen(trial);
-        if (Status == ParticipantStatus.Randomized || RandomizationNumber is not null)
+        if (RandomizationNumber is not null)
         {
             throw new RuleViolationException("AlreadyRandomized", "The participant is already randomized.");
         }
 
         RequireStatus("randomized", ParticipantStatus.Enrolled);
+    }
+
+    public void Randomize(Trial trial, string randomizationNumber, string kitNumber, DateTimeOffset now)
+    {
+        RequireRandomizable(trial);
         RandomizationNumber = randomizationNumber;
         KitNumber = kitNumber;
         RandomizedAt = now;

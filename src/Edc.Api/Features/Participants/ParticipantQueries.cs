@@ -1,0 +1,50 @@
+using Edc.Api.Common;
+using Edc.Api.Features.Trials;
+using Edc.Domain.Participants;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Participants;
+
+public static class ListParticipants
+{
+    public sealed record Query(Guid TrialId, Guid? SiteId, ParticipantStatus? Status, PageRequest Page) : IRequest<PagedList<ParticipantView>>;
+
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, ParticipantReader reader) : IRequestHandler<Query, PagedList<ParticipantView>>
+    {
+        public async Task<PagedList<ParticipantView>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var trial = await TrialAccess.VisibleTrials(db, user).AsNoTracking().SingleOrDefaultAsync(t => t.Id == query.TrialId, cancellationToken)
+                ?? throw new NotFoundException("The trial");
+            var participants = reader.Visible(trial.Id).AsNoTracking();
+            if (query.SiteId is { } siteId)
+            {
+                participants = participants.Where(p => p.SiteId == siteId);
+            }
+
+            if (query.Status is { } status)
+            {
+                participants = participants.Where(p => p.Status == status);
+            }
+
+            var page = await participants.OrderBy(p => p.ScreeningNumber).ToPageAsync(query.Page, cancellationToken);
+            return new PagedList<ParticipantView>(await reader.ViewsAsync(trial, page.Items, cancellationToken), page.Page, page.PageSize, page.Total);
+        }
+    }
+}
+
+public static class GetParticipant
+{
+    public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<ParticipantView>;
+
+    internal sealed class Handler(ParticipantReader reader) : IRequestHandler<Query, ParticipantView>
+    {
+        public async Task<ParticipantView> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var (trial, participant) = await reader.GetForChangeAsync(query.TrialId, query.ParticipantId, cancellationToken);
+            return await reader.ViewAsync(trial, participant, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using Edc.Api.Blinding;
+using Edc.Api.Common;
+using Edc.Api.Features.Trials;
+using Edc.Domain.Participants;
+using Edc.Domain.Trials;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Participants;
+
+public sealed record WithdrawalView(DateOnly Date, string Reason);
+
+/// <summary>That the blind was broken for this participant, by whom, when and why: shown to everyone, never the arm.</summary>
+public sealed record EmergencyUnblindingView(Guid By, DateTimeOffset At, string Reason);
+
+public sealed record ParticipantView(
+    Guid Id,
+    Guid TrialId,
+    Guid SiteId,
+    string ScreeningNumber,
+    string Status,
+    string? Sex,
+    int? BirthYear,
+    DateOnly? ConsentDate,
+    DateTimeOffset? EnrolledAt,
+    IReadOnlyDictionary<string, string> Strata,
+    string? RandomizationNumber,
+    string? KitNumber,
+    DateTimeOffset? RandomizedAt,
+    WithdrawalView? Withdrawal,
+    EmergencyUnblindingView? EmergencyUnblinding,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArmView? Arm);
+
+/// <summary>Loads participants as the caller may see them: own sites only for site-scoped roles, arms only through the gate.</summary>
+internal sealed class ParticipantReader(EdcDbContext db, CurrentUser user, AssignmentGate gate)
+{
+    public IQueryable<Participant> Visible(Guid trialId) =>
+        user.SeesAllSites
+            ? db.Participants.Where(p => p.TrialId == trialId)
+            : db.Participants.Where(p => p.TrialId == trialId && user.SiteIds.Contains(p.SiteId));
+
+    /// <summary>The trial and one participant the caller may see, tracked for change; 404 otherwise.</summary>
+    public async Task<(Trial Trial, Participant Participant)> GetForChangeAsync(Guid trialId, Guid participantId, CancellationToken cancellationToken)
+    {
+        var trial = await TrialAccess.VisibleTrials(db, user).Include(t => t.EligibilityCriteria).Include(t => t.StratificationFactors)
+            .AsSplitQuery().SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken) ?? throw new NotFoundException("The participant");
+        var participant = await Visible(trialId).SingleOrDefaultAsync(p => p.Id == participantId, cancellationToken)
+            ?? throw new NotFoundException("The participant");
+        return (trial, participant);
+    }
+
+    public async Task<ParticipantView> ViewAsync(Trial trial, Participant participant, CancellationToken cancellationToken) =>
+        (await ViewsAsync(trial, [participant], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<ParticipantView>> ViewsAsync(Trial trial, IReadOnlyList<Participant> participants, CancellationToken cancellationToken)
+    {
+        var arms = await gate.VisibleArmsAsync(trial, participants, cancellationToken);
+        return [.. participants.Select(p => new ParticipantView(
+            p.Id, p.TrialId, p.SiteId, p.ScreeningNumber, p.Status.ToString(), p.Sex, p.BirthYear, p.ConsentDate, p.EnrolledAt, p.Strata,
+            p.RandomizationNumber, p.KitNumber, p.RandomizedAt,
+            p.WithdrawnOn is { } date ? new WithdrawalView(date, p.WithdrawalReason!) : null,
+            p.EmergencyUnblindedAt is { } at ? new EmergencyUnblindingView(p.EmergencyUnblindedBy!.Value, at, p.EmergencyUnblindingReason!) : null,
+            arms.GetValueOrDefault(p.Id)))];
+    }
+}

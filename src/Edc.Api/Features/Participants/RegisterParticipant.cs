@@ -1,0 +1,59 @@
+using System.Globalization;
+using Edc.Api.Common;
+using Edc.Api.Features.Trials;
+using Edc.Domain.Participants;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Participants;
+
+public static class RegisterParticipant
+{
+    public sealed record Body(Guid? SiteId, string? ScreeningNumber, string? Sex, int? BirthYear);
+
+    public sealed record Command(Guid TrialId, Guid? SiteId, string? ScreeningNumber, string? Sex, int? BirthYear) : IRequest<Registered>;
+
+    public sealed record Registered(Guid Id, string ScreeningNumber, string Status);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(c => c.SiteId).NotEmpty();
+            RuleFor(c => c.ScreeningNumber).MaximumLength(40).Matches("^[A-Za-z0-9][A-Za-z0-9_-]*$")
+                .WithMessage("Use letters, digits, '-' and '_' only.");
+            RuleFor(c => c.Sex).Must(s => s is null or "F" or "M" or "U").WithMessage("Sex is F, M or U (unknown).");
+            RuleFor(c => c.BirthYear).InclusiveBetween(1900, clock.GetUtcNow().Year);
+        }
+    }
+
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, TimeProvider clock) : IRequestHandler<Command, Registered>
+    {
+        public async Task<Registered> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var trial = await TrialAccess.VisibleTrials(db, user).SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken)
+                ?? throw new NotFoundException("The trial");
+
+            // Locks the site row, so concurrent registrations at a site number their participants one after the other.
+            var site = await db.Sites
+                .FromSql($"SELECT * FROM sites WHERE id = {command.SiteId!.Value} FOR UPDATE")
+                .SingleOrDefaultAsync(s => s.TrialId == trial.Id, cancellationToken);
+            if (site is null || !user.CanSeeSite(site.Id))
+            {
+                throw new NotFoundException("The site");
+            }
+
+            var number = command.ScreeningNumber
+                ?? $"{site.Code}-{(await db.Participants.CountAsync(p => p.SiteId == site.Id, cancellationToken) + 1).ToString("D3", CultureInfo.InvariantCulture)}";
+            var participant = Participant.Register(trial, site, number, command.Sex, command.BirthYear, clock.GetUtcNow());
+            db.Participants.Add(participant);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new Registered(participant.Id, participant.ScreeningNumber, participant.Status.ToString());
+        }
+    }
+}

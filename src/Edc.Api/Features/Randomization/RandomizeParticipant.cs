@@ -1,0 +1,54 @@
+using Edc.Api.Features.Participants;
+using Edc.Domain.Common;
+using Edc.Domain.Participants;
+using Edc.Infrastructure.Persistence;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Randomization;
+
+public static class RandomizeParticipant
+{
+    public sealed record Command(Guid TrialId, Guid ParticipantId) : IRequest<Randomized>;
+
+    public sealed record Randomized(string RandomizationNumber, string KitNumber, DateTimeOffset RandomizedAt);
+
+    /// <summary>
+    /// Allocates the next unused slot of the participant's stratum. The participant's row is locked (one
+    /// randomization per participant) and the stratum is serialized by a transaction-level advisory lock, so
+    /// concurrent requests, on any number of API instances, take slots strictly in list order with no gap.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, ParticipantReader reader, TimeProvider clock) : IRequestHandler<Command, Randomized>
+    {
+        public async Task<Randomized> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM participants WHERE id = {command.ParticipantId} FOR UPDATE", cancellationToken);
+            var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
+            participant.RequireRandomizable(trial);
+
+            if (!await db.RandomizationLists.AnyAsync(l => l.TrialId == trial.Id, cancellationToken))
+            {
+                throw new RuleViolationException("NoRandomizationList", "The trial has no randomization list yet; the unblinded statistician must create it.");
+            }
+
+            var stratum = participant.StratumKey ?? Stratum.None;
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({trial.Id + "/" + stratum}, 0))", cancellationToken);
+            var slot = await db.RandomizationSlots
+                .Where(s => s.TrialId == trial.Id && s.StratumKey == stratum && s.ParticipantId == null)
+                .OrderBy(s => s.Sequence)
+                .FirstOrDefaultAsync(cancellationToken)
+                ?? throw new RuleViolationException(
+                    "RandomizationListExhausted",
+                    "The randomization list for this participant's stratum is used up: the unblinded statistician must extend it.",
+                    new Dictionary<string, object> { ["stratum"] = stratum });
+
+            var now = clock.GetUtcNow();
+            slot.AllocateTo(participant.Id, now);
+            participant.Randomize(trial, slot.RandomizationNumber, slot.KitNumber, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new Randomized(slot.RandomizationNumber, slot.KitNumber, now);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Edc.Api.Common;
+using Edc.Infrastructure.Persistence;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Trials;
+
+/// <summary>The database lock (Admin): from now on no clinical data of the trial may change.</summary>
+public static class LockTrial
+{
+    public sealed record Command(Guid TrialId) : IRequest<TrialSummary>;
+
+    internal sealed class Handler(EdcDbContext db, TimeProvider clock) : IRequestHandler<Command, TrialSummary>
+    {
+        public async Task<TrialSummary> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var trial = await db.Trials.SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken) ?? throw new NotFoundException("The trial");
+            trial.Lock(clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            return new TrialSummary(trial.Id, trial.Code, trial.Title, trial.Status.ToString());
+        }
+    }
+}
+
+/// <summary>The statistician's final unblinding, allowed only after the lock: from then on every role of the trial sees arms.</summary>
+public static class FinalUnblinding
+{
+    public sealed record Command(Guid TrialId) : IRequest<Unblinded>;
+
+    public sealed record Unblinded(Guid TrialId, DateTimeOffset UnblindedAt);
+
+    internal sealed class Handler(EdcDbContext db, TimeProvider clock) : IRequestHandler<Command, Unblinded>
+    {
+        public async Task<Unblinded> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var trial = await db.Trials.SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken) ?? throw new NotFoundException("The trial");
+            trial.FinalUnblind(clock.GetUtcNow());
+            await db.SaveChangesAsync(cancellationToken);
+            return new Unblinded(trial.Id, trial.FinalUnblindedAt!.Value);
+        }
+    }
+}
