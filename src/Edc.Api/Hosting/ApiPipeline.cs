@@ -27,6 +27,8 @@ public static class ApiPipeline
         app.UseMiddleware<SessionValidation>();
         app.UseRateLimiter();
         app.UseAuthorization();
+        // After authorization: it needs the current user, and only requests the caller may make claim a key.
+        app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

@@ -20,7 +20,8 @@ public static class ParticipantEndpoints
                 var created = await mediator.Send(new RegisterParticipant.Command(trialId, body.SiteId, body.ScreeningNumber, body.Sex, body.BirthYear), ct);
                 return Results.Created($"/api/trials/{trialId}/participants/{created.Id}", created);
             })
-            .RequireRoles(DataEntry);
+            .RequireRoles(DataEntry)
+            .Idempotent();
         participants.MapGet("/", (Guid trialId, Guid? siteId, ParticipantStatus? status, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new ListParticipants.Query(trialId, siteId, status, PageRequest.From(page, pageSize)), ct))
             .RequireRoles(Authorization.EveryRole);
@@ -32,7 +33,8 @@ public static class ParticipantEndpoints
             .RequireRoles(DataEntry);
         participants.MapPost("/{participantId:guid}/randomization", (Guid trialId, Guid participantId, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new RandomizeParticipant.Command(trialId, participantId), ct))
-            .RequireRoles(DataEntry);
+            .RequireRoles(DataEntry)
+            .Idempotent();
         participants.MapPost("/{participantId:guid}/withdrawal", (Guid trialId, Guid participantId, WithdrawParticipant.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new WithdrawParticipant.Command(trialId, participantId, body.Date, body.Reason), ct))
             .RequireRoles(DataEntry);

@@ -1,3 +1,4 @@
+using Edc.Api.Common;
 using Edc.Api.Security;
 using Edc.Domain.Security;
 using MediatR;
@@ -13,7 +14,7 @@ public static class RandomizationEndpoints
         {
             var created = await mediator.Send(new CreateRandomizationList.Command(trialId, body.Seed, body.BlockSizes, body.SlotsPerStratum), ct);
             return Results.Created($"/api/trials/{trialId}/randomization-list", created);
-        });
+        }).Idempotent();
         list.MapGet("/", (Guid trialId, IMediator mediator, CancellationToken ct) => mediator.Send(new ReadRandomizationList.Query(trialId), ct));
         list.MapPost("/import", async (Guid trialId, HttpRequest request, IMediator mediator, CancellationToken ct) =>
             {
@@ -21,8 +22,10 @@ public static class RandomizationEndpoints
                 var created = await mediator.Send(new ImportRandomizationList.Command(trialId, await reader.ReadToEndAsync(ct)), ct);
                 return Results.Created($"/api/trials/{trialId}/randomization-list", created);
             })
-            .WithDescription("Body: CSV (text/csv) with the header " + ImportRandomizationList.Header + ".");
+            .WithDescription("Body: CSV (text/csv) with the header " + ImportRandomizationList.Header + ".")
+            .Idempotent();
         list.MapPost("/extension", (Guid trialId, ExtendRandomizationList.Body body, IMediator mediator, CancellationToken ct) =>
-            mediator.Send(new ExtendRandomizationList.Command(trialId, body.Stratum, body.Slots), ct));
+            mediator.Send(new ExtendRandomizationList.Command(trialId, body.Stratum, body.Slots), ct))
+            .Idempotent();
     }
 }

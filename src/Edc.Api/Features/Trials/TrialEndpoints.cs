@@ -20,7 +20,8 @@ public static class TrialEndpoints
                 var trial = await mediator.Send(command, ct);
                 return Results.Created($"/api/trials/{trial.Id}", trial);
             })
-            .RequireRoles(Roles.Admin);
+            .RequireRoles(Roles.Admin)
+            .Idempotent();
         trials.MapGet("/{trialId:guid}/sites", (Guid trialId, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new ListSites.Query(trialId, PageRequest.From(page, pageSize)), ct))
             .RequireRoles(Authorization.EveryRole);
@@ -29,6 +30,7 @@ public static class TrialEndpoints
                 var site = await mediator.Send(new AddSite.Command(trialId, body.Code, body.Name), ct);
                 return Results.Created($"/api/trials/{trialId}/sites/{site.Id}", site);
             })
-            .RequireRoles(Roles.Admin);
+            .RequireRoles(Roles.Admin)
+            .Idempotent();
     }
 }

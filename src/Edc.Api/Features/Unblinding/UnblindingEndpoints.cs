@@ -16,7 +16,8 @@ public static class UnblindingEndpoints
                 var request = await mediator.Send(new RequestUnblinding.Command(trialId, body.Justification), ct);
                 return Results.Created($"/api/trials/{trialId}/unblinding-requests/{request.Id}", request);
             })
-            .RequireRoles(Roles.DsmbMember);
+            .RequireRoles(Roles.DsmbMember)
+            .Idempotent();
         trial.MapPost("/unblinding-requests/{requestId:guid}/decision", (Guid trialId, Guid requestId, DecideUnblindingRequest.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new DecideUnblindingRequest.Command(trialId, requestId, body.Approve, body.Comment), ct))
             .RequireRoles(Roles.UnblindedStatistician);

@@ -18,7 +18,7 @@ public static class UserEndpoints
         {
             var created = await mediator.Send(command, ct);
             return Results.Created($"/api/users/{created.Id}", created);
-        });
+        }).Idempotent();
         users.MapGet("/", (int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
             mediator.Send(new ListUsers.Query(PageRequest.From(page, pageSize)), ct));
         users.MapGet("/{id:guid}", (Guid id, IMediator mediator, CancellationToken ct) => mediator.Send(new GetUser.Query(id), ct));

@@ -1,0 +1,38 @@
+using Microsoft.OpenApi;
+
+namespace Edc.Api.Common;
+
+/// <summary>Endpoint metadata: the endpoint creates something and honours an <c>Idempotency-Key</c> header.</summary>
+public sealed class IdempotentEndpoint
+{
+    public static readonly IdempotentEndpoint Instance = new();
+
+    private IdempotentEndpoint()
+    {
+    }
+}
+
+public static class Idempotency
+{
+    /// <summary>
+    /// Lets <see cref="IdempotencyMiddleware"/> remember the endpoint's first response per user and key. Only for
+    /// creating POSTs whose response may be stored: never for one that answers with a secret (an arm, a token).
+    /// </summary>
+    public static TBuilder Idempotent<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder
+            .WithMetadata(IdempotentEndpoint.Instance)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyMiddleware.KeyHeader,
+                    In = ParameterLocation.Header,
+                    Description = "Optional, 1 to 200 printable characters. A retry with the same key and body within 24 hours "
+                        + "replays the first response and creates nothing; the same key with another body answers 422.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
+                });
+                return Task.CompletedTask;
+            });
+}
