@@ -12,7 +12,7 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
     {
         var options = new BenchOptions(Clients: 32, Warmup: 50, Requests: 1000, Slots: 5000, Fast: false, Note: null)
         {
-            CommandLine = string.Join(' ', ["bench/randomization.sh", .. args]),
+            CommandLine = string.Join(' ', ["bench/randomization.sh", .. args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)]),
         };
         for (var i = 0; i < args.Length; i++)
         {
