@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace Edc.Bench;
+
+internal sealed class BenchException(string message) : Exception(message);
+
+internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int Slots, bool Fast, string? Note)
+{
+    public string CommandLine { get; init; } = "bench/randomization.sh";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions(Clients: 32, Warmup: 50, Requests: 1000, Slots: 5000, Fast: false, Note: null)
+        {
+            CommandLine = string.Join(' ', ["bench/randomization.sh", .. args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)]),
+        };
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new BenchException($"{args[i]} needs a value");
+            int NextInt() => int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new BenchException($"{args[i - 1]} needs a positive number");
+            options = args[i] switch
+            {
+                "--clients" => options with { Clients = NextInt() },
+                "--warmup" => options with { Warmup = NextInt() },
+                "--requests" => options with { Requests = NextInt() },
+                "--slots" => options with { Slots = NextInt() },
+                "--fast" => options with { Fast = true },
+                "--note" => options with { Note = Next() },
+                _ => throw new BenchException($"Unknown option {args[i]}; known: --clients --warmup --requests --slots --fast --note"),
+            };
+        }
+
+        if (options.Slots < options.Warmup + options.Requests || options.Slots > 10_000)
+        {
+            throw new BenchException("--slots must cover warm-up plus requests, and be at most 10000 (the API's limit).");
+        }
+
+        return options;
+    }
+
+    /// <summary>The folder holding Edc.sln, from the current directory up (the script runs from the root).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Edc.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new BenchException("Run from the repository (no Edc.sln found above the current directory).");
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Edc.Bench;
+using Edc.Infrastructure.Database;
+
+// Randomization benchmark: see README.md, "Benchmarks". Options (all optional):
+//   --clients 32  --warmup 50  --requests 1000  --slots 5000  --fast (fsync off)  --note "free text for the results file"
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (BenchException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+var total = Stopwatch.StartNew();
+
+// Bounded in time; Ctrl-C or SIGTERM stop the run, and the API and PostgreSQL are stopped either way.
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+var root = BenchOptions.RepositoryRoot();
+var machine = await MachineInfo.SampleAsync(stop.Token);
+Console.WriteLine($"Machine: {machine.Cpus} CPUs, {machine.MemoryGiB:0.0} GiB, CPU busy before start {machine.BusyBeforeStartPercent:0}% (load average {machine.LoadAverageAtStart})");
+
+// Not a 0700 temp subdirectory: as root, the cluster runs as the postgres user, who must reach the folder.
+var folder = Path.Combine(Path.GetTempPath(), "edc-bench-" + Guid.NewGuid().ToString("N")[..8]);
+Directory.CreateDirectory(folder);
+LocalPostgres? database = null;
+ApiProcess? api = null;
+try
+{
+    database = await LocalPostgres.StartAsync(folder, LocalPostgres.FindFreePort(), durable: !options.Fast, cancellationToken: stop.Token);
+    await database.CreateDatabaseIfMissingAsync("edc_bench", stop.Token);
+    var connectionString = database.ConnectionString("edc_bench");
+    Console.WriteLine($"PostgreSQL: {folder} on port {database.Port}, {(options.Fast ? "fsync off" : "durable (fsync on)")}");
+
+    api = await ApiProcess.StartAsync(root, connectionString, stop.Token);
+    Console.WriteLine($"API: {api.BaseAddress} (Release, Production)");
+
+    var setup = await Setup.RunAsync(api.BaseAddress, connectionString, root, options, stop.Token);
+    Console.WriteLine($"Set up: {options.Warmup + options.Requests} enrolled participants per trial, lists of {options.Slots} slots");
+
+    var apiRun = await Workloads.ApiAsync(api.BaseAddress, connectionString, setup, options, stop.Token);
+    Console.WriteLine(apiRun.Line("API (HTTP, EF Core)"));
+    var apiCheck = await Verification.CheckAsync(connectionString, setup.ApiTrial, options.Warmup + options.Requests, stop.Token);
+    var auditShape = await Workloads.AuditShapeAsync(connectionString, setup.ApiTrial, stop.Token);
+    var auditPerRandomization = (double)apiRun.AuditRowsAdded / options.Requests;
+    Console.WriteLine($"API: {auditPerRandomization:0.##} audit rows per randomization ({string.Join(", ", auditShape.Fields.Select(f => f.EntityType + "." + f.Field))})");
+
+    var plainRun = await Workloads.PlainSqlAsync(connectionString, setup, auditShape, options, stop.Token);
+    Console.WriteLine(plainRun.Line("plain SQL (Npgsql)"));
+    var plainCheck = await Verification.CheckAsync(connectionString, setup.PlainTrial, options.Warmup + options.Requests, stop.Token);
+
+    var postgresVersion = await Verification.PostgresVersionAsync(connectionString, stop.Token);
+    var report = Report.Markdown(options, machine, postgresVersion, apiRun, plainRun, apiCheck, plainCheck, auditPerRandomization, auditShape, total.Elapsed);
+    var file = Path.Combine(root, "bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "-randomization.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+    await File.WriteAllTextAsync(file, report, CancellationToken.None);
+    Console.WriteLine();
+    Console.WriteLine(Report.Table(apiRun, plainRun));
+    Console.WriteLine();
+    Console.WriteLine($"Written to {Path.GetRelativePath(root, file)}");
+
+    var ok = apiRun.Failures.Count == 0 && plainRun.Failures.Count == 0 && apiCheck.Ok && plainCheck.Ok
+        && auditShape.Fields.Count == Math.Round(auditPerRandomization);
+    if (!ok)
+    {
+        Console.Error.WriteLine("The run is not valid: see the verification section of the results file.");
+    }
+
+    return ok ? 0 : 1;
+}
+catch (Exception e) when (e is OperationCanceledException or LocalPostgresException or BenchException or HttpRequestException or Npgsql.NpgsqlException)
+{
+    Console.Error.WriteLine($"Benchmark failed: {e.Message}");
+    if (api is not null)
+    {
+        Console.Error.WriteLine("API output (last lines):");
+        Console.Error.WriteLine(api.OutputTail());
+    }
+
+    return 1;
+}
+finally
+{
+    if (api is not null)
+    {
+        await api.DisposeAsync();
+    }
+
+    if (database is not null)
+    {
+        await database.StopAsync();
+    }
+
+    try
+    {
+        Directory.Delete(folder, recursive: true);
+    }
+    catch (IOException)
+    {
+        // A temporary folder: left for the OS to clean.
+    }
+    catch (UnauthorizedAccessException)
+    {
+    }
+
+    Console.WriteLine($"Stopped the API and PostgreSQL; total {total.Elapsed.TotalSeconds:0} s");
+}
