@@ -18,7 +18,8 @@ public sealed class RandomizationList : ITrialScoped
 
     public string Algorithm { get; private set; } = string.Empty;
 
-    /// <summary>The seed as text (null for an imported list).</summary>
+    /// <summary>The seed as text (null for an imported list). Sealed: with the algorithm and the trial it reproduces every arm.</summary>
+    [Sealed]
     public string? Seed { get; private set; }
 
     public List<int> BlockSizes { get; private set; } = [];

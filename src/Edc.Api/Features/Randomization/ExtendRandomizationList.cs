@@ -2,6 +2,7 @@ using System.Globalization;
 using Edc.Api.Common;
 using Edc.Domain.Common;
 using Edc.Domain.Randomization;
+using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
@@ -29,6 +30,11 @@ public static class ExtendRandomizationList
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var trial = await store.TrialAsync(command.TrialId, cancellationToken);
+            if (trial.Status != TrialStatus.Active)
+            {
+                throw new RuleViolationException("TrialLocked", "The trial is locked; its randomization list cannot be extended.");
+            }
+
             var list = await db.RandomizationLists.FromSql($"SELECT * FROM randomization_lists WHERE trial_id = {trial.Id} FOR UPDATE")
                 .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The randomization list");
             var stratum = command.Stratum ?? string.Empty;
