@@ -22,7 +22,7 @@ public static class InfrastructureServices
     /// </summary>
     public static IServiceCollection AddEdcInfrastructure(this IServiceCollection services)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider, DatabaseClock>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<AuditInterceptor>();
         services.AddDbContext<EdcDbContext>((provider, options) => options

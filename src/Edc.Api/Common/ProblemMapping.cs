@@ -50,10 +50,17 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, "stale-write", "The data changed since it was read.", "Read it again and reapply the change."),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
             Problem(StatusCodes.Status409Conflict, "conflict", "Conflict.", "The change conflicts with data saved at the same time."),
+        _ when IsRetryableConflict(exception) =>
+            Problem(StatusCodes.Status409Conflict, "conflict", "Conflict.", "The change met another one saved at the same time; nothing was saved. Try again."),
         _ when IsDatabaseUnavailable(exception) =>
             Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service unavailable.", "The database cannot be reached; nothing was saved. Try again shortly."),
         _ => Problem(StatusCodes.Status500InternalServerError, "internal", "An unexpected error occurred.", "The error was logged; nothing about it is shown here."),
     };
+
+    // A deadlock or serialization failure rolled the whole transaction back: safe to retry.
+    private static bool IsRetryableConflict(Exception exception) =>
+        (exception as PostgresException ?? exception.InnerException as PostgresException)?.SqlState
+            is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
     private static bool IsDatabaseUnavailable(Exception exception) =>
         exception is NpgsqlException { IsTransient: true } or TimeoutException

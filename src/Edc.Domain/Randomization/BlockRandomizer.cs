@@ -136,6 +136,11 @@ public static class BlockRandomizer
 
         public string Next()
         {
+            if (_used.Count >= 800_000)
+            {
+                throw new RuleViolationException("ListTooLarge", "A list holds at most 800,000 slots: the kit numbers would run out.");
+            }
+
             string kit;
             do
             {

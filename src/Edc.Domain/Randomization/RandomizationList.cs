@@ -22,10 +22,14 @@ public sealed class RandomizationList : ITrialScoped
     [Sealed]
     public string? Seed { get; private set; }
 
+    /// <summary>Sealed: staff who knew the block sizes could predict the last allocations of each block.</summary>
+    [Sealed]
     public List<int> BlockSizes { get; private set; } = [];
 
     public int SlotsPerStratum { get; private set; }
 
+    /// <summary>Sealed in the trail: with a guessable seed, a checksum would let anyone confirm a guessed list.</summary>
+    [Sealed]
     public string Checksum { get; private set; } = string.Empty;
 
     public DateTimeOffset CreatedAt { get; private set; }

@@ -34,7 +34,7 @@ public static class RegisterParticipant
     {
         public async Task<Registered> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var trial = await TrialAccess.VisibleTrials(db, user).SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken)
                 ?? throw new NotFoundException("The trial");
 

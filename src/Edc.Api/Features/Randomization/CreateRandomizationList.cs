@@ -27,7 +27,7 @@ public static class CreateRandomizationList
     {
         public async Task<ListCreated> Handle(Command command, CancellationToken cancellationToken)
         {
-            var trial = await store.TrialAsync(command.TrialId, cancellationToken);
+            var trial = await store.TrialForNewListAsync(command.TrialId, cancellationToken);
             var seed = command.Seed ?? BlockRandomizer.NewSeed();
             var blockSizes = command.BlockSizes!.Distinct().Order().ToList();
             var slots = BlockRandomizer.Generate(trial.Arms, RandomizationListStore.StrataOf(trial), blockSizes, command.SlotsPerStratum!.Value, seed);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edc.Api.Common;
+using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Randomization;
 using Edc.Domain.Trials;
@@ -28,7 +29,7 @@ public static class ExtendRandomizationList
     {
         public async Task<Extended> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var trial = await store.TrialAsync(command.TrialId, cancellationToken);
             if (trial.Status != TrialStatus.Active)
             {
@@ -53,7 +54,7 @@ public static class ExtendRandomizationList
             var added = BlockRandomizer.Extend(trial.Arms, strata, list.BlockSizes, long.Parse(list.Seed, CultureInfo.InvariantCulture), existing, stratum, command.Slots!.Value);
             db.RandomizationSlots.AddRange(added.Select(s => RandomizationSlot.From(list, s)));
             list.Extended(BlockRandomizer.Checksum(list.Algorithm, list.Seed, list.BlockSizes, [.. existing, .. added]));
-            store.Audit("RandomizationListExtended", list, $"{added.Count} slots added to stratum '{stratum}', checksum {list.Checksum}");
+            store.Audit("RandomizationListExtended", list, $"{added.Count} slots added to stratum '{stratum}'");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new Extended(stratum, added.Count, list.Checksum);

@@ -20,7 +20,7 @@ public static class ImportRandomizationList
     {
         public async Task<ListCreated> Handle(Command command, CancellationToken cancellationToken)
         {
-            var trial = await store.TrialAsync(command.TrialId, cancellationToken);
+            var trial = await store.TrialForNewListAsync(command.TrialId, cancellationToken);
             var slots = Parse(command.Csv, trial.Arms.Select(a => a.Code).ToHashSet(), RandomizationListStore.StrataOf(trial).ToHashSet());
             var groupLabels = trial.Arms.OrderBy(a => a.Ordinal).Select(a => a.Code).ToList();
             System.Security.Cryptography.RandomNumberGenerator.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(groupLabels));
@@ -68,6 +68,12 @@ public static class ImportRandomizationList
                 {
                     errors.Add(new ValidationFailure("csv", $"Stratum '{stratum.Key}' must number its slots 1 to {stratum.Count()} once each."));
                 }
+            }
+
+            foreach (var missing in strata.Where(stratum => slots.All(s => s.StratumKey != stratum)))
+            {
+                // An imported list cannot be extended from a seed: a stratum without slots could never randomize.
+                errors.Add(new ValidationFailure("csv", $"Stratum '{missing}' has no slots."));
             }
 
             if (slots.Select(s => s.RandomizationNumber).Distinct().Count() != slots.Count || slots.Select(s => s.KitNumber).Distinct().Count() != slots.Count)

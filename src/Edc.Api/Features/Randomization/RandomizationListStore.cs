@@ -19,10 +19,10 @@ internal sealed class RandomizationListStore(EdcDbContext db, CurrentUser user, 
         await db.Trials.Include(t => t.Arms).Include(t => t.StratificationFactors).AsSplitQuery()
             .SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken) ?? throw new NotFoundException("The trial");
 
-    public async Task<ListCreated> SaveNewAsync(
-        Trial trial, string algorithm, string? seed, IReadOnlyList<int> blockSizes, int slotsPerStratum,
-        IReadOnlyList<SlotSpec> slots, Dictionary<string, string> groupKey, CancellationToken cancellationToken)
+    /// <summary>The trial a new list is for: open, and without a list (the unique index guards a race as well).</summary>
+    public async Task<Trial> TrialForNewListAsync(Guid trialId, CancellationToken cancellationToken)
     {
+        var trial = await TrialAsync(trialId, cancellationToken);
         if (trial.Status != TrialStatus.Active)
         {
             throw new RuleViolationException("TrialLocked", "The trial is locked.");
@@ -33,11 +33,18 @@ internal sealed class RandomizationListStore(EdcDbContext db, CurrentUser user, 
             throw new RuleViolationException("RandomizationListExists", "The trial already has a randomization list; extend it instead.");
         }
 
+        return trial;
+    }
+
+    public async Task<ListCreated> SaveNewAsync(
+        Trial trial, string algorithm, string? seed, IReadOnlyList<int> blockSizes, int slotsPerStratum,
+        IReadOnlyList<SlotSpec> slots, Dictionary<string, string> groupKey, CancellationToken cancellationToken)
+    {
         var checksum = BlockRandomizer.Checksum(algorithm, seed, blockSizes, slots);
         var list = RandomizationList.Create(trial.Id, algorithm, seed, blockSizes, slotsPerStratum, checksum, groupKey, clock.GetUtcNow());
         db.RandomizationLists.Add(list);
         db.RandomizationSlots.AddRange(slots.Select(s => RandomizationSlot.From(list, s)));
-        Audit("RandomizationListCreated", list, $"{slots.Count} slots, checksum {checksum}");
+        Audit("RandomizationListCreated", list, $"{slots.Count} slots");
         await db.SaveChangesAsync(cancellationToken);
         return new ListCreated(list.Id, algorithm, seed, checksum, slots.Count, [.. slots.Select(s => s.StratumKey).Distinct()]);
     }

@@ -1,4 +1,5 @@
 using Edc.Api.Features.Participants;
+using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
 using Edc.Infrastructure.Persistence;
@@ -22,7 +23,7 @@ public static class RandomizeParticipant
     {
         public async Task<Randomized> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM participants WHERE id = {command.ParticipantId} FOR UPDATE", cancellationToken);
             var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
             participant.RequireRandomizable(trial);
