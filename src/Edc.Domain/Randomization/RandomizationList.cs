@@ -18,7 +18,11 @@ public sealed class RandomizationList : ITrialScoped
 
     public string Algorithm { get; private set; } = string.Empty;
 
-    /// <summary>The seed as text (null for an imported list).</summary>
+    /// <summary>
+    /// The seed as text (null for an imported list); sealed in the audit trail, since with it and the (public) algorithm
+    /// anyone could regenerate the list and so every assignment.
+    /// </summary>
+    [Sealed]
     public string? Seed { get; private set; }
 
     public List<int> BlockSizes { get; private set; } = [];
