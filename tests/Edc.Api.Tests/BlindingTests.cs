@@ -61,7 +61,9 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
 
         var walk = await WalkAsync(s, s.BlindedWalkers);
 
-        Assert.True(walk.Problems.Count == 0, "Blinding broken or walk incomplete:\n" + string.Join("\n", walk.Problems.Take(60)));
+        Assert.True(
+            walk.Problems.Count == 0,
+            $"Blinding broken or walk incomplete ({walk.Problems.Count} findings, unwalked endpoints first):\n" + string.Join("\n", walk.Problems.Take(60)));
 
         // The walk is not vacuous: every walker saw randomized participants, and it covered the endpoints that carry them.
         foreach (var walker in s.BlindedWalkers)
@@ -232,6 +234,7 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
     private async Task<WalkResult> WalkAsync(Scenario s, IReadOnlyList<Walker> walkers)
     {
         var problems = new List<string>();
+        var unwalked = new List<string>();
         var successes = walkers.ToDictionary(w => w.Name, _ => 0);
         var templates = GetTemplates();
         var harvested = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -241,7 +244,7 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
             var urls = Expand(template, s, harvested, out var missing);
             if (missing is not null)
             {
-                problems.Add($"GET {template}: no value for route parameter {{{missing}}}; add one to the walk or create data its collection lists");
+                unwalked.Add($"GET {template}: no value for route parameter {{{missing}}}; add one to the walk or create data its collection lists");
                 continue;
             }
 
@@ -273,7 +276,7 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
             }
         }
 
-        return new WalkResult(problems, successes, [.. templates]);
+        return new WalkResult([.. unwalked, .. problems], successes, [.. templates]);
     }
 
     /// <summary>Every GET route (the fallback, which answers any method, included) as "/a/{b}/c", parents before children.</summary>
@@ -285,12 +288,8 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
             .OrderBy(t => t.Count(c => c == '/'))
             .ThenBy(t => t, StringComparer.Ordinal)];
 
-    private static string Normalize(string raw)
-    {
-        var stripped = Parameter().Replace(raw, m => "{" + m.Groups["name"].Value + "}");
-        var path = "/" + stripped.Trim('/');
-        return path;
-    }
+    /// <summary>"/api/trials/{trialId:guid}/participants/" becomes "/api/trials/{trialId}/participants"; "{*path}" becomes "/{path}".</summary>
+    private static string Normalize(string raw) => "/" + Parameter().Replace(raw, m => "{" + m.Groups["name"].Value + "}").Trim('/');
 
     private static List<string> Expand(string template, Scenario s, Dictionary<string, HashSet<string>> harvested, out string? missing)
     {
