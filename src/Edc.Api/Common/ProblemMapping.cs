@@ -16,6 +16,12 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
 {
     public const string TypePrefix = "urn:edc:problem:";
 
+    /// <summary>
+    /// A validation failure's <c>CustomState</c> when its property name is already the client's own path ending in a key of
+    /// the client's data (e.g. "eligibility.INC_AGE"): kept exactly as it is, not camel-cased.
+    /// </summary>
+    public static readonly object DataKey = new();
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = Map(exception);
@@ -69,7 +75,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
     private static ProblemDetails ValidationProblem(ValidationException validation)
     {
         var errors = validation.Errors
-            .GroupBy(e => CamelCasePath(e.PropertyName))
+            .GroupBy(e => ReferenceEquals(e.CustomState, DataKey) ? e.PropertyName : CamelCasePath(e.PropertyName))
             .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
         return new HttpValidationProblemDetails(errors)
         {

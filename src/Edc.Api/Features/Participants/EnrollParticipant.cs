@@ -1,3 +1,4 @@
+using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Infrastructure.Persistence;
@@ -53,19 +54,19 @@ public static class EnrollParticipant
         {
             var errors = new List<ValidationFailure>();
             errors.AddRange(trial.EligibilityCriteria.Where(c => !eligibility.ContainsKey(c.Code))
-                .Select(c => new ValidationFailure($"eligibility.{c.Code}", $"An answer for '{c.Text}' is required.")));
+                .Select(c => new ValidationFailure($"eligibility.{c.Code}", $"An answer for '{c.Text}' is required.") { CustomState = ProblemMapping.DataKey }));
             errors.AddRange(eligibility.Keys.Where(k => trial.EligibilityCriteria.All(c => c.Code != k))
-                .Select(k => new ValidationFailure($"eligibility.{k}", "The trial has no such criterion.")));
+                .Select(k => new ValidationFailure($"eligibility.{k}", "The trial has no such criterion.") { CustomState = ProblemMapping.DataKey }));
             foreach (var factor in trial.StratificationFactors)
             {
                 if (!strata.TryGetValue(factor.Code, out var level) || !factor.Levels.Contains(level))
                 {
-                    errors.Add(new ValidationFailure($"strata.{factor.Code}", $"One of: {string.Join(", ", factor.Levels)}."));
+                    errors.Add(new ValidationFailure($"strata.{factor.Code}", $"One of: {string.Join(", ", factor.Levels)}.") { CustomState = ProblemMapping.DataKey });
                 }
             }
 
             errors.AddRange(strata.Keys.Where(k => trial.StratificationFactors.All(f => f.Code != k))
-                .Select(k => new ValidationFailure($"strata.{k}", "The trial has no such stratification factor.")));
+                .Select(k => new ValidationFailure($"strata.{k}", "The trial has no such stratification factor.") { CustomState = ProblemMapping.DataKey }));
             if (errors.Count > 0)
             {
                 throw new ValidationException(errors);

@@ -47,13 +47,25 @@ public static class RegisterParticipant
                 throw new NotFoundException("The site");
             }
 
-            var number = command.ScreeningNumber
-                ?? $"{site.Code}-{(await db.Participants.CountAsync(p => p.SiteId == site.Id, cancellationToken) + 1).ToString("D3", CultureInfo.InvariantCulture)}";
+            var number = command.ScreeningNumber ?? await NextScreeningNumberAsync(trial.Id, site, cancellationToken);
             var participant = Participant.Register(trial, site, number, command.Sex, command.BirthYear, clock.GetUtcNow());
             db.Participants.Add(participant);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new Registered(participant.Id, participant.ScreeningNumber, participant.Status.ToString());
+        }
+
+        /// <summary>"SITE-nnn" after the site's count of participants, skipping numbers already given by hand.</summary>
+        private async Task<string> NextScreeningNumberAsync(Guid trialId, Domain.Trials.Site site, CancellationToken cancellationToken)
+        {
+            for (var next = await db.Participants.CountAsync(p => p.SiteId == site.Id, cancellationToken) + 1; ; next++)
+            {
+                var candidate = $"{site.Code}-{next.ToString("D3", CultureInfo.InvariantCulture)}";
+                if (!await db.Participants.AnyAsync(p => p.TrialId == trialId && p.ScreeningNumber == candidate, cancellationToken))
+                {
+                    return candidate;
+                }
+            }
         }
     }
 }
