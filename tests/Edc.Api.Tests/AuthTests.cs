@@ -71,14 +71,14 @@ public sealed class AuthTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     public async Task Me_WithAccessToken_ReturnsEmailAndRoles()
     {
         var admin = await api.AdminAsync();
-        var (id, email) = await admin.CreateUserAsync(["DsmbMember", "UnblindedStatistician"]);
+        var (id, email) = await admin.CreateUserAsync(["DsmbMember", "Admin"]);
         var user = await api.LoginAsync(email, TestData.UserPassword);
 
         var me = await user.GetJsonAsync("/api/me");
 
         Assert.Equal(id, me.GetProperty("id").GetGuid());
         Assert.Equal(email, me.GetProperty("email").GetString());
-        Assert.Equal(["DsmbMember", "UnblindedStatistician"], Strings(me.GetProperty("roles")).Order(StringComparer.Ordinal));
+        Assert.Equal(["Admin", "DsmbMember"], Strings(me.GetProperty("roles")).Order(StringComparer.Ordinal));
     }
 
     [Fact]

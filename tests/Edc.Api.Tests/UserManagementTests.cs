@@ -167,14 +167,14 @@ public sealed class UserManagementTests(EdcApiFactory api) : IClassFixture<EdcAp
         var siteB = await admin.AddSiteAsync(trialId, NewSiteCode());
         var (id, _) = await admin.CreateUserAsync(["Coordinator"], siteA);
 
-        var response = await admin.PatchAsJsonAsync($"/api/users/{id}", new { roles = RoleList("Investigator", "Pharmacist"), siteIds = new[] { siteB } });
+        var response = await admin.PatchAsJsonAsync($"/api/users/{id}", new { roles = RoleList("Investigator", "Coordinator"), siteIds = new[] { siteB } });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var returned = await response.JsonAsync();
-        Assert.Equal(["Investigator", "Pharmacist"], Strings(returned.GetProperty("roles")).Order(StringComparer.Ordinal));
+        Assert.Equal(["Coordinator", "Investigator"], Strings(returned.GetProperty("roles")).Order(StringComparer.Ordinal));
         Assert.Equal([siteB], returned.GetProperty("siteIds").EnumerateArray().Select(s => s.GetGuid()));
         var stored = await admin.GetJsonAsync($"/api/users/{id}");
-        Assert.Equal(["Investigator", "Pharmacist"], Strings(stored.GetProperty("roles")).Order(StringComparer.Ordinal));
+        Assert.Equal(["Coordinator", "Investigator"], Strings(stored.GetProperty("roles")).Order(StringComparer.Ordinal));
         Assert.Equal([siteB], stored.GetProperty("siteIds").EnumerateArray().Select(s => s.GetGuid()));
         Assert.True(stored.GetProperty("active").GetBoolean());
     }

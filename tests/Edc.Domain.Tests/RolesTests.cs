@@ -18,4 +18,14 @@ public sealed class RolesTests
     [InlineData("admin", false)]
     [InlineData("Sponsor", false)]
     public void IsKnown_MatchesContractRolesExactly(string role, bool known) => Assert.Equal(known, Roles.IsKnown(role));
+
+    [Theory]
+    [InlineData(true, "UnblindedStatistician")]
+    [InlineData(true, "Pharmacist")]
+    [InlineData(true, "Admin", "DsmbMember", "Coordinator")]
+    [InlineData(false, "UnblindedStatistician", "Admin")]
+    [InlineData(false, "Pharmacist", "Coordinator")]
+    [InlineData(false, "Pharmacist", "UnblindedStatistician")]
+    public void AreSeparated_KeepsUnblindedRolesAlone(bool separated, params string[] roles) =>
+        Assert.Equal(separated, Roles.AreSeparated(roles));
 }

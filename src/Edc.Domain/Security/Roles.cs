@@ -17,5 +17,12 @@ public static class Roles
     public static readonly IReadOnlySet<string> SiteScoped =
         new HashSet<string>(StringComparer.Ordinal) { Coordinator, Investigator, Pharmacist };
 
+    /// <summary>Roles that see arms. An account holding one holds no other role, so no blinded work is done unblinded.</summary>
+    public static readonly IReadOnlySet<string> Unblinded =
+        new HashSet<string>(StringComparer.Ordinal) { UnblindedStatistician, Pharmacist };
+
+    public static bool AreSeparated(IReadOnlyCollection<string> roles) =>
+        roles.Distinct(StringComparer.Ordinal).Count() == 1 || !roles.Any(Unblinded.Contains);
+
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }

@@ -12,6 +12,8 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUser.Command>
         RuleFor(c => c.DisplayName).NotEmpty().MaximumLength(200);
         RuleFor(c => c.Roles).NotEmpty().WithMessage("A user needs at least one role.");
         RuleForEach(c => c.Roles).Must(Roles.IsKnown).WithMessage("'{PropertyValue}' is not a role. Roles: " + string.Join(", ", Roles.All) + ".");
+        RuleFor(c => c.Roles).Must(r => Roles.AreSeparated(r!)).When(c => c.Roles is not null)
+            .WithMessage("UnblindedStatistician and Pharmacist see arms: an account with one of them can have no other role.");
         RuleFor(c => c.SiteIds)
             .NotEmpty()
             .When(c => c.Roles?.Any(Roles.SiteScoped.Contains) == true)
@@ -25,6 +27,8 @@ public sealed class UpdateUserValidator : AbstractValidator<UpdateUser.Command>
     {
         RuleFor(c => c.Roles).NotEmpty().When(c => c.Roles is not null).WithMessage("A user needs at least one role.");
         RuleForEach(c => c.Roles).Must(Roles.IsKnown).WithMessage("'{PropertyValue}' is not a role. Roles: " + string.Join(", ", Roles.All) + ".");
+        RuleFor(c => c.Roles).Must(r => Roles.AreSeparated(r!)).When(c => c.Roles is not null)
+            .WithMessage("UnblindedStatistician and Pharmacist see arms: an account with one of them can have no other role.");
         RuleFor(c => c.DisplayName).NotEmpty().MaximumLength(200).When(c => c.DisplayName is not null);
         RuleFor(c => c.Reason).MaximumLength(2000);
     }
