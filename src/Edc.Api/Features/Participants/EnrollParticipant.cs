@@ -29,14 +29,14 @@ public static class EnrollParticipant
     {
         public async Task<ParticipantView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
             var strata = command.Strata ?? [];
             RequireAnswersMatchDefinition(trial, command.Eligibility!, strata);
 
             var failed = participant.Enroll(trial, command.ConsentDate!.Value, command.Eligibility!, strata, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             if (failed.Count > 0)
             {
                 // Saved as ScreenFailed first: the answers and the outcome are part of the record.

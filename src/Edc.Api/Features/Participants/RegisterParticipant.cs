@@ -34,24 +34,24 @@ public static class RegisterParticipant
     {
         public async Task<Registered> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var trial = await TrialAccess.VisibleTrials(db, user).SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken)
-                ?? throw new NotFoundException("The trial");
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            var trial = write.Trial;
 
             // Locks the site row, so concurrent registrations at a site number their participants one after the other.
+            // A site of this trial the caller may see is also what makes the trial visible to them.
             var site = await db.Sites
                 .FromSql($"SELECT * FROM sites WHERE id = {command.SiteId!.Value} FOR UPDATE")
                 .SingleOrDefaultAsync(s => s.TrialId == trial.Id, cancellationToken);
             if (site is null || !user.CanSeeSite(site.Id))
             {
-                throw new NotFoundException("The site");
+                throw new NotFoundException("The trial or site");
             }
 
             var number = command.ScreeningNumber ?? await NextScreeningNumberAsync(trial.Id, site, cancellationToken);
             var participant = Participant.Register(trial, site, number, command.Sex, command.BirthYear, clock.GetUtcNow());
             db.Participants.Add(participant);
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             return new Registered(participant.Id, participant.ScreeningNumber, participant.Status.ToString());
         }
 

@@ -24,12 +24,12 @@ public static class WithdrawParticipant
     {
         public async Task<ParticipantView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
             db.AuditReason = command.Reason;
             participant.Withdraw(trial, command.Date!.Value, command.Reason!, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             return await reader.ViewAsync(trial, participant, cancellationToken);
         }
     }

@@ -29,7 +29,7 @@ public static class ExtendRandomizationList
     {
         public async Task<Extended> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var trial = await store.TrialAsync(command.TrialId, cancellationToken);
             if (trial.Status != TrialStatus.Active)
             {
@@ -56,7 +56,7 @@ public static class ExtendRandomizationList
             list.Extended(BlockRandomizer.Checksum(list.Algorithm, list.Seed, list.BlockSizes, [.. existing, .. added]));
             store.Audit("RandomizationListExtended", list, $"{added.Count} slots added to stratum '{stratum}'");
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             return new Extended(stratum, added.Count, list.Checksum);
         }
     }

@@ -1,8 +1,9 @@
-using Edc.Api.Features.Participants;
+using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
 using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,37 +20,43 @@ public static class RandomizeParticipant
     /// randomization per participant) and the stratum is serialized by a transaction-level advisory lock, so
     /// concurrent requests, on any number of API instances, take slots strictly in list order with no gap.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, ParticipantReader reader, TimeProvider clock) : IRequestHandler<Command, Randomized>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, TimeProvider clock) : IRequestHandler<Command, Randomized>
     {
         public async Task<Randomized> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM participants WHERE id = {command.ParticipantId} FOR UPDATE", cancellationToken);
-            var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
-            participant.RequireRandomizable(trial);
-
-            if (!await db.RandomizationLists.AnyAsync(l => l.TrialId == trial.Id, cancellationToken))
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            var trial = write.Trial;
+            var participant = await db.Participants
+                .FromSql($"SELECT *, xmin FROM participants WHERE id = {command.ParticipantId} AND trial_id = {trial.Id} FOR UPDATE")
+                .SingleOrDefaultAsync(cancellationToken);
+            if (participant is null || !user.CanSeeSite(participant.SiteId))
             {
-                throw new RuleViolationException("NoRandomizationList", "The trial has no randomization list yet; the unblinded statistician must create it.");
+                throw new NotFoundException("The participant");
             }
 
+            participant.RequireRandomizable(trial);
             var stratum = participant.StratumKey ?? Stratum.None;
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({trial.Id + "/" + stratum}, 0))", cancellationToken);
             var slot = await db.RandomizationSlots
                 .Where(s => s.TrialId == trial.Id && s.StratumKey == stratum && s.ParticipantId == null)
                 .OrderBy(s => s.Sequence)
                 .FirstOrDefaultAsync(cancellationToken)
-                ?? throw new RuleViolationException(
-                    "RandomizationListExhausted",
-                    "The randomization list for this participant's stratum is used up: the unblinded statistician must extend it.",
-                    new Dictionary<string, object> { ["stratum"] = stratum });
+                ?? throw await NoSlotAsync(trial.Id, stratum, cancellationToken);
 
             var now = clock.GetUtcNow();
             slot.AllocateTo(participant.Id, now);
             participant.Randomize(trial, slot.RandomizationNumber, slot.KitNumber, now);
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
             return new Randomized(slot.RandomizationNumber, slot.KitNumber, now);
         }
+
+        private async Task<RuleViolationException> NoSlotAsync(Guid trialId, string stratum, CancellationToken cancellationToken) =>
+            await db.RandomizationLists.AnyAsync(l => l.TrialId == trialId, cancellationToken)
+                ? new RuleViolationException(
+                    "RandomizationListExhausted",
+                    "The randomization list for this participant's stratum is used up: the unblinded statistician must extend it.",
+                    new Dictionary<string, object> { ["stratum"] = stratum })
+                : new RuleViolationException("NoRandomizationList", "The trial has no randomization list yet; the unblinded statistician must create it.");
     }
 }
