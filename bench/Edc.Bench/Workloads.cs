@@ -59,8 +59,8 @@ internal static class Workloads
     }
 
     /// <summary>
-    /// The same allocation as the API's, as one explicit transaction per participant on its own connection: lock the
-    /// participant and check it is enrolled; serialize the stratum with the same advisory lock; take the first free slot;
+    /// The same allocation as the API's, as one explicit transaction per participant on its own connection: read the
+    /// trial holding its row shared (against the database lock) and check it is open; lock the participant and check it is enrolled; serialize the stratum with the same advisory lock; take the first free slot;
     /// update the slot and the participant and write the same audit rows (one batch, as EF Core sends them); commit.
     /// </summary>
     public static async Task<RunResult> PlainSqlAsync(string connectionString, BenchSetup setup, AuditShape audit, BenchOptions options, CancellationToken ct)
@@ -95,6 +95,15 @@ internal static class Workloads
         NpgsqlConnection connection, BenchTrial trial, Guid participantId, AuditShape audit, string insertAudit, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var shareTrial = new NpgsqlCommand("SELECT status FROM trials WHERE id = @trial FOR SHARE", connection, transaction))
+        {
+            shareTrial.Parameters.AddWithValue("trial", trial.Id);
+            if (await shareTrial.ExecuteScalarAsync(ct) as string != "Active")
+            {
+                throw new BenchException($"trial {trial.Id} is not open");
+            }
+        }
+
         string stratum;
         Guid siteId;
         await using (var lockParticipant = new NpgsqlCommand(
