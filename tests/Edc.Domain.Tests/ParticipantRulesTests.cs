@@ -152,4 +152,22 @@ public sealed class ParticipantRulesTests
         Assert.Equal(first, participant.EmergencyUnblindedBy);
         Assert.Equal("Anaphylaxis", participant.EmergencyUnblindingReason);
     }
+
+    [Fact]
+    public void WithSiteLevel_WhenTheTrialStratifiesBySite_FillsTheParticipantsSite()
+    {
+        var trial = Trial.Define(
+            new TrialDefinition(
+                "T2", "By site", [new ArmSpec("A", "Active", 1), new ArmSpec("P", "Placebo", 1)], [new VisitSpec("D0", "Day 0", 0, 0, 0, [])], [],
+                [new FactorSpec("SITE", "Site", ["S1", "S2"]), new FactorSpec("SEX", "Sex", ["F", "M"])]),
+            Now);
+
+        var levels = Stratum.WithSiteLevel(trial, new Dictionary<string, string> { ["SEX"] = "M" }, "S2");
+
+        Assert.Equal("SITE=S2|SEX=M", Stratum.KeyFor(trial, levels));
+        Assert.Equal(
+            "SiteStratumMismatch",
+            Assert.Throws<RuleViolationException>(() => Stratum.WithSiteLevel(trial, new Dictionary<string, string> { ["SITE"] = "S1" }, "S2")).Rule);
+        Assert.Equal(Strata, Stratum.WithSiteLevel(NewTrial(), Strata, "S2"));
+    }
 }

@@ -8,6 +8,28 @@ public static class Stratum
 {
     public const string None = "";
 
+    /// <summary>A factor with this code is the site: its levels are site codes, and its level is the participant's site.</summary>
+    public const string SiteFactor = "SITE";
+
+    /// <summary>The given levels, with the SITE factor's level (if the trial has one) taken from the participant's site.</summary>
+    public static Dictionary<string, string> WithSiteLevel(Trial trial, IReadOnlyDictionary<string, string> strata, string siteCode)
+    {
+        var levels = new Dictionary<string, string>(strata);
+        var site = trial.StratificationFactors.FirstOrDefault(f => string.Equals(f.Code, SiteFactor, StringComparison.OrdinalIgnoreCase));
+        if (site is null)
+        {
+            return levels;
+        }
+
+        if (levels.TryGetValue(site.Code, out var given) && given != siteCode)
+        {
+            throw new RuleViolationException("SiteStratumMismatch", $"The participant is at site {siteCode}; its {site.Code} level cannot be {given}.");
+        }
+
+        levels[site.Code] = siteCode;
+        return levels;
+    }
+
     public static string KeyFor(Trial trial, IReadOnlyDictionary<string, string> strata)
     {
         foreach (var factor in trial.StratificationFactors)

@@ -1,10 +1,12 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
+using Edc.Domain.Participants;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Participants;
 
@@ -31,7 +33,8 @@ public static class EnrollParticipant
         {
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
-            var strata = command.Strata ?? [];
+            var siteCode = await db.Sites.Where(s => s.Id == participant.SiteId).Select(s => s.Code).SingleAsync(cancellationToken);
+            var strata = Stratum.WithSiteLevel(trial, command.Strata ?? [], siteCode);
             RequireAnswersMatchDefinition(trial, command.Eligibility!, strata);
 
             var failed = participant.Enroll(trial, command.ConsentDate!.Value, command.Eligibility!, strata, clock.GetUtcNow());
