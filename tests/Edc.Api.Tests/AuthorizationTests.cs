@@ -75,6 +75,9 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "POST", "/api/trials/{trialId}/unblinding-requests/{requestId}/decision", StatisticianOnly },
         { "POST", "/api/trials/{trialId}/lock", AdminOnly },
         { "POST", "/api/trials/{trialId}/final-unblinding", StatisticianOnly },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/visits", AllRoles },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/visits", DataEntry },
+        { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}", DataEntry },
     };
 
     [Fact]
@@ -140,6 +143,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
             .Replace("{trialId}", trialId.ToString(), StringComparison.Ordinal)
             .Replace("{participantId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{requestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{visitCode}", "W4", StringComparison.Ordinal)
             .Replace("{id}", context.TargetUserId.ToString(), StringComparison.Ordinal);
         var failures = new List<string>();
 

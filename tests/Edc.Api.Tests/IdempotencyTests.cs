@@ -18,6 +18,7 @@ public sealed class IdempotencyTests(EdcApiFactory api) : IClassFixture<EdcApiFa
         "POST /api/trials/",
         "POST /api/trials/{trialId:guid}/participants/",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/randomization",
+        "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/visits/",
         "POST /api/trials/{trialId:guid}/randomization-list/",
         "POST /api/trials/{trialId:guid}/randomization-list/extension",
         "POST /api/trials/{trialId:guid}/randomization-list/import",

@@ -6,6 +6,7 @@ using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Users;
+using Edc.Api.Features.Visits;
 using Edc.Api.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -38,6 +39,7 @@ public static class ApiPipeline
         app.MapTrialEndpoints();
         app.MapParticipantEndpoints();
         app.MapRandomizationEndpoints();
+        app.MapVisitEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
 

@@ -5,6 +5,7 @@ using Edc.Api.Blinding;
 using Edc.Api.Common;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
+using Edc.Api.Features.Visits;
 using Edc.Api.Features.Auth;
 using Edc.Api.Security;
 using Edc.Infrastructure;
@@ -58,6 +59,7 @@ public static class ApiServices
         services.AddScoped<AssignmentGate>();
         services.AddScoped<ParticipantReader>();
         services.AddScoped<RandomizationListStore>();
+        services.AddScoped<VisitAccess>();
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(AuthEndpoints.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(

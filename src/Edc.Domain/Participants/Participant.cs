@@ -168,6 +168,13 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         Status = ParticipantStatus.Withdrawn;
     }
 
+    /// <summary>The last visit of the schedule is done: the participant has completed the trial.</summary>
+    public void CompleteTrial()
+    {
+        RequireStatus("completed", ParticipantStatus.Randomized);
+        Status = ParticipantStatus.Completed;
+    }
+
     /// <summary>Records who broke the blind for this participant, when and why; the first unblinding is the one shown.</summary>
     public void RecordEmergencyUnblinding(Guid investigatorId, string reason, DateTimeOffset now)
     {

@@ -77,6 +77,9 @@ public sealed class Trial : ITrialScoped
         return trial;
     }
 
+    public void RequireOpenForData() =>
+        Require(Status == TrialStatus.Active, "TrialLocked", "The trial's database is locked; no clinical data may change.");
+
     /// <summary>The database lock: from now on no clinical data of the trial may change.</summary>
     public void Lock(DateTimeOffset now)
     {

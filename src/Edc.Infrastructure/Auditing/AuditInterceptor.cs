@@ -4,6 +4,7 @@ using System.Text.Json;
 using Edc.Domain.Common;
 using Edc.Domain.Notifications;
 using Edc.Domain.Randomization;
+using Edc.Domain.Visits;
 using Edc.Infrastructure.Idempotency;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
@@ -29,9 +30,11 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         typeof(IdentityRoleClaim<Guid>), typeof(IdempotencyRecord), typeof(Notification),
     ];
 
-    // A list's slots are recorded by the list's own row (seed, parameters, checksum), from which they can be
-    // regenerated; their allocation to participants is audited as an update.
-    private static readonly HashSet<Type> NotAuditedOnInsert = [typeof(RandomizationSlot)];
+    // Rows derived from audited facts are not copied field by field on insert: a list's slots come from the list's row
+    // (seed, parameters, checksum) and a protocol schedule from the trial's visit definitions and the audited
+    // randomization date. Every later change to them is audited.
+    private static bool IsDerivedInsert(EntityEntry entry) =>
+        entry.State == EntityState.Added && entry.Entity is RandomizationSlot or ScheduledVisit { Day: not null };
 
     private static readonly HashSet<string> IgnoredProperties =
     [
@@ -90,7 +93,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         var rows = db.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Where(e => !NotAudited.Contains(e.Metadata.ClrType))
-            .Where(e => e.State != EntityState.Added || !NotAuditedOnInsert.Contains(e.Metadata.ClrType))
+            .Where(e => !IsDerivedInsert(e))
             .SelectMany(e => RowsFor(e, actor, db.AuditReason))
             .ToList();
         db.AuditEntries.AddRange(rows);

@@ -3,6 +3,7 @@ using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
 using Edc.Domain.Trials;
 using Edc.Domain.Unblinding;
+using Edc.Domain.Visits;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Idempotency;
@@ -23,6 +24,14 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     public DbSet<RandomizationList> RandomizationLists => Set<RandomizationList>();
 
     public DbSet<RandomizationSlot> RandomizationSlots => Set<RandomizationSlot>();
+
+    public DbSet<ScheduledVisit> Visits => Set<ScheduledVisit>();
+
+    public DbSet<ProtocolDeviation> ProtocolDeviations => Set<ProtocolDeviation>();
+
+    public DbSet<MrssAssessment> MrssAssessments => Set<MrssAssessment>();
+
+    public DbSet<InfusionRecord> Infusions => Set<InfusionRecord>();
 
     public DbSet<UnblindingRequest> UnblindingRequests => Set<UnblindingRequest>();
 

@@ -2,6 +2,8 @@ using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
+using Edc.Domain.Trials;
+using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using MediatR;
@@ -16,7 +18,8 @@ public static class RandomizeParticipant
     public sealed record Randomized(string RandomizationNumber, string KitNumber, DateTimeOffset RandomizedAt);
 
     /// <summary>
-    /// Allocates the next unused slot of the participant's stratum. The participant's row is locked (one
+    /// Allocates the next unused slot of the participant's stratum and lays out the participant's visit schedule
+    /// (Day 0 is the randomization date, in UTC). The participant's row is locked (one
     /// randomization per participant) and the stratum is serialized by a transaction-level advisory lock, so
     /// concurrent requests, on any number of API instances, take slots strictly in list order with no gap.
     /// </summary>
@@ -35,6 +38,7 @@ public static class RandomizeParticipant
             }
 
             participant.RequireRandomizable(trial);
+            var visitDefinitions = await db.Set<VisitDefinition>().Where(v => v.TrialId == trial.Id).AsNoTracking().ToListAsync(cancellationToken);
             var stratum = participant.StratumKey ?? Stratum.None;
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({trial.Id + "/" + stratum}, 0))", cancellationToken);
             var slot = await db.RandomizationSlots
@@ -46,6 +50,7 @@ public static class RandomizeParticipant
             var now = clock.GetUtcNow();
             slot.AllocateTo(participant.Id, now);
             participant.Randomize(trial, slot.RandomizationNumber, slot.KitNumber, now);
+            db.Visits.AddRange(ScheduledVisit.ScheduleFor(participant, visitDefinitions, DateOnly.FromDateTime(now.UtcDateTime)));
             await db.SaveChangesAsync(cancellationToken);
             await write.CommitAsync(cancellationToken);
             return new Randomized(slot.RandomizationNumber, slot.KitNumber, now);

@@ -1,0 +1,68 @@
+using Edc.Api.Features.Trials;
+using Edc.Domain.Visits;
+using Edc.Infrastructure.Persistence;
+using FluentValidation;
+using FluentValidation.Results;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Visits;
+
+public static class RecordVisit
+{
+    public sealed record Body(string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason);
+
+    public sealed record Command(Guid TrialId, Guid ParticipantId, string VisitCode, string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason)
+        : IRequest<VisitView>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Status).Must(s => s is "Completed" or "Missed").WithMessage("Status is Completed or Missed.");
+            RuleFor(c => c.ActualDate).NotNull().When(c => c.Status == "Completed").WithMessage("A completed visit needs its actual date.");
+            RuleFor(c => c.MissedReason).NotEmpty().When(c => c.Status == "Missed").WithMessage("A missed visit needs the reason.");
+            RuleFor(c => c.MissedReason).MaximumLength(2000);
+            RuleFor(c => c.Reason).MaximumLength(2000);
+        }
+    }
+
+    /// <summary>
+    /// Completes a visit (flagged out of window, with a protocol deviation, when its date falls outside the window) or
+    /// records it as missed. A visit already recorded changes only with a reason. Completing the schedule's last visit
+    /// completes the participant.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, VisitAccess visits, TimeProvider clock) : IRequestHandler<Command, VisitView>
+    {
+        public async Task<VisitView> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
+            if (visit.Status != VisitStatus.Scheduled && string.IsNullOrWhiteSpace(command.Reason))
+            {
+                throw new ValidationException([new ValidationFailure("reason", "The visit is already recorded: a change needs a reason.")]);
+            }
+
+            db.AuditReason = command.Reason;
+            var now = clock.GetUtcNow();
+            if (command.Status == "Missed")
+            {
+                visit.Miss(participant, command.MissedReason!);
+            }
+            else if (visit.Complete(participant, command.ActualDate!.Value, DateOnly.FromDateTime(now.UtcDateTime)))
+            {
+                db.ProtocolDeviations.Add(ProtocolDeviation.VisitOutOfWindow(visit, now));
+            }
+
+            var lastDay = await db.Visits.Where(v => v.ParticipantId == participant.Id && v.Day != null).MaxAsync(v => v.Day, cancellationToken);
+            if (visit.Status == VisitStatus.Completed && visit.Day is not null && visit.Day == lastDay)
+            {
+                participant.CompleteTrial();
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
+            return VisitView.From(visit);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Edc.Api.Common;
+using Edc.Api.Security;
+using Edc.Domain.Security;
+using MediatR;
+
+namespace Edc.Api.Features.Visits;
+
+public static class VisitEndpoints
+{
+    private static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
+
+    public static void MapVisitEndpoints(this IEndpointRouteBuilder app)
+    {
+        var visits = app.MapGroup("/api/trials/{trialId:guid}/participants/{participantId:guid}/visits").WithTags("Visits");
+        visits.MapGet("/", (Guid trialId, Guid participantId, IMediator mediator, CancellationToken ct) =>
+                mediator.Send(new ListVisits.Query(trialId, participantId), ct))
+            .RequireRoles(Authorization.EveryRole);
+        visits.MapPut("/{visitCode}", (Guid trialId, Guid participantId, string visitCode, RecordVisit.Body body, IMediator mediator, CancellationToken ct) =>
+                mediator.Send(new RecordVisit.Command(trialId, participantId, visitCode, body.Status, body.ActualDate, body.MissedReason, body.Reason), ct))
+            .RequireRoles(DataEntry);
+        visits.MapPost("/", async (Guid trialId, Guid participantId, AddUnscheduledVisit.Body body, IMediator mediator, CancellationToken ct) =>
+            {
+                var visit = await mediator.Send(new AddUnscheduledVisit.Command(trialId, participantId, body.Name, body.ActualDate, body.Procedures), ct);
+                return Results.Created($"/api/trials/{trialId}/participants/{participantId}/visits/{visit.Code}", visit);
+            })
+            .RequireRoles(DataEntry)
+            .Idempotent();
+    }
+}

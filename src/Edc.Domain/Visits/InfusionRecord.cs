@@ -1,0 +1,72 @@
+using Edc.Domain.Common;
+using Edc.Domain.Participants;
+
+namespace Edc.Domain.Visits;
+
+/// <summary>Study treatment given (or not, with the reason) at a visit whose procedures include an infusion.</summary>
+public sealed class InfusionRecord : ITrialScoped, ISiteScoped
+{
+    private InfusionRecord()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrialId { get; private set; }
+
+    public Guid SiteId { get; private set; }
+
+    public Guid ParticipantId { get; private set; }
+
+    public Guid VisitId { get; private set; }
+
+    public DateTimeOffset? AdministeredAt { get; private set; }
+
+    public string? KitNumber { get; private set; }
+
+    public string? NotAdministeredReason { get; private set; }
+
+    public bool Administered => AdministeredAt is not null;
+
+    public uint Version { get; private set; }
+
+    public static InfusionRecord For(ScheduledVisit visit)
+    {
+        if (!visit.HasProcedure("Infusion"))
+        {
+            throw new RuleViolationException("InfusionNotAtThisVisit", $"Visit {visit.Code} does not include an infusion.");
+        }
+
+        return new InfusionRecord { Id = Guid.NewGuid(), TrialId = visit.TrialId, SiteId = visit.SiteId, ParticipantId = visit.ParticipantId, VisitId = visit.Id };
+    }
+
+    /// <summary>
+    /// The kit must be the participant's own. The refusal names neither the kit's owner nor its arm: only that it is
+    /// not this participant's kit.
+    /// </summary>
+    public void Administer(Participant participant, DateTimeOffset administeredAt, string kitNumber, DateTimeOffset now)
+    {
+        ScheduledVisit.RequireActive(participant);
+        if (!string.Equals(participant.KitNumber, kitNumber, StringComparison.Ordinal))
+        {
+            throw new RuleViolationException("KitNotParticipants", "This kit is not the one allocated to this participant.");
+        }
+
+        if (administeredAt > now)
+        {
+            throw new RuleViolationException("InfusionInFuture", "An infusion cannot be recorded in the future.");
+        }
+
+        AdministeredAt = administeredAt;
+        KitNumber = kitNumber;
+        NotAdministeredReason = null;
+    }
+
+    public void NotAdministered(Participant participant, string reason)
+    {
+        ScheduledVisit.RequireActive(participant);
+        AdministeredAt = null;
+        KitNumber = null;
+        NotAdministeredReason = reason;
+    }
+}

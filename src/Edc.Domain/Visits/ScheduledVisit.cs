@@ -1,0 +1,173 @@
+using Edc.Domain.Common;
+using Edc.Domain.Participants;
+using Edc.Domain.Trials;
+
+namespace Edc.Domain.Visits;
+
+public enum VisitStatus
+{
+    Scheduled,
+    Completed,
+    Missed,
+}
+
+/// <summary>
+/// One visit of a participant's schedule, made at randomization from the trial's visit definitions (Day 0 is the
+/// randomization date), or an unscheduled visit added later. Nothing about it depends on the arm.
+/// </summary>
+public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
+{
+    public const string UnscheduledPrefix = "UNS";
+
+    private ScheduledVisit()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrialId { get; private set; }
+
+    public Guid SiteId { get; private set; }
+
+    public Guid ParticipantId { get; private set; }
+
+    public string Code { get; private set; } = string.Empty;
+
+    public string Name { get; private set; } = string.Empty;
+
+    /// <summary>Protocol day relative to randomization; null for an unscheduled visit.</summary>
+    public int? Day { get; private set; }
+
+    public DateOnly? TargetDate { get; private set; }
+
+    public DateOnly? WindowStart { get; private set; }
+
+    public DateOnly? WindowEnd { get; private set; }
+
+    public List<string> Procedures { get; private set; } = [];
+
+    public VisitStatus Status { get; private set; }
+
+    public DateOnly? ActualDate { get; private set; }
+
+    public string? MissedReason { get; private set; }
+
+    public bool OutOfWindow { get; private set; }
+
+    public uint Version { get; private set; }
+
+    public bool HasProcedure(string procedure) => Procedures.Contains(procedure, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every visit of the protocol for a participant randomized on <paramref name="dayZero"/>.</summary>
+    public static IReadOnlyList<ScheduledVisit> ScheduleFor(Participant participant, IEnumerable<VisitDefinition> definitions, DateOnly dayZero) =>
+        [.. definitions.OrderBy(d => d.Day).ThenBy(d => d.Ordinal).Select(d =>
+        {
+            var target = dayZero.AddDays(d.Day);
+            return new ScheduledVisit
+            {
+                Id = Guid.NewGuid(),
+                TrialId = participant.TrialId,
+                SiteId = participant.SiteId,
+                ParticipantId = participant.Id,
+                Code = d.Code,
+                Name = d.Name,
+                Day = d.Day,
+                TargetDate = target,
+                WindowStart = target.AddDays(-d.WindowBefore),
+                WindowEnd = target.AddDays(d.WindowAfter),
+                Procedures = [.. d.Procedures],
+                Status = VisitStatus.Scheduled,
+            };
+        })];
+
+    public static ScheduledVisit Unscheduled(Participant participant, int number, string name, IEnumerable<string> procedures) => new()
+    {
+        Id = Guid.NewGuid(),
+        TrialId = participant.TrialId,
+        SiteId = participant.SiteId,
+        ParticipantId = participant.Id,
+        Code = $"{UnscheduledPrefix}{number}",
+        Name = name,
+        Procedures = [.. procedures],
+        Status = VisitStatus.Scheduled,
+    };
+
+    /// <summary>
+    /// Records the visit as done on <paramref name="actualDate"/>. Outside its window it is flagged; the caller records
+    /// the protocol deviation. Returns whether it is out of window.
+    /// </summary>
+    public bool Complete(Participant participant, DateOnly actualDate, DateOnly today)
+    {
+        RequireActive(participant);
+        if (actualDate > today)
+        {
+            throw new RuleViolationException("VisitDateInFuture", "A visit cannot be completed on a future date.");
+        }
+
+        if (participant.RandomizedAt is { } randomizedAt && Day is >= 0 && actualDate < DateOnly.FromDateTime(randomizedAt.UtcDateTime))
+        {
+            throw new RuleViolationException("VisitBeforeRandomization", "A visit after randomization cannot be dated before the randomization.");
+        }
+
+        Status = VisitStatus.Completed;
+        ActualDate = actualDate;
+        MissedReason = null;
+        OutOfWindow = WindowStart is { } start && WindowEnd is { } end && (actualDate < start || actualDate > end);
+        return OutOfWindow;
+    }
+
+    public void Miss(Participant participant, string reason)
+    {
+        RequireActive(participant);
+        Status = VisitStatus.Missed;
+        MissedReason = reason;
+        ActualDate = null;
+        OutOfWindow = false;
+    }
+
+    /// <summary>Visits are recorded for randomized participants only: not before randomization, after withdrawal or completion.</summary>
+    public static void RequireActive(Participant participant)
+    {
+        if (participant.Status != ParticipantStatus.Randomized)
+        {
+            throw new RuleViolationException(
+                "ParticipantNotActive", $"Visits can be recorded only for randomized participants; this one is {participant.Status}.");
+        }
+    }
+}
+
+/// <summary>A departure from the protocol, e.g. a visit completed outside its window.</summary>
+public sealed class ProtocolDeviation : ITrialScoped, ISiteScoped
+{
+    private ProtocolDeviation()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrialId { get; private set; }
+
+    public Guid SiteId { get; private set; }
+
+    public Guid ParticipantId { get; private set; }
+
+    public Guid? VisitId { get; private set; }
+
+    public string Kind { get; private set; } = string.Empty;
+
+    public string Description { get; private set; } = string.Empty;
+
+    public DateTimeOffset RecordedAt { get; private set; }
+
+    public static ProtocolDeviation VisitOutOfWindow(ScheduledVisit visit, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        TrialId = visit.TrialId,
+        SiteId = visit.SiteId,
+        ParticipantId = visit.ParticipantId,
+        VisitId = visit.Id,
+        Kind = "VisitOutOfWindow",
+        Description = $"Visit {visit.Code} done on {visit.ActualDate:yyyy-MM-dd}, outside its window {visit.WindowStart:yyyy-MM-dd} to {visit.WindowEnd:yyyy-MM-dd}.",
+        RecordedAt = now,
+    };
+}
