@@ -42,6 +42,104 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
         Assert.Equal(1L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM protocol_deviations WHERE participant_id = @p", participantId));
     }
 
+    [Fact]
+    public async Task MissVisit_NeedsAReasonAndAChangeAfterwardsNeedsOneToo()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var path = $"/api/trials/{trialId}/participants/{participantId}/visits/W2";
+
+        var withoutReason = await coordinator.PutAsJsonAsync(path, new { status = "Missed" });
+        var missed = await coordinator.PutAsJsonAsync(path, new { status = "Missed", missedReason = "Hospitalized elsewhere" });
+        var changeWithoutReason = await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+        var change = await coordinator.PutAsJsonAsync(
+            path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow), reason = "Visit found in the paper chart" });
+
+        await withoutReason.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True((await withoutReason.JsonAsync()).GetProperty("errors").TryGetProperty("missedReason", out _));
+        Assert.Equal("Missed", (await missed.JsonAsync()).GetProperty("status").GetString());
+        await changeWithoutReason.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True((await changeWithoutReason.JsonAsync()).GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        var admin = await api.AdminAsync();
+        var audit = await admin.GetJsonAsync($"/api/trials/{trialId}/audit?entityType=ScheduledVisit&pageSize=200");
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), r =>
+            r.GetProperty("field").GetString() == "Status" && r.GetProperty("oldValue").GetString() == "Missed"
+            && r.GetProperty("newValue").GetString() == "Completed" && r.GetProperty("reason").GetString() == "Visit found in the paper chart");
+    }
+
+    [Fact]
+    public async Task CompleteVisit_InTheFutureOrBeforeRandomization_Returns409()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var future = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/W2", new { status = "Completed", actualDate = today.AddDays(1) });
+        var early = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/W2", new { status = "Completed", actualDate = today.AddDays(-1) });
+
+        Assert.Equal("VisitDateInFuture", (await future.JsonAsync()).GetProperty("rule").GetString());
+        Assert.Equal("VisitBeforeRandomization", (await early.JsonAsync()).GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task RecordVisit_ForAWithdrawnParticipant_Returns409()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await coordinator.PostAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/withdrawal", new { date = today, reason = "Moved away" });
+
+        var response = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/D0", new { status = "Completed", actualDate = today });
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("ParticipantNotActive", (await response.JsonAsync()).GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task CompleteVisit_WhenItIsTheLastOfTheSchedule_CompletesTheParticipantAndEndsDataEntry()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var last = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/W52", new { status = "Completed", actualDate = today });
+        var afterwards = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/W2", new { status = "Completed", actualDate = today });
+
+        Assert.True((await last.JsonAsync()).GetProperty("outOfWindow").GetBoolean());
+        var participant = await coordinator.GetJsonAsync($"/api/trials/{trialId}/participants/{participantId}");
+        Assert.Equal("Completed", participant.GetProperty("status").GetString());
+        await afterwards.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task AddUnscheduledVisit_IsNumberedAndListedAfterTheSchedule()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var path = $"/api/trials/{trialId}/participants/{participantId}/visits";
+
+        var first = await coordinator.PostAsJsonAsync(path, new { name = "Flare", actualDate = DateOnly.FromDateTime(DateTime.UtcNow), procedures = new[] { "AeReview" } });
+        var second = await coordinator.PostAsJsonAsync(path, new { name = "Follow-up", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal("UNS1", (await first.JsonAsync()).GetProperty("code").GetString());
+        Assert.Equal("UNS2", (await second.JsonAsync()).GetProperty("code").GetString());
+        var visits = await VisitsAsync(coordinator, trialId, participantId);
+        Assert.Equal(["UNS1", "UNS2"], visits.TakeLast(2).Select(v => v.GetProperty("code").GetString()));
+        Assert.True(visits[^1].GetProperty("unscheduled").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Visits_OfAnotherSitesParticipant_Return404()
+    {
+        var (_, trialId, participantId) = await RandomizedAsync();
+        var admin = await api.AdminAsync();
+        var otherSite = await admin.AddSiteAsync(trialId, "V" + Guid.NewGuid().ToString("N")[..6]);
+        var outsider = await api.ClientForNewUserAsync(admin, "Coordinator", otherSite);
+
+        var list = await outsider.GetAsync($"/api/trials/{trialId}/participants/{participantId}/visits");
+        var change = await outsider.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/D0", new { status = "Missed", missedReason = "x" });
+
+        await list.AssertProblemAsync(HttpStatusCode.NotFound);
+        await change.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private async Task<(HttpClient Coordinator, Guid TrialId, Guid ParticipantId)> RandomizedAsync()
     {
         var admin = await api.AdminAsync();
