@@ -78,6 +78,9 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits", AllRoles },
         { "POST", "/api/trials/{trialId}/participants/{participantId}/visits", DataEntry },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}", DataEntry },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", AllRoles },
+        { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", DataEntry },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/casebook", AllRoles },
     };
 
     [Fact]

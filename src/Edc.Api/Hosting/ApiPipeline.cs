@@ -1,6 +1,8 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
+using Edc.Api.Features.Casebook;
+using Edc.Api.Features.Infusions;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
@@ -40,6 +42,8 @@ public static class ApiPipeline
         app.MapParticipantEndpoints();
         app.MapRandomizationEndpoints();
         app.MapVisitEndpoints();
+        app.MapInfusionEndpoints();
+        app.MapCasebookEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
 

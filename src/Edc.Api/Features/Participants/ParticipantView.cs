@@ -31,7 +31,13 @@ public sealed record ParticipantView(
     DateTimeOffset? RandomizedAt,
     WithdrawalView? Withdrawal,
     EmergencyUnblindingView? EmergencyUnblinding,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArmView? Arm);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArmView? Arm)
+{
+    /// <summary>Where the rest of the participant's record is: the casebook (visits, MRSS, infusions) and the visits.</summary>
+    public ParticipantLinks Links => new($"/api/trials/{TrialId}/participants/{Id}/casebook", $"/api/trials/{TrialId}/participants/{Id}/visits");
+}
+
+public sealed record ParticipantLinks(string Casebook, string Visits);
 
 /// <summary>Loads participants as the caller may see them: own sites only for site-scoped roles, arms only through the gate.</summary>
 internal sealed class ParticipantReader(EdcDbContext db, CurrentUser user, AssignmentGate gate)

@@ -1,0 +1,25 @@
+using Edc.Domain.Visits;
+using Edc.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Infusions;
+
+/// <summary>The infusion of one visit and how many infusions the participant has received so far. Nothing about the arm.</summary>
+public sealed record InfusionView(
+    string VisitCode,
+    bool Administered,
+    DateTimeOffset? AdministeredAt,
+    string? KitNumber,
+    string? NotAdministeredReason,
+    int InfusionsReceived)
+{
+    public static InfusionView From(ScheduledVisit visit, InfusionRecord infusion, int infusionsReceived) => new(
+        visit.Code, infusion.Administered, infusion.AdministeredAt, infusion.KitNumber, infusion.NotAdministeredReason, infusionsReceived);
+}
+
+internal static class InfusionCounts
+{
+    /// <summary>Infusions the participant actually received: those recorded as administered.</summary>
+    public static Task<int> ReceivedAsync(EdcDbContext db, Guid participantId, CancellationToken cancellationToken) =>
+        db.Infusions.CountAsync(i => i.ParticipantId == participantId && i.AdministeredAt != null, cancellationToken);
+}

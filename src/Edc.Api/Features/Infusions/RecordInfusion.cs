@@ -1,0 +1,80 @@
+using Edc.Api.Features.Trials;
+using Edc.Api.Features.Visits;
+using Edc.Domain.Visits;
+using Edc.Infrastructure.Persistence;
+using FluentValidation;
+using FluentValidation.Results;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Infusions;
+
+public static class RecordInfusion
+{
+    public sealed record Body(DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason);
+
+    public sealed record Command(
+        Guid TrialId, Guid ParticipantId, string VisitCode, DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason)
+        : IRequest<InfusionView>;
+
+    /// <summary>Exactly one of two shapes: administered (administeredAt and kitNumber), or not (notAdministeredReason).</summary>
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.NotAdministeredReason)
+                .Empty()
+                .When(c => c.AdministeredAt is not null || !string.IsNullOrEmpty(c.KitNumber))
+                .WithMessage("Either administeredAt and kitNumber (given), or notAdministeredReason (not given); not both.");
+            RuleFor(c => c.AdministeredAt)
+                .NotNull()
+                .When(c => string.IsNullOrWhiteSpace(c.NotAdministeredReason))
+                .WithMessage("An administered infusion needs administeredAt; one not given needs notAdministeredReason.");
+            RuleFor(c => c.KitNumber)
+                .NotEmpty()
+                .When(c => string.IsNullOrWhiteSpace(c.NotAdministeredReason))
+                .WithMessage("An administered infusion needs the kitNumber; one not given needs notAdministeredReason.");
+            RuleFor(c => c.KitNumber).MaximumLength(40);
+            RuleFor(c => c.NotAdministeredReason).MaximumLength(2000);
+            RuleFor(c => c.Reason).MaximumLength(2000);
+        }
+    }
+
+    /// <summary>
+    /// Records the infusion of a visit whose procedures include one: given with the participant's own kit, or not given
+    /// with the reason. A recorded infusion changes only with a reason. A wrong kit is refused without saying whose it is.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, VisitAccess visits, TimeProvider clock) : IRequestHandler<Command, InfusionView>
+    {
+        public async Task<InfusionView> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
+            var infusion = await db.Infusions.SingleOrDefaultAsync(i => i.VisitId == visit.Id, cancellationToken);
+            if (infusion is null)
+            {
+                infusion = InfusionRecord.For(visit);
+                db.Infusions.Add(infusion);
+            }
+            else if (string.IsNullOrWhiteSpace(command.Reason))
+            {
+                throw new ValidationException([new ValidationFailure("reason", "The infusion is already recorded: a change needs a reason.")]);
+            }
+
+            db.AuditReason = command.Reason;
+            if (string.IsNullOrWhiteSpace(command.NotAdministeredReason))
+            {
+                infusion.Administer(participant, command.AdministeredAt!.Value.ToUniversalTime(), command.KitNumber!, clock.GetUtcNow());
+            }
+            else
+            {
+                infusion.NotAdministered(participant, command.NotAdministeredReason);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            var received = await InfusionCounts.ReceivedAsync(db, participant.Id, cancellationToken);
+            await write.CommitAsync(cancellationToken);
+            return InfusionView.From(visit, infusion, received);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edc.Api.Tests.Infrastructure;
+
+namespace Edc.Api.Tests;
+
+public sealed class CasebookTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
+{
+    private static readonly string[] ArmCodes = ["BEL", "PBO"];
+
+    private static readonly string[] ArmNames =
+        ["Belimumab 10 mg/kg IV + mycophenolate mofetil", "Placebo (normal saline) IV + mycophenolate mofetil", "Belimumab", "Placebo"];
+
+    [Fact]
+    public async Task GetCasebook_WhenCoordinator_ShowsNoArmAnywhere()
+    {
+        var p = await api.RandomizedAsync();
+        await RecordInfusionAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+
+        var response = await p.Coordinator.GetAsync(Casebook(p));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.All(ArmCodes, code => Assert.DoesNotContain(code, raw, StringComparison.Ordinal));
+        Assert.All(ArmNames, name => Assert.DoesNotContain(name, raw, StringComparison.OrdinalIgnoreCase));
+        using var document = JsonDocument.Parse(raw);
+        Assert.Empty(PropertiesNamedArm(document.RootElement));
+        Assert.Equal(p.ParticipantId, document.RootElement.GetProperty("participant").GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task GetCasebook_WhenPharmacistOfTheSite_ShowsTheArmInTheParticipant()
+    {
+        var p = await api.RandomizedAsync();
+        var pharmacist = await api.ClientForNewUserAsync(p.Admin, "Pharmacist", p.SiteId);
+
+        var casebook = await pharmacist.GetJsonAsync(Casebook(p));
+
+        var arm = casebook.GetProperty("participant").GetProperty("arm");
+        Assert.Contains(arm.GetProperty("code").GetString(), ArmCodes);
+        Assert.False(string.IsNullOrEmpty(arm.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task GetCasebook_WhenInfusionsRecorded_ListsVisitsInfusionsAndTheCount()
+    {
+        var p = await api.RandomizedAsync();
+        await RecordInfusionAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddDays(-14), kitNumber = p.KitNumber });
+        await RecordInfusionAsync(p, "W2", new { notAdministeredReason = "Intercurrent infection" });
+        await RecordInfusionAsync(p, "W4", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-2), kitNumber = p.KitNumber });
+
+        var casebook = await p.Coordinator.GetJsonAsync(Casebook(p));
+
+        Assert.Equal(16, casebook.GetProperty("visits").GetArrayLength());
+        var infusions = casebook.GetProperty("infusions").EnumerateArray().ToList();
+        Assert.Equal(["D0", "W2", "W4"], infusions.Select(i => i.GetProperty("visitCode").GetString()));
+        Assert.Equal([true, false, true], infusions.Select(i => i.GetProperty("administered").GetBoolean()));
+        Assert.Equal("Intercurrent infection", infusions[1].GetProperty("notAdministeredReason").GetString());
+        Assert.Equal(2, casebook.GetProperty("infusionsReceived").GetInt32());
+        Assert.Equal(0, casebook.GetProperty("mrss").GetArrayLength());
+        var links = casebook.GetProperty("links");
+        Assert.Equal($"{p.Path}/visits", links.GetProperty("visits").GetString());
+        Assert.Equal($"/api/trials/{p.TrialId}/adverse-events?participantId={p.ParticipantId}", links.GetProperty("adverseEvents").GetString());
+    }
+
+    [Fact]
+    public async Task GetParticipant_Always_LinksToTheCasebook()
+    {
+        var p = await api.RandomizedAsync();
+
+        var participant = await p.Coordinator.GetJsonAsync(p.Path);
+
+        Assert.Equal(Casebook(p), participant.GetProperty("links").GetProperty("casebook").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await p.Coordinator.GetAsync(participant.GetProperty("links").GetProperty("casebook").GetString())).StatusCode);
+    }
+
+    [Fact]
+    public async Task GetCasebook_WhenMrssAssessed_ListsTotalsInDateOrder()
+    {
+        var p = await api.RandomizedAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        // Inserted out of date order: the baseline (D0) before the screening assessment ten days earlier.
+        await InsertMrssAsync(p, "D0", today, 21);
+        await InsertMrssAsync(p, "SCR", today.AddDays(-10), 24);
+
+        var mrss = (await p.Coordinator.GetJsonAsync(Casebook(p))).GetProperty("mrss").EnumerateArray().ToList();
+
+        Assert.Equal(["SCR", "D0"], mrss.Select(m => m.GetProperty("visitCode").GetString()));
+        Assert.Equal([24, 21], mrss.Select(m => m.GetProperty("total").GetInt32()));
+        Assert.Equal(today.AddDays(-10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), mrss[0].GetProperty("assessedOn").GetString());
+    }
+
+    [Fact]
+    public async Task GetCasebook_WhenCoordinatorOfAnotherSite_Returns404()
+    {
+        var p = await api.RandomizedAsync();
+        var otherSite = await p.Admin.AddSiteAsync(p.TrialId, "CB-" + Guid.NewGuid().ToString("N")[..8]);
+        var stranger = await api.ClientForNewUserAsync(p.Admin, "Coordinator", otherSite);
+
+        await (await stranger.GetAsync(Casebook(p))).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await p.Coordinator.GetAsync($"/api/trials/{p.TrialId}/participants/{Guid.NewGuid()}/casebook")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    private static string Casebook(RandomizedParticipant p) => $"{p.Path}/casebook";
+
+    private static IEnumerable<string> PropertiesNamedArm(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p =>
+            p.Name.Contains("arm", StringComparison.OrdinalIgnoreCase) ? [p.Name, .. PropertiesNamedArm(p.Value)] : PropertiesNamedArm(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(PropertiesNamedArm),
+        _ => [],
+    };
+
+    private static async Task RecordInfusionAsync(RandomizedParticipant p, string visitCode, object body)
+    {
+        var response = await p.Coordinator.PutAsJsonAsync(p.Infusion(visitCode), body);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private Task<int> InsertMrssAsync(RandomizedParticipant p, string visitCode, DateOnly assessedOn, int total) => Sql.ExecuteAsync(
+        api.ConnectionString,
+        $"""
+        INSERT INTO mrss_assessments (id, trial_id, site_id, participant_id, visit_id, assessed_on, assessor_name,
+            face, anterior_chest, abdomen, right_fingers, left_fingers, right_hand, left_hand, right_forearm, left_forearm,
+            right_upper_arm, left_upper_arm, right_thigh, left_thigh, right_lower_leg, left_lower_leg, right_foot, left_foot, total)
+        SELECT gen_random_uuid(), trial_id, site_id, participant_id, id, DATE '{assessedOn:yyyy-MM-dd}', 'Dr Test',
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {total}
+        FROM visits WHERE participant_id = @p AND code = '{visitCode}'
+        """,
+        p.ParticipantId);
+}
