@@ -1,6 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
+using Edc.Api.Features.Exports;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
@@ -42,6 +43,7 @@ public static class ApiPipeline
         app.MapVisitEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
+        app.MapExportEndpoints();
 
         // Unknown routes answer 404 problem details, not the fallback policy's 401/403.
         app.MapFallback("{*path}", () => Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.")))
