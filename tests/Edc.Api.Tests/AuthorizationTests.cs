@@ -28,6 +28,8 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     private static readonly string[] DsmbOnly = [Roles.DsmbMember];
     private static readonly string[] UnblindingReaders = [Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Admin];
     private static readonly string[] MrssOnly = ["Mrss"];
+    private static readonly string[] WorklistRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator];
+    private static readonly string[] ExportRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
 
     /// <summary>Endpoints that anyone may call. A new anonymous endpoint must be added here on purpose.</summary>
     private static readonly string[] ExpectedAnonymousEndpoints =
@@ -81,6 +83,9 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", DataEntry },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/casebook", AllRoles },
+        { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
+        { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
+        { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
     };
 
     [Fact]

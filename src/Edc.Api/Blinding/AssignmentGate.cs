@@ -1,4 +1,5 @@
 using Edc.Domain.Participants;
+using Edc.Domain.Randomization;
 using Edc.Domain.Security;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Auditing;
@@ -33,6 +34,30 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
     }
 
     /// <summary>
+    /// For a bulk export: the arms of every randomized participant of the trial at the caller's sites (all sites for
+    /// roles not bound to sites), or null when the export stays blinded. An export carries arms only after the final
+    /// unblinding, when this gate's rule lets every role of the trial see them; before it, even an unblinded role gets
+    /// the blinded export (the statistician reads assignments from the randomization list, whose read is audited).
+    /// One entry per participant, not per exported row, so the export itself still streams.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, ArmView>?> ArmsForExportAsync(Trial trial, CancellationToken cancellationToken)
+    {
+        if (!trial.IsFinallyUnblinded)
+        {
+            return null;
+        }
+
+        var slots = db.RandomizationSlots.Where(s => s.TrialId == trial.Id && s.ParticipantId != null);
+        if (!user.SeesAllSites)
+        {
+            var siteIds = user.SiteIds.ToList();
+            slots = slots.Where(s => db.Participants.Any(p => p.Id == s.ParticipantId && siteIds.Contains(p.SiteId)));
+        }
+
+        return await ArmsAsync(slots, cancellationToken);
+    }
+
+    /// <summary>
     /// Emergency unblinding: reveals one participant's arm to the investigator performing it. The caller's right
     /// (role, site, password, reason) is checked by the use case; the disclosure itself is audited here, without the arm.
     /// </summary>
@@ -45,9 +70,13 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
         return arm;
     }
 
-    private async Task<Dictionary<Guid, ArmView>> ArmsAsync(Guid trialId, IReadOnlyCollection<Guid> participantIds, CancellationToken cancellationToken) =>
-        await db.RandomizationSlots
-            .Where(s => s.TrialId == trialId && s.ParticipantId != null && participantIds.Contains(s.ParticipantId.Value))
+    private Task<Dictionary<Guid, ArmView>> ArmsAsync(Guid trialId, IReadOnlyCollection<Guid> participantIds, CancellationToken cancellationToken) =>
+        ArmsAsync(
+            db.RandomizationSlots.Where(s => s.TrialId == trialId && s.ParticipantId != null && participantIds.Contains(s.ParticipantId.Value)),
+            cancellationToken);
+
+    private async Task<Dictionary<Guid, ArmView>> ArmsAsync(IQueryable<RandomizationSlot> slots, CancellationToken cancellationToken) =>
+        await slots
             .Join(db.Set<TrialArm>(), s => new { s.TrialId, Code = s.ArmCode }, a => new { a.TrialId, a.Code }, (s, a) => new { s.ParticipantId, a.Code, a.Name })
             .AsNoTracking()
             .ToDictionaryAsync(x => x.ParticipantId!.Value, x => new ArmView(x.Code, x.Name), cancellationToken);

@@ -3,6 +3,7 @@ using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
 using Edc.Api.Features.Casebook;
 using Edc.Api.Features.Infusions;
+using Edc.Api.Features.Exports;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
@@ -46,6 +47,7 @@ public static class ApiPipeline
         app.MapCasebookEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
+        app.MapExportEndpoints();
 
         // Unknown routes answer 404 problem details, not the fallback policy's 401/403.
         app.MapFallback("{*path}", () => Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.")))

@@ -25,5 +25,11 @@ public static class VisitEndpoints
             })
             .RequireRoles(DataEntry)
             .Idempotent();
+
+        // The site's to-do list: site roles see their own sites, Admin every site.
+        app.MapGet("/api/trials/{trialId:guid}/visit-worklist", (Guid trialId, DateOnly? from, DateOnly? to, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                mediator.Send(new VisitWorklist.Query(trialId, from, to, PageRequest.From(page, pageSize)), ct))
+            .WithTags("Visits")
+            .RequireRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin);
     }
 }

@@ -1,0 +1,37 @@
+using Edc.Api.Security;
+using Edc.Domain.Security;
+using MediatR;
+
+namespace Edc.Api.Features.Exports;
+
+/// <summary>
+/// CSV exports of a trial's clinical data. Every role that works with the trial's clinical data may export it:
+/// Admin, DsmbMember and UnblindedStatistician across sites, Coordinator and Investigator for their own sites. The
+/// Pharmacist, who sees arms and nothing else, may not. Exports are blinded until the final unblinding.
+/// </summary>
+public static class ExportEndpoints
+{
+    public static readonly string[] ExportRoles =
+        [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
+
+    public static void MapExportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var exports = app.MapGroup("/api/trials/{trialId:guid}/exports").WithTags("Exports");
+        exports.MapGet("/" + ExportMrss.Name, (Guid trialId, HttpContext context, IMediator mediator, CancellationToken ct) =>
+                StreamAsync(context, mediator.Send(new ExportMrss.Query(trialId), ct), ct))
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .RequireRoles(ExportRoles);
+        exports.MapGet("/" + ExportVisits.Name, (Guid trialId, HttpContext context, IMediator mediator, CancellationToken ct) =>
+                StreamAsync(context, mediator.Send(new ExportVisits.Query(trialId), ct), ct))
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .RequireRoles(ExportRoles);
+    }
+
+    private static async Task<IResult> StreamAsync(HttpContext context, Task<CsvExport> prepared, CancellationToken ct)
+    {
+        // Checks and the audit row come first, so a refusal is still a problem body; then rows stream.
+        var export = await prepared;
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Stream(body => export.WriteAsync(body, ct), "text/csv; charset=utf-8", export.FileName);
+    }
+}
