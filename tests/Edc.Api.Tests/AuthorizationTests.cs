@@ -78,6 +78,8 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits", AllRoles },
         { "POST", "/api/trials/{trialId}/participants/{participantId}/visits", DataEntry },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}", DataEntry },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", AllRoles },
+        { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
     };
 
     [Fact]

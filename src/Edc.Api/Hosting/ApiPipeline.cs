@@ -1,6 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
+using Edc.Api.Features.Mrss;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
@@ -40,6 +41,7 @@ public static class ApiPipeline
         app.MapParticipantEndpoints();
         app.MapRandomizationEndpoints();
         app.MapVisitEndpoints();
+        app.MapMrssEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
 
