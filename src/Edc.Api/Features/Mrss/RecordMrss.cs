@@ -82,7 +82,7 @@ public static class RecordMrss
         public async Task<MrssView> Handle(Command command, CancellationToken cancellationToken)
         {
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
+            var (participant, visit) = await visits.GetForChangeAsync(write, command.ParticipantId, command.VisitCode, cancellationToken);
             ScheduledVisit.RequireActive(participant);
             var assessedOn = command.AssessedOn!.Value;
             var assessorName = command.AssessorName!.Trim();
