@@ -4,7 +4,7 @@ namespace Edc.Bench;
 
 internal sealed class BenchException(string message) : Exception(message);
 
-internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int Slots, bool Fast, string? Note)
+internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int Slots, bool Fast, string? Note, string Workload = "randomization")
 {
     public string CommandLine { get; init; } = "bench/randomization.sh";
 
@@ -12,7 +12,9 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
     {
         var options = new BenchOptions(Clients: 32, Warmup: 50, Requests: 1000, Slots: 5000, Fast: false, Note: null)
         {
-            CommandLine = string.Join(' ', ["bench/randomization.sh", .. args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)]),
+            CommandLine = string.Join(' ', [
+                args.Length >= 2 && args[0] == "--workload" ? $"bench/{args[1]}.sh" : "bench/randomization.sh",
+                .. (args.Length >= 2 && args[0] == "--workload" ? args[2..] : args).Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)]),
         };
         for (var i = 0; i < args.Length; i++)
         {
@@ -28,7 +30,8 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
                 "--slots" => options with { Slots = NextInt() },
                 "--fast" => options with { Fast = true },
                 "--note" => options with { Note = Next() },
-                _ => throw new BenchException($"Unknown option {args[i]}; known: --clients --warmup --requests --slots --fast --note"),
+                "--workload" => options with { Workload = Next() is "randomization" or "mrss" ? args[i] : throw new BenchException("--workload is randomization or mrss") },
+                _ => throw new BenchException($"Unknown option {args[i]}; known: --workload --clients --warmup --requests --slots --fast --note"),
             };
         }
 

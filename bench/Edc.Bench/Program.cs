@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Edc.Bench;
 using Edc.Infrastructure.Database;
 
-// Randomization benchmark: see README.md, "Benchmarks". Options (all optional):
+// Randomization (default) or MRSS (--workload mrss, first) benchmark: see README.md, "Benchmarks". Options (all optional):
 //   --clients 32  --warmup 50  --requests 1000  --slots 5000  --fast (fsync off)  --note "free text for the results file"
 BenchOptions options;
 try
@@ -53,6 +53,42 @@ try
 
     var setup = await Setup.RunAsync(api.BaseAddress, connectionString, root, options, stop.Token);
     Console.WriteLine($"Set up: {options.Warmup + options.Requests} enrolled participants per trial, lists of {options.Slots} slots");
+
+    if (options.Workload == "mrss")
+    {
+        var randomizing = System.Diagnostics.Stopwatch.StartNew();
+        await MrssWorkload.RandomizeAllAsync(api.BaseAddress, setup, options, stop.Token);
+        Console.WriteLine($"Set up: randomized every participant of both trials through the API in {randomizing.Elapsed.TotalSeconds:0} s");
+
+        var apiMrss = await MrssWorkload.ApiAsync(api.BaseAddress, connectionString, setup, options, stop.Token);
+        Console.WriteLine(apiMrss.Line("API (HTTP, EF Core)"));
+        var apiMrssCheck = await MrssWorkload.CheckAsync(connectionString, setup.ApiTrial, options.Warmup + options.Requests, stop.Token);
+        var mrssShape = await MrssWorkload.AuditShapeAsync(connectionString, setup.ApiTrial, stop.Token);
+        var auditPerSave = (double)apiMrss.AuditRowsAdded / options.Requests;
+        Console.WriteLine($"API: {auditPerSave:0.##} audit rows per save ({string.Join(", ", mrssShape.Fields.Select(f => f.Field))})");
+
+        var plainMrss = await MrssWorkload.PlainSqlAsync(connectionString, setup, mrssShape, options, stop.Token);
+        Console.WriteLine(plainMrss.Line("plain SQL (Npgsql)"));
+        var plainMrssCheck = await MrssWorkload.CheckAsync(connectionString, setup.PlainTrial, options.Warmup + options.Requests, stop.Token);
+
+        var version = await Verification.PostgresVersionAsync(connectionString, stop.Token);
+        var mrssReport = MrssWorkload.Markdown(options, machine, version, apiMrss, plainMrss, apiMrssCheck, plainMrssCheck, auditPerSave, mrssShape, total.Elapsed);
+        var mrssFile = Path.Combine(root, "bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "-mrss.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(mrssFile)!);
+        await File.WriteAllTextAsync(mrssFile, mrssReport, CancellationToken.None);
+        Console.WriteLine();
+        Console.WriteLine(Report.Table(apiMrss, plainMrss, "API: PUT /visits/D0/mrss (HTTP, EF Core)"));
+        Console.WriteLine();
+        Console.WriteLine($"Written to {Path.GetRelativePath(root, mrssFile)}");
+        var mrssOk = apiMrss.Failures.Count == 0 && plainMrss.Failures.Count == 0 && apiMrssCheck.Ok && plainMrssCheck.Ok
+            && mrssShape.Fields.Count == Math.Round(auditPerSave) && plainMrss.AuditRowsAdded == apiMrss.AuditRowsAdded;
+        if (!mrssOk)
+        {
+            Console.Error.WriteLine("The run is not valid: see the verification section of the results file.");
+        }
+
+        return mrssOk ? 0 : 1;
+    }
 
     var apiRun = await Workloads.ApiAsync(api.BaseAddress, connectionString, setup, options, stop.Token);
     Console.WriteLine(apiRun.Line("API (HTTP, EF Core)"));

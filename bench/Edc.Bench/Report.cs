@@ -5,12 +5,12 @@ namespace Edc.Bench;
 
 internal static class Report
 {
-    public static string Table(RunResult api, RunResult plain)
+    public static string Table(RunResult api, RunResult plain, string apiName = "API: POST /randomization (HTTP, EF Core)")
     {
         var table = new StringBuilder();
         table.AppendLine("| workload | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|");
-        Row(table, "API: POST /randomization (HTTP, EF Core)", api);
+        Row(table, apiName, api);
         Row(table, "plain SQL transaction (Npgsql)", plain);
         table.AppendLine();
         table.Append(CultureInfo.InvariantCulture,
@@ -76,5 +76,5 @@ internal static class Report
         return text.ToString();
     }
 
-    private static string FirstFailure(RunResult run) => run.Failures.Count == 0 ? string.Empty : $" (first: {run.Failures[0]})";
+    public static string FirstFailure(RunResult run) => run.Failures.Count == 0 ? string.Empty : $" (first: {run.Failures[0]})";
 }

@@ -39,7 +39,8 @@ internal static class Setup
             password = UserPassword,
             displayName = "Benchmark coordinator",
             roles = new[] { "Coordinator" },
-            siteIds = new[] { demoSite },
+            // The MRSS workload randomizes the plain trial's participants through the API too.
+            siteIds = options.Workload == "mrss" ? new[] { demoSite, plainSite } : new[] { demoSite },
         }, ct);
         await PostAsync(admin, "/api/users", new
         {

@@ -257,7 +257,7 @@ internal static class Workloads
     /// A warm-up (not measured), then the timed phase: each client takes the next participant in list order until all
     /// are done, and every request's latency is kept. Failures are counted, not retried.
     /// </summary>
-    private static async Task<RunResult> TimedAsync<TClient>(
+    public static async Task<RunResult> TimedAsync<TClient>(
         IReadOnlyList<Guid> participants, BenchOptions options, string connectionString, IReadOnlyList<TClient> clients,
         Func<TClient, Guid, CancellationToken, Task> randomize, CancellationToken ct)
     {

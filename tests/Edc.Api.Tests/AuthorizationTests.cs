@@ -86,6 +86,8 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
         { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", AllRoles },
+        { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
     };
 
     [Fact]

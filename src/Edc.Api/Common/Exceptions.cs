@@ -5,3 +5,6 @@ public sealed class NotFoundException(string what) : Exception($"{what} was not 
 
 /// <summary>Bad credentials, an unknown or revoked token: 401 without saying which.</summary>
 public sealed class AuthenticationFailedException(string message) : Exception(message);
+
+/// <summary>A change to data that already exists came without <c>If-Match</c>: 428, read the data and send its version.</summary>
+public sealed class PreconditionRequiredException(string message) : Exception(message);

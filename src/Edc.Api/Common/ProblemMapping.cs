@@ -45,6 +45,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         RuleViolationException rule => Problem(
             StatusCodes.Status409Conflict, "rule-violation", "A rule forbids this.", rule.Message,
             [("rule", rule.Rule), .. rule.Details.Select(d => (d.Key, d.Value))]),
+        PreconditionRequiredException required => Problem(
+            StatusCodes.Status428PreconditionRequired, "precondition-required", "Precondition required.", required.Message),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", notFound.Message),
         Features.Unblinding.ReauthenticationFailedException => Problem(
             StatusCodes.Status403Forbidden, "reauthentication-failed", "The password is not correct.", "Enter your own password again to confirm."),

@@ -4,6 +4,7 @@ using Edc.Api.Features.Auth;
 using Edc.Api.Features.Casebook;
 using Edc.Api.Features.Infusions;
 using Edc.Api.Features.Exports;
+using Edc.Api.Features.Mrss;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
@@ -45,6 +46,7 @@ public static class ApiPipeline
         app.MapVisitEndpoints();
         app.MapInfusionEndpoints();
         app.MapCasebookEndpoints();
+        app.MapMrssEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
         app.MapExportEndpoints();

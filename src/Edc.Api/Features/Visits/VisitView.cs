@@ -1,5 +1,6 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Participants;
+using Edc.Api.Features.Trials;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
@@ -38,5 +39,19 @@ internal sealed class VisitAccess(EdcDbContext db, ParticipantReader participant
         var visit = await db.Visits.SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == visitCode, cancellationToken)
             ?? throw new NotFoundException("The visit");
         return (trial, participant, visit);
+    }
+
+    /// <summary>
+    /// The same for a change under <paramref name="write"/>, whose trial is already read (FOR SHARE): the participant and
+    /// the visit in one query. A participant the caller may see is at one of the caller's sites of this trial.
+    /// </summary>
+    public async Task<(Participant Participant, ScheduledVisit Visit)> GetForChangeAsync(
+        TrialWrite write, Guid participantId, string visitCode, CancellationToken cancellationToken)
+    {
+        var found = await participants.Visible(write.Trial.Id).Where(p => p.Id == participantId)
+            .Select(p => new { Participant = p, Visit = db.Visits.FirstOrDefault(v => v.ParticipantId == p.Id && v.Code == visitCode) })
+            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
+        write.Trial.RequireOpenForData();
+        return (found.Participant, found.Visit ?? throw new NotFoundException("The visit"));
     }
 }

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using Edc.Api.Common;
+using Edc.Api.Features.Trials;
+using Edc.Api.Features.Visits;
+using Edc.Domain.Common;
+using Edc.Domain.Visits;
+using Edc.Infrastructure.Persistence;
+using FluentValidation;
+using FluentValidation.Results;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.Mrss;
+
+public static class RecordMrss
+{
+    /// <param name="Total">Never accepted: the total is derived. Bound only to refuse a body that carries it.</param>
+    public sealed record Body(DateOnly? AssessedOn, string? AssessorName, Dictionary<string, int>? Scores, string? Reason, JsonElement? Total);
+
+    /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
+    public sealed record Command(
+        Guid TrialId,
+        Guid ParticipantId,
+        string VisitCode,
+        DateOnly? AssessedOn,
+        string? AssessorName,
+        IReadOnlyDictionary<string, int>? Scores,
+        string? Reason,
+        bool TotalSent,
+        string? IfMatch) : IRequest<MrssView>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(c => c.AssessedOn).NotNull()
+                .Must(d => d is null || d.Value <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+                .WithMessage("The assessment date cannot be in the future.");
+            RuleFor(c => c.AssessorName).NotEmpty().MaximumLength(200);
+            RuleFor(c => c.Reason).MaximumLength(2000);
+            RuleFor(c => c.TotalSent).Equal(false).OverridePropertyName("total")
+                .WithMessage("The total is derived from the 17 areas; do not send it.");
+            RuleFor(c => c.Scores).NotNull().WithMessage("All 17 areas are scored, each 0 to 3.");
+            RuleFor(c => c.Scores).Custom((scores, context) =>
+            {
+                if (scores is null)
+                {
+                    return;
+                }
+
+                foreach (var area in MrssAssessment.Areas.Where(a => !scores.ContainsKey(a)))
+                {
+                    context.AddFailure(Failure(area, "Every one of the 17 areas is scored: this one is missing."));
+                }
+
+                foreach (var (area, score) in scores)
+                {
+                    if (!MrssAssessment.Areas.Contains(area, StringComparer.Ordinal))
+                    {
+                        context.AddFailure(Failure(area, $"No such area. The areas are: {string.Join(", ", MrssAssessment.Areas)}."));
+                    }
+                    else if (score is < 0 or > 3)
+                    {
+                        context.AddFailure(Failure(area, "A score is 0, 1, 2 or 3."));
+                    }
+                }
+            });
+        }
+
+        private static ValidationFailure Failure(string area, string message) =>
+            new("scores." + area, message) { CustomState = ProblemMapping.DataKey };
+    }
+
+    /// <summary>
+    /// Records the MRSS of a visit whose procedures include it, for a randomized participant of an open trial. The first
+    /// save needs no reason; an edit needs a reason and the version it was made from (<c>If-Match</c>): without it 428,
+    /// from an older version 409 StaleEdit, and nothing changes. The audit trail keeps every changed area's old value.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, VisitAccess visits) : IRequestHandler<Command, MrssView>
+    {
+        public async Task<MrssView> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            var (participant, visit) = await visits.GetForChangeAsync(write, command.ParticipantId, command.VisitCode, cancellationToken);
+            ScheduledVisit.RequireActive(participant);
+            var assessedOn = command.AssessedOn!.Value;
+            var assessorName = command.AssessorName!.Trim();
+            var assessment = await db.MrssAssessments.SingleOrDefaultAsync(m => m.VisitId == visit.Id, cancellationToken);
+            if (assessment is null)
+            {
+                // An If-Match names a version: there is none yet, so it cannot match.
+                if (!string.IsNullOrWhiteSpace(command.IfMatch))
+                {
+                    throw Stale();
+                }
+
+                assessment = MrssAssessment.Record(visit, assessedOn, assessorName, command.Scores!);
+                db.MrssAssessments.Add(assessment);
+            }
+            else
+            {
+                if (string.IsNullOrWhiteSpace(command.Reason))
+                {
+                    throw new ValidationException([new ValidationFailure("reason", "The MRSS is already recorded: a change needs a reason.")]);
+                }
+
+                if (ExpectedVersion(command.IfMatch) is not { } expected || expected != assessment.Version)
+                {
+                    throw Stale();
+                }
+
+                // The update is conditional on the version the client read: a change committed since makes it fail.
+                db.Entry(assessment).Property(a => a.Version).OriginalValue = expected;
+                assessment.Update(assessedOn, assessorName, command.Scores!);
+            }
+
+            db.AuditReason = command.Reason;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw Stale();
+            }
+
+            await write.CommitAsync(cancellationToken);
+            return await MrssView.ForAsync(db, visit, assessment, cancellationToken);
+        }
+
+        private static uint? ExpectedVersion(string? ifMatch)
+        {
+            if (string.IsNullOrWhiteSpace(ifMatch))
+            {
+                throw new PreconditionRequiredException(
+                    "An MRSS already recorded changes only from the version read: send it in If-Match (the ETag of the GET).");
+            }
+
+            // Strong comparison: a weak tag (W/"...") or "*" matches no version.
+            foreach (var tag in ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var value = tag.Length >= 2 && tag[0] == '"' && tag[^1] == '"' ? tag[1..^1] : tag;
+                if (uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+                {
+                    return version;
+                }
+            }
+
+            return null;
+        }
+
+        private static RuleViolationException Stale() =>
+            new("StaleEdit", "The MRSS changed since it was read (or was never recorded): read it again and reapply the change.");
+    }
+}
