@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Edc.Infrastructure.Auditing;
 
@@ -117,7 +118,9 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         foreach (var property in entry.Properties)
         {
             var name = property.Metadata.Name;
-            if (IgnoredProperties.Contains(name) || property.Metadata.IsShadowProperty())
+            // The row version (xmin) is PostgreSQL's bookkeeping for concurrency, not data.
+            if (IgnoredProperties.Contains(name) || property.Metadata.IsShadowProperty()
+                || (property.Metadata.IsConcurrencyToken && property.Metadata.ValueGenerated == ValueGenerated.OnAddOrUpdate))
             {
                 continue;
             }
