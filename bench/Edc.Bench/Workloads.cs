@@ -61,7 +61,8 @@ internal static class Workloads
     /// <summary>
     /// The same allocation as the API's, as one explicit transaction per participant on its own connection: read the
     /// trial holding its row shared (against the database lock) and check it is open; lock the participant and check it is enrolled; serialize the stratum with the same advisory lock; take the first free slot;
-    /// update the slot and the participant and write the same audit rows (one batch, as EF Core sends them); commit.
+    /// update the slot and the participant, lay out the visit schedule and write the same audit rows (one batch, as EF Core
+    /// sends them); commit.
     /// </summary>
     public static async Task<RunResult> PlainSqlAsync(string connectionString, BenchSetup setup, AuditShape audit, BenchOptions options, CancellationToken ct)
     {
@@ -196,8 +197,23 @@ internal static class Workloads
                 rows.Parameters.AddWithValue($"new_value{i}", newValue);
             }
 
+            // The participant's visit schedule, as the API lays it out: Day 0 is the randomization date (UTC).
+            var schedule = new NpgsqlBatchCommand(
+                """
+                INSERT INTO visits (id, trial_id, site_id, participant_id, code, name, day, target_date, window_start, window_end,
+                                    procedures, status, out_of_window)
+                SELECT gen_random_uuid(), d.trial_id, @site, @participant, d.code, d.name, d.day, @day0 + d.day,
+                       @day0 + d.day - d.window_before, @day0 + d.day + d.window_after, d.procedures, 'Scheduled', false
+                FROM visit_definitions d WHERE d.trial_id = @trial
+                """);
+            schedule.Parameters.AddWithValue("site", siteId);
+            schedule.Parameters.AddWithValue("participant", participantId);
+            schedule.Parameters.AddWithValue("day0", DateOnly.FromDateTime(now.UtcDateTime));
+            schedule.Parameters.AddWithValue("trial", trial.Id);
+
             batch.BatchCommands.Add(slot);
             batch.BatchCommands.Add(participant);
+            batch.BatchCommands.Add(schedule);
             batch.BatchCommands.Add(rows);
             await batch.ExecuteNonQueryAsync(ct);
             if (slot.RecordsAffected != 1 || participant.RecordsAffected != 1 || rows.RecordsAffected != audit.Fields.Count)
