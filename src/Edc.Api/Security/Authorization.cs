@@ -11,6 +11,9 @@ public static class Authorization
 {
     public static readonly string[] EveryRole = [.. Roles.All];
 
+    /// <summary>Site-scoped clinical data entry.</summary>
+    public static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
+
     public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, params string[] roles)
         where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', roles) });

@@ -1,5 +1,4 @@
 using Edc.Api.Security;
-using Edc.Domain.Security;
 using MediatR;
 
 namespace Edc.Api.Features.Infusions;
@@ -7,8 +6,6 @@ namespace Edc.Api.Features.Infusions;
 public static class InfusionEndpoints
 {
     // The pharmacist prepares infusions but records no clinical data: recording is data entry.
-    private static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
-
     public static void MapInfusionEndpoints(this IEndpointRouteBuilder app)
     {
         var infusion = app.MapGroup("/api/trials/{trialId:guid}/participants/{participantId:guid}/visits/{visitCode}/infusion").WithTags("Infusions");
@@ -18,6 +15,6 @@ public static class InfusionEndpoints
         infusion.MapPut("/", (Guid trialId, Guid participantId, string visitCode, RecordInfusion.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(
                     new RecordInfusion.Command(trialId, participantId, visitCode, body.AdministeredAt, body.KitNumber, body.NotAdministeredReason, body.Reason), ct))
-            .RequireRoles(DataEntry);
+            .RequireRoles(Authorization.DataEntry);
     }
 }

@@ -1,9 +1,9 @@
+using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Visits;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
-using FluentValidation.Results;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -51,17 +51,13 @@ public static class RecordInfusion
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
             var infusion = await db.Infusions.SingleOrDefaultAsync(i => i.VisitId == visit.Id, cancellationToken);
+            ChangeReason.Apply(db, infusion is not null, command.Reason, "infusion");
             if (infusion is null)
             {
                 infusion = InfusionRecord.For(visit);
                 db.Infusions.Add(infusion);
             }
-            else if (string.IsNullOrWhiteSpace(command.Reason))
-            {
-                throw new ValidationException([new ValidationFailure("reason", "The infusion is already recorded: a change needs a reason.")]);
-            }
 
-            db.AuditReason = command.Reason;
             if (string.IsNullOrWhiteSpace(command.NotAdministeredReason))
             {
                 infusion.Administer(participant, command.AdministeredAt!.Value.ToUniversalTime(), command.KitNumber!, clock.GetUtcNow());

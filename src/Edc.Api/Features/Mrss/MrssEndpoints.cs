@@ -1,13 +1,10 @@
 using Edc.Api.Security;
-using Edc.Domain.Security;
 using MediatR;
 
 namespace Edc.Api.Features.Mrss;
 
 public static class MrssEndpoints
 {
-    private static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
-
     public static void MapMrssEndpoints(this IEndpointRouteBuilder app)
     {
         var mrss = app.MapGroup("/api/trials/{trialId:guid}/participants/{participantId:guid}/visits/{visitCode}/mrss").WithTags("MRSS");
@@ -22,7 +19,7 @@ public static class MrssEndpoints
                     ifMatch.Length == 0 ? null : ifMatch);
                 return WithETag(request.HttpContext.Response, await mediator.Send(command, ct));
             })
-            .RequireRoles(DataEntry);
+            .RequireRoles(Authorization.DataEntry);
     }
 
     private static MrssView WithETag(HttpResponse response, MrssView view)

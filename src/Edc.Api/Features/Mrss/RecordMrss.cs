@@ -87,6 +87,7 @@ public static class RecordMrss
             var assessedOn = command.AssessedOn!.Value;
             var assessorName = command.AssessorName!.Trim();
             var assessment = await db.MrssAssessments.SingleOrDefaultAsync(m => m.VisitId == visit.Id, cancellationToken);
+            ChangeReason.Apply(db, assessment is not null, command.Reason, "MRSS");
             if (assessment is null)
             {
                 // An If-Match names a version: there is none yet, so it cannot match.
@@ -100,11 +101,6 @@ public static class RecordMrss
             }
             else
             {
-                if (string.IsNullOrWhiteSpace(command.Reason))
-                {
-                    throw new ValidationException([new ValidationFailure("reason", "The MRSS is already recorded: a change needs a reason.")]);
-                }
-
                 if (ExpectedVersion(command.IfMatch) is not { } expected || expected != assessment.Version)
                 {
                     throw Stale();
@@ -115,7 +111,6 @@ public static class RecordMrss
                 assessment.Update(assessedOn, assessorName, command.Scores!);
             }
 
-            db.AuditReason = command.Reason;
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

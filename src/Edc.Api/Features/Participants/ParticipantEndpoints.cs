@@ -2,16 +2,14 @@ using Edc.Api.Common;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
 using Edc.Api.Security;
-using Edc.Domain.Participants;
 using Edc.Domain.Security;
+using Edc.Domain.Participants;
 using MediatR;
 
 namespace Edc.Api.Features.Participants;
 
 public static class ParticipantEndpoints
 {
-    private static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
-
     public static void MapParticipantEndpoints(this IEndpointRouteBuilder app)
     {
         var participants = app.MapGroup("/api/trials/{trialId:guid}/participants").WithTags("Participants");
@@ -20,7 +18,7 @@ public static class ParticipantEndpoints
                 var created = await mediator.Send(new RegisterParticipant.Command(trialId, body.SiteId, body.ScreeningNumber, body.Sex, body.BirthYear), ct);
                 return Results.Created($"/api/trials/{trialId}/participants/{created.Id}", created);
             })
-            .RequireRoles(DataEntry)
+            .RequireRoles(Authorization.DataEntry)
             .Idempotent();
         participants.MapGet("/", (Guid trialId, Guid? siteId, ParticipantStatus? status, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new ListParticipants.Query(trialId, siteId, status, PageRequest.From(page, pageSize)), ct))
@@ -30,14 +28,14 @@ public static class ParticipantEndpoints
             .RequireRoles(Authorization.EveryRole);
         participants.MapPost("/{participantId:guid}/enrollment", (Guid trialId, Guid participantId, EnrollParticipant.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new EnrollParticipant.Command(trialId, participantId, body.ConsentDate, body.Eligibility, body.Strata), ct))
-            .RequireRoles(DataEntry);
+            .RequireRoles(Authorization.DataEntry);
         participants.MapPost("/{participantId:guid}/randomization", (Guid trialId, Guid participantId, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new RandomizeParticipant.Command(trialId, participantId), ct))
-            .RequireRoles(DataEntry)
+            .RequireRoles(Authorization.DataEntry)
             .Idempotent();
         participants.MapPost("/{participantId:guid}/withdrawal", (Guid trialId, Guid participantId, WithdrawParticipant.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new WithdrawParticipant.Command(trialId, participantId, body.Date, body.Reason), ct))
-            .RequireRoles(DataEntry);
+            .RequireRoles(Authorization.DataEntry);
         participants.MapPost("/{participantId:guid}/emergency-unblinding", (Guid trialId, Guid participantId, EmergencyUnblinding.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new EmergencyUnblinding.Command(trialId, participantId, body.Reason, body.Password), ct))
             .RequireRoles(Roles.Investigator);

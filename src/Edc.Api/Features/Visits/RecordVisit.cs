@@ -1,8 +1,8 @@
+using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
-using FluentValidation.Results;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,12 +38,7 @@ public static class RecordVisit
         {
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
-            if (visit.Status != VisitStatus.Scheduled && string.IsNullOrWhiteSpace(command.Reason))
-            {
-                throw new ValidationException([new ValidationFailure("reason", "The visit is already recorded: a change needs a reason.")]);
-            }
-
-            db.AuditReason = command.Reason;
+            ChangeReason.Apply(db, visit.Status != VisitStatus.Scheduled, command.Reason, "visit");
             var now = clock.GetUtcNow();
             if (command.Status == "Missed")
             {

@@ -7,8 +7,6 @@ namespace Edc.Api.Features.Visits;
 
 public static class VisitEndpoints
 {
-    private static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
-
     public static void MapVisitEndpoints(this IEndpointRouteBuilder app)
     {
         var visits = app.MapGroup("/api/trials/{trialId:guid}/participants/{participantId:guid}/visits").WithTags("Visits");
@@ -17,13 +15,13 @@ public static class VisitEndpoints
             .RequireRoles(Authorization.EveryRole);
         visits.MapPut("/{visitCode}", (Guid trialId, Guid participantId, string visitCode, RecordVisit.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new RecordVisit.Command(trialId, participantId, visitCode, body.Status, body.ActualDate, body.MissedReason, body.Reason), ct))
-            .RequireRoles(DataEntry);
+            .RequireRoles(Authorization.DataEntry);
         visits.MapPost("/", async (Guid trialId, Guid participantId, AddUnscheduledVisit.Body body, IMediator mediator, CancellationToken ct) =>
             {
                 var visit = await mediator.Send(new AddUnscheduledVisit.Command(trialId, participantId, body.Name, body.ActualDate, body.Procedures), ct);
                 return Results.Created($"/api/trials/{trialId}/participants/{participantId}/visits/{visit.Code}", visit);
             })
-            .RequireRoles(DataEntry)
+            .RequireRoles(Authorization.DataEntry)
             .Idempotent();
 
         // The site's to-do list: site roles see their own sites, Admin every site.
