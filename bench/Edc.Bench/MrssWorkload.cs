@@ -109,34 +109,18 @@ internal static class MrssWorkload
     }
 
     /// <summary>The audit rows the API wrote for the first participant's assessment, in order, and who wrote them.</summary>
-    public static async Task<AuditShape> AuditShapeAsync(string connectionString, BenchTrial trial, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
+    public static Task<AuditShape> AuditShapeAsync(string connectionString, BenchTrial trial, CancellationToken ct) =>
+        AuditShape.ReadAsync(
+            connectionString,
+            trial,
             """
             SELECT a.entity_type, a.field, a.user_id, a.user_email, a.user_roles
             FROM audit_entries a JOIN mrss_assessments m ON a.entity_id = m.id::text
             WHERE m.participant_id = @participant
             ORDER BY a.seq
             """,
-            connection);
-        command.Parameters.AddWithValue("participant", trial.Participants[0]);
-        var fields = new List<(string, string)>();
-        Guid? userId = null;
-        string? email = null;
-        var roles = string.Empty;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            fields.Add((reader.GetString(0), reader.GetString(1)));
-            userId = reader.IsDBNull(2) ? null : reader.GetGuid(2);
-            email = reader.IsDBNull(3) ? null : reader.GetString(3);
-            roles = reader.GetString(4);
-        }
-
-        return fields.Count > 0 ? new AuditShape(fields, userId, email, roles) : throw new BenchException("The API wrote no audit rows for an MRSS.");
-    }
+            "an MRSS",
+            ct);
 
     /// <summary>
     /// The same first save as one explicit transaction per participant on its own connection: the trial FOR SHARE (must
@@ -350,21 +334,7 @@ internal static class MrssWorkload
         text.AppendLine("wall time of the measured phase. Speed is reported here, never asserted by a test. Both workloads serialize on the audit");
         text.AppendLine("chain's advisory lock, taken by the first audit insert and held until COMMIT (a WAL flush when durable).");
         text.AppendLine();
-        text.AppendLine("## Machine");
-        text.AppendLine();
-        text.AppendLine(inv, $"- {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB memory, {machine.Os}, {machine.Runtime}");
-        text.AppendLine(inv, $"- PostgreSQL {postgresVersion}, private cluster on the same machine, {(options.Fast ? "fsync off (--fast)" : "durable (fsync and synchronous commit on, as in production)")}; loopback TCP only");
-        text.AppendLine(inv, $"- API, PostgreSQL and the benchmark's clients share the same {machine.Cpus} CPUs");
-        var busiest = machine.OtherBusyProcesses.Count > 0 ? $" (busiest: {string.Join(", ", machine.OtherBusyProcesses)})" : string.Empty;
-        var verdict = machine.BusyBeforeStartPercent >= 10 ? "**other work was running; the figures are noisy**" : "the machine was quiet";
-        text.AppendLine(inv, $"- Other load before the start: CPU {machine.BusyBeforeStartPercent:0}% busy over 3 s, load average {machine.LoadAverageAtStart}{busiest}: {verdict}");
-        text.AppendLine(inv, $"- Load average at the end: {MachineInfo.LoadAverageNow()}");
-        if (options.Note is not null)
-        {
-            text.AppendLine(inv, $"- Note: {options.Note}");
-        }
-
-        text.AppendLine();
+        Report.AppendMachine(text, machine, postgresVersion, options);
         text.AppendLine("## Workloads");
         text.AppendLine();
         text.AppendLine("- **Set-up (not measured)**: participants inserted in SQL as Enrolled, then randomized through the API (visit schedules laid out),");

@@ -39,21 +39,7 @@ internal static class Report
         text.AppendLine("stratum's advisory lock and on the audit chain's lock, both held until COMMIT (a WAL flush when durable): throughput is");
         text.AppendLine("about 1 / (time a transaction holds them), and with every client always waiting, latency is about clients / throughput.");
         text.AppendLine();
-        text.AppendLine("## Machine");
-        text.AppendLine();
-        text.AppendLine(inv, $"- {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB memory, {machine.Os}, {machine.Runtime}");
-        text.AppendLine(inv, $"- PostgreSQL {postgresVersion}, private cluster on the same machine, {(options.Fast ? "fsync off (--fast)" : "durable (fsync and synchronous commit on, as in production)")}; loopback TCP only");
-        text.AppendLine(inv, $"- API, PostgreSQL and the benchmark's clients share the same {machine.Cpus} CPUs");
-        var busiest = machine.OtherBusyProcesses.Count > 0 ? $" (busiest: {string.Join(", ", machine.OtherBusyProcesses)})" : string.Empty;
-        var verdict = machine.BusyBeforeStartPercent >= 10 ? "**other work was running; the figures are noisy**" : "the machine was quiet";
-        text.AppendLine(inv, $"- Other load before the start: CPU {machine.BusyBeforeStartPercent:0}% busy over 3 s, load average {machine.LoadAverageAtStart}{busiest}: {verdict}");
-        text.AppendLine(inv, $"- Load average at the end: {MachineInfo.LoadAverageNow()}");
-        if (options.Note is not null)
-        {
-            text.AppendLine(inv, $"- Note: {options.Note}");
-        }
-
-        text.AppendLine();
+        Report.AppendMachine(text, machine, postgresVersion, options);
         text.AppendLine("## Workloads");
         text.AppendLine();
         text.AppendLine("- **API**: the API's Release build as its own process (Production environment, logging at Warning). Each client has its own");
@@ -74,6 +60,27 @@ internal static class Report
         text.AppendLine();
         text.AppendLine(inv, $"Set-up and both runs took {elapsed.TotalSeconds:0} s (the build not included).");
         return text.ToString();
+    }
+
+    /// <summary>The "Machine" section both reports share: hardware, database durability, and the load the figures were taken under.</summary>
+    public static void AppendMachine(StringBuilder text, MachineInfo machine, string postgresVersion, BenchOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine("## Machine");
+        text.AppendLine();
+        text.AppendLine(inv, $"- {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB memory, {machine.Os}, {machine.Runtime}");
+        text.AppendLine(inv, $"- PostgreSQL {postgresVersion}, private cluster on the same machine, {(options.Fast ? "fsync off (--fast)" : "durable (fsync and synchronous commit on, as in production)")}; loopback TCP only");
+        text.AppendLine(inv, $"- API, PostgreSQL and the benchmark's clients share the same {machine.Cpus} CPUs");
+        var busiest = machine.OtherBusyProcesses.Count > 0 ? $" (busiest: {string.Join(", ", machine.OtherBusyProcesses)})" : string.Empty;
+        var verdict = machine.BusyBeforeStartPercent >= 10 ? "**other work was running; the figures are noisy**" : "the machine was quiet";
+        text.AppendLine(inv, $"- Other load before the start: CPU {machine.BusyBeforeStartPercent:0}% busy over 3 s, load average {machine.LoadAverageAtStart}{busiest}: {verdict}");
+        text.AppendLine(inv, $"- Load average at the end: {MachineInfo.LoadAverageNow()}");
+        if (options.Note is not null)
+        {
+            text.AppendLine(inv, $"- Note: {options.Note}");
+        }
+
+        text.AppendLine();
     }
 
     public static string FirstFailure(RunResult run) => run.Failures.Count == 0 ? string.Empty : $" (first: {run.Failures[0]})";

@@ -22,7 +22,34 @@ internal sealed record RunResult(int Requests, TimeSpan Elapsed, double[] Latenc
 }
 
 /// <summary>The audit rows one API randomization writes, (entity type, field) in order, and who wrote them.</summary>
-internal sealed record AuditShape(IReadOnlyList<(string EntityType, string Field)> Fields, Guid? UserId, string? UserEmail, string UserRoles);
+internal sealed record AuditShape(IReadOnlyList<(string EntityType, string Field)> Fields, Guid? UserId, string? UserEmail, string UserRoles)
+{
+    /// <summary>
+    /// Reads what the API wrote for one operation, so the plain twin writes the same rows. <paramref name="sql"/> selects
+    /// entity_type, field, user_id, user_email, user_roles in order, with <c>@participant</c> bound to the trial's first participant.
+    /// </summary>
+    public static async Task<AuditShape> ReadAsync(string connectionString, BenchTrial trial, string sql, string operation, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("participant", trial.Participants[0]);
+        var fields = new List<(string, string)>();
+        Guid? userId = null;
+        string? email = null;
+        var roles = string.Empty;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            fields.Add((reader.GetString(0), reader.GetString(1)));
+            userId = reader.IsDBNull(2) ? null : reader.GetGuid(2);
+            email = reader.IsDBNull(3) ? null : reader.GetString(3);
+            roles = reader.GetString(4);
+        }
+
+        return fields.Count > 0 ? new AuditShape(fields, userId, email, roles) : throw new BenchException($"The API wrote no audit rows for {operation}.");
+    }
+}
 
 internal static class Workloads
 {
@@ -239,11 +266,10 @@ internal static class Workloads
     }
 
     /// <summary>The audit rows the API wrote for its first randomized participant and that participant's slot.</summary>
-    public static async Task<AuditShape> AuditShapeAsync(string connectionString, BenchTrial trial, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
+    public static Task<AuditShape> AuditShapeAsync(string connectionString, BenchTrial trial, CancellationToken ct) =>
+        AuditShape.ReadAsync(
+            connectionString,
+            trial,
             """
             SELECT a.entity_type, a.field, a.user_id, a.user_email, a.user_roles
             FROM audit_entries a
@@ -251,23 +277,8 @@ internal static class Workloads
             WHERE a.action = 'Update' AND a.entity_id IN (@participant::text, s.id::text)
             ORDER BY a.seq
             """,
-            connection);
-        command.Parameters.AddWithValue("participant", trial.Participants[0]);
-        var fields = new List<(string, string)>();
-        Guid? userId = null;
-        string? email = null;
-        var roles = string.Empty;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            fields.Add((reader.GetString(0), reader.GetString(1)));
-            userId = reader.IsDBNull(2) ? null : reader.GetGuid(2);
-            email = reader.IsDBNull(3) ? null : reader.GetString(3);
-            roles = reader.GetString(4);
-        }
-
-        return fields.Count > 0 ? new AuditShape(fields, userId, email, roles) : throw new BenchException("The API wrote no audit rows for a randomization.");
-    }
+            "a randomization",
+            ct);
 
     /// <summary>
     /// A warm-up (not measured), then the timed phase: each client takes the next participant in list order until all
