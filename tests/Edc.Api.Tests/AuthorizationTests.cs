@@ -30,6 +30,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     private static readonly string[] MrssOnly = ["Mrss"];
     private static readonly string[] WorklistRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator];
     private static readonly string[] ExportRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
+    private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
 
     /// <summary>Endpoints that anyone may call. A new anonymous endpoint must be added here on purpose.</summary>
     private static readonly string[] ExpectedAnonymousEndpoints =
@@ -86,6 +87,12 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
         { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/adverse-events", DataEntry },
+        { "GET", "/api/trials/{trialId}/adverse-events", SafetyReaders },
+        { "GET", "/api/trials/{trialId}/adverse-events/{adverseEventId}", SafetyReaders },
+        { "PUT", "/api/trials/{trialId}/adverse-events/{adverseEventId}", DataEntry },
+        { "POST", "/api/trials/{trialId}/adverse-events/{adverseEventId}/expedited-reports", AdminOnly },
+        { "GET", "/api/trials/{trialId}/expedited-reports", AdminAndInvestigator },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
     };
@@ -153,6 +160,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
             .Replace("{trialId}", trialId.ToString(), StringComparison.Ordinal)
             .Replace("{participantId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{requestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{adverseEventId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{visitCode}", "W4", StringComparison.Ordinal)
             .Replace("{id}", context.TargetUserId.ToString(), StringComparison.Ordinal);
         var failures = new List<string>();

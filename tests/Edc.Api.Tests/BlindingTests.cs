@@ -47,6 +47,7 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
         "?entityType=Participant&pageSize=200", "?entityType=RandomizationSlot&pageSize=200", "?entityType=RandomizationList&pageSize=200",
         "?entityType=UnblindingRequest&pageSize=200", "?entityType=Trial&pageSize=200", "?entityId={participant}&pageSize=200",
         "?userId={statistician}&pageSize=200", "?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&pageSize=200", "?serious=true",
+        "?serious=false&pageSize=200", "?participantId={participant}", "?status=Due", "?status=Overdue&pageSize=200",
         "?from=2026-01-01&to=2027-12-31",
     ];
 
@@ -555,6 +556,23 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
                 await DistinctiveTrial.ParticipantAsync(coordinatorB, trial.Id, siteB, "limited"),
                 await DistinctiveTrial.ParticipantAsync(coordinatorB, trial.Id, siteB, "diffuse"),
             };
+
+            // Adverse events at both sites: a serious, related, unexpected one (a SUSAR, with its clocks), and two others.
+            var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (client, participant, term, serious) in new[]
+            {
+                (coordinatorA, randomizedA[0], "Pneumonia", true), (investigatorA, randomizedA[1], "Headache", false), (coordinatorB, participantsB[0], "Nausea", false),
+            })
+            {
+                var recorded = await client.PostAsJsonAsync($"/api/trials/{trial.Id}/participants/{participant}/adverse-events", new
+                {
+                    term, onsetDate = today, ongoing = true, grade = serious ? 3 : 1, serious,
+                    seriousnessCriteria = serious ? new[] { "Hospitalization" } : [], relatedness = serious ? "Probable" : "Unlikely",
+                    actionTaken = "DoseNotChanged", outcome = "NotRecovered",
+                });
+                Assert.True(recorded.StatusCode == HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
+                AssertNoArmStrings(await recorded.Content.ReadAsStringAsync());
+            }
 
             // Another investigator of site A breaks the blind for one participant: that shows to all, the arm to them only.
             var unblinding = await unblinder.PostAsJsonAsync(

@@ -17,6 +17,7 @@ public sealed class IdempotencyTests(EdcApiFactory api) : IClassFixture<EdcApiFa
     [
         "POST /api/trials/",
         "POST /api/trials/{trialId:guid}/participants/",
+        "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/adverse-events",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/randomization",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/visits/",
         "POST /api/trials/{trialId:guid}/randomization-list/",

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
 using Edc.Api.Features.Casebook;
@@ -45,6 +46,7 @@ public static class ApiPipeline
         app.MapRandomizationEndpoints();
         app.MapVisitEndpoints();
         app.MapInfusionEndpoints();
+        app.MapAdverseEventEndpoints();
         app.MapCasebookEndpoints();
         app.MapMrssEndpoints();
         app.MapUnblindingEndpoints();

@@ -5,6 +5,7 @@ using Edc.Api.Blinding;
 using Edc.Api.Common;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
+using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Visits;
 using Edc.Api.Features.Auth;
 using Edc.Api.Security;
@@ -60,6 +61,8 @@ public static class ApiServices
         services.AddScoped<ParticipantReader>();
         services.AddScoped<RandomizationListStore>();
         services.AddScoped<VisitAccess>();
+        services.AddScoped<AdverseEventReader>();
+        services.AddScoped<SafetyNotifications>();
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(AuthEndpoints.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(

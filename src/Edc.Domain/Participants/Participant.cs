@@ -11,6 +11,7 @@ public enum ParticipantStatus
     Randomized,
     Withdrawn,
     Completed,
+    Deceased,
 }
 
 /// <summary>
@@ -65,6 +66,14 @@ public sealed class Participant : ITrialScoped, ISiteScoped
     public Guid? EmergencyUnblindedBy { get; private set; }
 
     public string? EmergencyUnblindingReason { get; private set; }
+
+    public DateOnly? DiedOn { get; private set; }
+
+    /// <summary>The fatal (grade 5) adverse event that recorded the death.</summary>
+    public Guid? DeathAdverseEventId { get; private set; }
+
+    /// <summary>The status before the death was recorded, restored if that event is corrected to a lower grade.</summary>
+    public ParticipantStatus? StatusBeforeDeath { get; private set; }
 
     /// <summary>PostgreSQL's row version (xmin): a stale write fails instead of overwriting.</summary>
     public uint Version { get; private set; }
@@ -173,6 +182,41 @@ public sealed class Participant : ITrialScoped, ISiteScoped
     {
         RequireStatus("completed", ParticipantStatus.Randomized);
         Status = ParticipantStatus.Completed;
+    }
+
+    /// <summary>
+    /// A fatal adverse event records the participant's death: their schedule ends (no visit can be recorded any more)
+    /// and they leave the worklists. One event records a death; another fatal one is refused.
+    /// </summary>
+    public void RecordDeath(Guid adverseEventId, DateOnly diedOn)
+    {
+        if (Status == ParticipantStatus.Deceased && DeathAdverseEventId != adverseEventId)
+        {
+            throw new RuleViolationException("DeathAlreadyRecorded", "The participant's death is already recorded by another adverse event.");
+        }
+
+        if (Status != ParticipantStatus.Deceased)
+        {
+            StatusBeforeDeath = Status;
+        }
+
+        Status = ParticipantStatus.Deceased;
+        DiedOn = diedOn;
+        DeathAdverseEventId = adverseEventId;
+    }
+
+    /// <summary>The fatal event that recorded the death was corrected to a lower grade: the status before it returns.</summary>
+    public void RevokeDeath(Guid adverseEventId)
+    {
+        if (DeathAdverseEventId != adverseEventId)
+        {
+            return;
+        }
+
+        Status = StatusBeforeDeath ?? ParticipantStatus.Randomized;
+        StatusBeforeDeath = null;
+        DiedOn = null;
+        DeathAdverseEventId = null;
     }
 
     /// <summary>Records who broke the blind for this participant, when and why; the first unblinding is the one shown.</summary>

@@ -1,6 +1,7 @@
 using Edc.Domain.Notifications;
 using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
+using Edc.Domain.Safety;
 using Edc.Domain.Trials;
 using Edc.Domain.Unblinding;
 using Edc.Domain.Visits;
@@ -32,6 +33,10 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     public DbSet<MrssAssessment> MrssAssessments => Set<MrssAssessment>();
 
     public DbSet<InfusionRecord> Infusions => Set<InfusionRecord>();
+
+    public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
+
+    public DbSet<AdverseEventVersion> AdverseEventVersions => Set<AdverseEventVersion>();
 
     public DbSet<UnblindingRequest> UnblindingRequests => Set<UnblindingRequest>();
 

@@ -30,14 +30,17 @@ public sealed record ParticipantView(
     string? KitNumber,
     DateTimeOffset? RandomizedAt,
     WithdrawalView? Withdrawal,
+    DateOnly? DiedOn,
     EmergencyUnblindingView? EmergencyUnblinding,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArmView? Arm)
 {
-    /// <summary>Where the rest of the participant's record is: the casebook (visits, MRSS, infusions) and the visits.</summary>
-    public ParticipantLinks Links => new($"/api/trials/{TrialId}/participants/{Id}/casebook", $"/api/trials/{TrialId}/participants/{Id}/visits");
+    /// <summary>Where the rest of the participant's record is: the casebook (visits, MRSS, infusions), the visits and the adverse events.</summary>
+    public ParticipantLinks Links => new(
+        $"/api/trials/{TrialId}/participants/{Id}/casebook", $"/api/trials/{TrialId}/participants/{Id}/visits",
+        $"/api/trials/{TrialId}/adverse-events?participantId={Id}");
 }
 
-public sealed record ParticipantLinks(string Casebook, string Visits);
+public sealed record ParticipantLinks(string Casebook, string Visits, string AdverseEvents);
 
 /// <summary>Loads participants as the caller may see them: own sites only for site-scoped roles, arms only through the gate.</summary>
 internal sealed class ParticipantReader(EdcDbContext db, CurrentUser user, AssignmentGate gate)
@@ -67,6 +70,7 @@ internal sealed class ParticipantReader(EdcDbContext db, CurrentUser user, Assig
             p.Id, p.TrialId, p.SiteId, p.ScreeningNumber, p.Status.ToString(), p.Sex, p.BirthYear, p.ConsentDate, p.EnrolledAt, p.Strata,
             p.RandomizationNumber, p.KitNumber, p.RandomizedAt,
             p.WithdrawnOn is { } date ? new WithdrawalView(date, p.WithdrawalReason!) : null,
+            p.DiedOn,
             p.EmergencyUnblindedAt is { } at ? new EmergencyUnblindingView(p.EmergencyUnblindedBy!.Value, at, p.EmergencyUnblindingReason!) : null,
             arms.GetValueOrDefault(p.Id)))];
     }

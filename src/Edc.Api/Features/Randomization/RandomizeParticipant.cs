@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Features.Participants;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
@@ -29,14 +30,7 @@ public static class RandomizeParticipant
         {
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var trial = write.Trial;
-            var participant = await db.Participants
-                .FromSql($"SELECT *, xmin FROM participants WHERE id = {command.ParticipantId} AND trial_id = {trial.Id} FOR UPDATE")
-                .SingleOrDefaultAsync(cancellationToken);
-            if (participant is null || !user.CanSeeSite(participant.SiteId))
-            {
-                throw new NotFoundException("The participant");
-            }
-
+            var participant = await ParticipantLock.ForChangeAsync(db, user, trial, command.ParticipantId, cancellationToken);
             participant.RequireRandomizable(trial);
             var visitDefinitions = await db.Set<VisitDefinition>().Where(v => v.TrialId == trial.Id).AsNoTracking().ToListAsync(cancellationToken);
             var stratum = participant.StratumKey ?? Stratum.None;

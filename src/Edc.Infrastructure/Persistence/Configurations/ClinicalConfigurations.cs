@@ -26,6 +26,7 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
         builder.Property(p => p.KitNumber).HasMaxLength(40);
         builder.Property(p => p.WithdrawalReason).HasMaxLength(2000);
         builder.Property(p => p.EmergencyUnblindingReason).HasMaxLength(2000);
+        builder.Property(p => p.StatusBeforeDeath).HasConversion<string>().HasMaxLength(20);
         builder.Property(p => p.Version).IsRowVersion().HasColumnName("xmin");
         builder.HasOne<Trial>().WithMany().HasForeignKey(p => p.TrialId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Site>().WithMany().HasForeignKey(p => p.SiteId).OnDelete(DeleteBehavior.Restrict);

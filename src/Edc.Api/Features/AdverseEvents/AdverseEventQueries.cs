@@ -1,0 +1,68 @@
+using Edc.Api.Common;
+using Edc.Api.Features.Trials;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.AdverseEvents;
+
+public static class ListAdverseEvents
+{
+    public sealed record Query(Guid TrialId, bool? Serious, Guid? SiteId, Guid? ParticipantId, PageRequest Page) : IRequest<PagedList<AdverseEventView>>;
+
+    /// <summary>The adverse events the caller may see, newest first, filtered by seriousness, site and participant.</summary>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, AdverseEventReader reader, TimeProvider clock)
+        : IRequestHandler<Query, PagedList<AdverseEventView>>
+    {
+        public async Task<PagedList<AdverseEventView>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            await TrialAccess.RequireVisibleTrialAsync(db, user, query.TrialId, cancellationToken);
+            var events = reader.Visible(query.TrialId).AsNoTracking();
+            if (query.Serious is { } serious)
+            {
+                events = events.Where(a => a.Serious == serious);
+            }
+
+            if (query.SiteId is { } siteId)
+            {
+                events = events.Where(a => a.SiteId == siteId);
+            }
+
+            if (query.ParticipantId is { } participantId)
+            {
+                events = events.Where(a => a.ParticipantId == participantId);
+            }
+
+            var page = await events
+                .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
+                .Join(db.Participants, a => a.ParticipantId, p => p.Id, (a, p) => new { Event = a, p.ScreeningNumber })
+                .ToPageAsync(query.Page, cancellationToken);
+            var now = clock.GetUtcNow();
+            return new PagedList<AdverseEventView>(
+                [.. page.Items.Select(i => AdverseEventView.From(i.Event, i.ScreeningNumber, now))], page.Page, page.PageSize, page.Total);
+        }
+    }
+}
+
+public static class GetAdverseEvent
+{
+    public sealed record Query(Guid TrialId, Guid AdverseEventId) : IRequest<AdverseEventView>;
+
+    /// <summary>One adverse event with every version: who entered it, when, why, and the whole form as it was.</summary>
+    internal sealed class Handler(EdcDbContext db, AdverseEventReader reader, TimeProvider clock) : IRequestHandler<Query, AdverseEventView>
+    {
+        public async Task<AdverseEventView> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var adverseEvent = await reader.GetAsync(query.TrialId, query.AdverseEventId, cancellationToken);
+            var screeningNumber = await db.Participants.Where(p => p.Id == adverseEvent.ParticipantId).Select(p => p.ScreeningNumber).SingleAsync(cancellationToken);
+            var versions = await db.AdverseEventVersions.AsNoTracking()
+                .Where(v => v.AdverseEventId == adverseEvent.Id)
+                .OrderBy(v => v.Number)
+                .GroupJoin(db.Users, v => v.RecordedBy, u => u.Id, (v, users) => new { v, users })
+                .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new AdverseEventVersionView(x.v.Number, x.v.RecordedAt, x.v.RecordedBy, u!.Email, x.v.Reason, x.v.Report))
+                .ToListAsync(cancellationToken);
+            return AdverseEventView.From(adverseEvent, screeningNumber, clock.GetUtcNow(), versions);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Edc.Api.Common;
+using Edc.Domain.Safety;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.AdverseEvents;
+
+/// <summary>An expedited report's deadline and whether it was, or still can be, met.</summary>
+public sealed record ReportingClockView(DateTimeOffset ClockStartedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt, ReportTimeliness Timeliness)
+{
+    public static ReportingClockView? From(ReportingClock? clock, DateTimeOffset now) =>
+        clock is null ? null : new(clock.StartedAt, clock.DueAt, clock.SentAt, clock.TimelinessAt(now));
+}
+
+/// <summary>An adverse event as every reader sees it: nothing in it depends on, or reveals, the arm.</summary>
+public sealed record AdverseEventView(
+    Guid Id,
+    Guid TrialId,
+    Guid SiteId,
+    Guid ParticipantId,
+    string ScreeningNumber,
+    int Version,
+    string Term,
+    DateOnly OnsetDate,
+    DateOnly? EndDate,
+    bool Ongoing,
+    int Grade,
+    bool Serious,
+    IReadOnlyList<SeriousnessCriterion> SeriousnessCriteria,
+    Relatedness Relatedness,
+    bool? Expected,
+    ActionTaken ActionTaken,
+    AdverseEventOutcome Outcome,
+    DateTimeOffset AwarenessDate,
+    bool Susar,
+    ReportingClockView? SponsorReport,
+    ReportingClockView? RegulatorReport,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<AdverseEventVersionView>? Versions = null)
+{
+    public static AdverseEventView From(AdverseEvent a, string screeningNumber, DateTimeOffset now, IReadOnlyList<AdverseEventVersionView>? versions = null) => new(
+        a.Id, a.TrialId, a.SiteId, a.ParticipantId, screeningNumber, a.CurrentVersion, a.Term, a.OnsetDate, a.EndDate, a.Ongoing, a.Grade,
+        a.Serious, a.SeriousnessCriteria, a.Relatedness, a.Expected, a.ActionTaken, a.Outcome, a.AwareAt, a.Susar,
+        ReportingClockView.From(a.SponsorClock, now), ReportingClockView.From(a.RegulatorClock, now), a.CreatedAt, a.UpdatedAt, versions);
+}
+
+/// <summary>One version as it was entered: who, when, why, and the whole form.</summary>
+public sealed record AdverseEventVersionView(int Version, DateTimeOffset RecordedAt, Guid RecordedBy, string? RecordedByEmail, string? Reason, AdverseEventReport Report);
+
+/// <summary>The adverse events the caller may see: every site's for roles not bound to sites, otherwise their sites' only.</summary>
+internal sealed class AdverseEventReader(EdcDbContext db, CurrentUser user)
+{
+    public IQueryable<AdverseEvent> Visible(Guid trialId) =>
+        user.SeesAllSites
+            ? db.AdverseEvents.Where(a => a.TrialId == trialId)
+            : db.AdverseEvents.Where(a => a.TrialId == trialId && user.SiteIds.Contains(a.SiteId));
+
+    public async Task<AdverseEvent> GetAsync(Guid trialId, Guid adverseEventId, CancellationToken cancellationToken) =>
+        await Visible(trialId).SingleOrDefaultAsync(a => a.Id == adverseEventId, cancellationToken)
+        ?? throw new NotFoundException("The adverse event");
+}

@@ -1,0 +1,130 @@
+using Edc.Api.Common;
+using Edc.Api.Features.Trials;
+using Edc.Domain.Safety;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using FluentValidation;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.AdverseEvents;
+
+/// <summary>One expedited report not yet sent: to whom, for which event, and by when.</summary>
+public sealed record ExpeditedReportItem(
+    Guid AdverseEventId,
+    Guid ParticipantId,
+    string ScreeningNumber,
+    Guid SiteId,
+    string Term,
+    int Grade,
+    bool Susar,
+    ReportRecipient Recipient,
+    DateTimeOffset ClockStartedAt,
+    DateTimeOffset DueAt,
+    ReportTimeliness Timeliness);
+
+public static class ExpeditedReportWorklist
+{
+    public sealed record Query(Guid TrialId, ReportTimeliness? Status, Guid? SiteId, PageRequest Page) : IRequest<PagedList<ExpeditedReportItem>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() =>
+            RuleFor(q => q.Status).Must(s => s is null or ReportTimeliness.Due or ReportTimeliness.Overdue)
+                .WithMessage("The worklist holds reports not yet sent: status is Due or Overdue.");
+    }
+
+    /// <summary>
+    /// The reports due to the sponsor (serious events) and to the regulators (SUSARs) that are not yet recorded as
+    /// sent, at the caller's sites, the nearest deadline first: overdue ones lead.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, AdverseEventReader reader, TimeProvider clock)
+        : IRequestHandler<Query, PagedList<ExpeditedReportItem>>
+    {
+        public async Task<PagedList<ExpeditedReportItem>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            await TrialAccess.RequireVisibleTrialAsync(db, user, query.TrialId, cancellationToken);
+            var now = clock.GetUtcNow();
+            var events = reader.Visible(query.TrialId).AsNoTracking();
+            if (query.SiteId is { } siteId)
+            {
+                events = events.Where(a => a.SiteId == siteId);
+            }
+
+            var pending = events
+                .Where(a => a.SponsorDueAt != null && a.SponsorReportSentAt == null)
+                .Select(a => new Pending { AdverseEventId = a.Id, Recipient = ReportRecipient.Sponsor, ClockStartedAt = a.SponsorClockStartedAt!.Value, DueAt = a.SponsorDueAt!.Value })
+                .Concat(events
+                    .Where(a => a.RegulatorDueAt != null && a.RegulatorReportSentAt == null)
+                    .Select(a => new Pending { AdverseEventId = a.Id, Recipient = ReportRecipient.Regulator, ClockStartedAt = a.RegulatorClockStartedAt!.Value, DueAt = a.RegulatorDueAt!.Value }));
+            pending = query.Status switch
+            {
+                ReportTimeliness.Overdue => pending.Where(p => p.DueAt < now),
+                ReportTimeliness.Due => pending.Where(p => p.DueAt >= now),
+                _ => pending,
+            };
+
+            var page = await pending
+                .Join(db.AdverseEvents, p => p.AdverseEventId, a => a.Id, (p, a) => new { Pending = p, Event = a })
+                .Join(db.Participants, x => x.Event.ParticipantId, pt => pt.Id, (x, pt) => new { x.Pending, x.Event, pt.ScreeningNumber })
+                .OrderBy(x => x.Pending.DueAt).ThenBy(x => x.Pending.AdverseEventId).ThenBy(x => x.Pending.Recipient)
+                .Select(x => new ExpeditedReportItem(
+                    x.Event.Id, x.Event.ParticipantId, x.ScreeningNumber, x.Event.SiteId, x.Event.Term, x.Event.Grade, x.Event.Susar,
+                    x.Pending.Recipient, x.Pending.ClockStartedAt, x.Pending.DueAt, ReportTimeliness.Due))
+                .ToPageAsync(query.Page, cancellationToken);
+            return page with
+            {
+                Items = [.. page.Items.Select(i => i with { Timeliness = i.DueAt < now ? ReportTimeliness.Overdue : ReportTimeliness.Due })],
+            };
+        }
+    }
+
+    // Member initialization, not a constructor: EF translates a set operation only over such a projection.
+    private sealed class Pending
+    {
+        public Guid AdverseEventId { get; init; }
+
+        public ReportRecipient Recipient { get; init; }
+
+        public DateTimeOffset ClockStartedAt { get; init; }
+
+        public DateTimeOffset DueAt { get; init; }
+    }
+}
+
+public static class RecordExpeditedReport
+{
+    public sealed record Body(ReportRecipient? Recipient, DateTimeOffset? SentAt);
+
+    public sealed record Command(Guid TrialId, Guid AdverseEventId, ReportRecipient? Recipient, DateTimeOffset? SentAt) : IRequest<AdverseEventView>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Recipient).NotNull();
+            RuleFor(c => c.SentAt).NotNull();
+        }
+    }
+
+    /// <summary>
+    /// Records when the report to the sponsor or the regulators was sent, which settles whether it was on time. It
+    /// records a regulatory act, not clinical data, so it is allowed after the database lock.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, TimeProvider clock) : IRequestHandler<Command, AdverseEventView>
+    {
+        public async Task<AdverseEventView> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var adverseEvent = await db.AdverseEvents
+                .FromSql($"SELECT * FROM adverse_events WHERE id = {command.AdverseEventId} AND trial_id = {command.TrialId} FOR UPDATE")
+                .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The adverse event");
+            var now = clock.GetUtcNow();
+            adverseEvent.RecordReportSent(command.Recipient!.Value, command.SentAt!.Value.ToUniversalTime(), now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            var screeningNumber = await db.Participants.Where(p => p.Id == adverseEvent.ParticipantId).Select(p => p.ScreeningNumber).SingleAsync(cancellationToken);
+            return AdverseEventView.From(adverseEvent, screeningNumber, now);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Edc.Api.Common;
+using Edc.Api.Features.Participants;
+using Edc.Api.Features.Trials;
+using Edc.Domain.Safety;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using FluentValidation;
+using MediatR;
+
+namespace Edc.Api.Features.AdverseEvents;
+
+public static class RecordAdverseEvent
+{
+    public sealed record Command(Guid TrialId, Guid ParticipantId, AdverseEventBody Form) : IRequest<Recorded>, IAdverseEventForm;
+
+    public sealed record Recorded(Guid Id, int Version);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => this.AddFormRules();
+    }
+
+    /// <summary>
+    /// Records a participant's adverse event as version 1. The awareness defaults to the time of entry; a serious one
+    /// starts the sponsor's 24-hour clock and tells the site's investigators and the admins; a fatal one records the
+    /// participant's death.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, SafetyNotifications notifications, TimeProvider clock)
+        : IRequestHandler<Command, Recorded>
+    {
+        public async Task<Recorded> Handle(Command command, CancellationToken cancellationToken)
+        {
+            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            var participant = await ParticipantLock.ForChangeAsync(db, user, write.Trial, command.ParticipantId, cancellationToken);
+            var now = clock.GetUtcNow();
+            var report = command.Form.ToConsistentReport(command.Form.AwarenessDate ?? now, participant.ConsentDate, now);
+            var (adverseEvent, version) = AdverseEvent.Record(write.Trial, participant, report, user.Id!.Value, now);
+            db.AdverseEvents.Add(adverseEvent);
+            db.AdverseEventVersions.Add(version);
+            if (adverseEvent.Serious)
+            {
+                await notifications.SeriousEventEnteredAsync(adverseEvent, participant, now, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
+            return new Recorded(adverseEvent.Id, adverseEvent.CurrentVersion);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using Edc.Domain.Common;
+using Edc.Domain.Participants;
+using Edc.Domain.Trials;
+
+namespace Edc.Domain.Safety;
+
+/// <summary>
+/// An adverse event of a participant: its current version's fields, which the lists filter on, and its expedited
+/// reporting clocks. Every version, the first included, is kept whole in <see cref="AdverseEventVersion"/>; nothing
+/// is overwritten without a new version and its reason.
+/// </summary>
+public sealed class AdverseEvent : ITrialScoped, ISiteScoped
+{
+    private AdverseEvent()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TrialId { get; private set; }
+
+    public Guid SiteId { get; private set; }
+
+    public Guid ParticipantId { get; private set; }
+
+    /// <summary>The number of the current version; the first is 1.</summary>
+    public int CurrentVersion { get; private set; }
+
+    public string Term { get; private set; } = string.Empty;
+
+    public DateOnly OnsetDate { get; private set; }
+
+    public DateOnly? EndDate { get; private set; }
+
+    public bool Ongoing { get; private set; }
+
+    public int Grade { get; private set; }
+
+    public bool Serious { get; private set; }
+
+    public List<SeriousnessCriterion> SeriousnessCriteria { get; private set; } = [];
+
+    public Relatedness Relatedness { get; private set; }
+
+    public bool? Expected { get; private set; }
+
+    public ActionTaken ActionTaken { get; private set; }
+
+    public AdverseEventOutcome Outcome { get; private set; }
+
+    public DateTimeOffset AwareAt { get; private set; }
+
+    public bool Susar { get; private set; }
+
+    public DateTimeOffset? SponsorClockStartedAt { get; private set; }
+
+    public DateTimeOffset? SponsorDueAt { get; private set; }
+
+    public DateTimeOffset? SponsorReportSentAt { get; private set; }
+
+    public DateTimeOffset? RegulatorClockStartedAt { get; private set; }
+
+    public DateTimeOffset? RegulatorDueAt { get; private set; }
+
+    public DateTimeOffset? RegulatorReportSentAt { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public AdverseEventReport Report => new(
+        Term, OnsetDate, EndDate, Ongoing, Grade, Serious, SeriousnessCriteria, Relatedness, Expected, ActionTaken, Outcome, AwareAt);
+
+    public ReportingClock? SponsorClock => SponsorDueAt is { } due
+        ? new ReportingClock(ReportRecipient.Sponsor, SponsorClockStartedAt!.Value, due, SponsorReportSentAt)
+        : null;
+
+    public ReportingClock? RegulatorClock => RegulatorDueAt is { } due
+        ? new ReportingClock(ReportRecipient.Regulator, RegulatorClockStartedAt!.Value, due, RegulatorReportSentAt)
+        : null;
+
+    /// <summary>Records a new adverse event (version 1) of an enrolled participant of an open trial.</summary>
+    public static (AdverseEvent Event, AdverseEventVersion FirstVersion) Record(
+        Trial trial, Participant participant, AdverseEventReport report, Guid recordedBy, DateTimeOffset now)
+    {
+        RequireRecordable(trial, participant);
+        var adverseEvent = new AdverseEvent
+        {
+            Id = Guid.NewGuid(),
+            TrialId = participant.TrialId,
+            SiteId = participant.SiteId,
+            ParticipantId = participant.Id,
+            CreatedAt = now,
+        };
+        return (adverseEvent, adverseEvent.Apply(participant, report, reason: null, recordedBy, now));
+    }
+
+    /// <summary>
+    /// A new version replacing the current one, with its reason. A clock that starts with this version (the event
+    /// becomes serious, or a SUSAR) starts at the awareness given, else now.
+    /// </summary>
+    public AdverseEventVersion Revise(Trial trial, Participant participant, AdverseEventReport report, string reason, Guid recordedBy, DateTimeOffset now)
+    {
+        RequireRecordable(trial, participant);
+        return Apply(participant, report, reason, recordedBy, now);
+    }
+
+    /// <summary>
+    /// The awareness of a version that gives none: the time of entry for a new event or one that becomes serious now
+    /// (the site learns of its seriousness), otherwise the awareness already recorded.
+    /// </summary>
+    public DateTimeOffset AwarenessWhenNotGiven(bool serious, DateTimeOffset now) =>
+        CurrentVersion == 0 || (serious && !Serious) ? now : AwareAt;
+
+    /// <summary>Records when the expedited report to the sponsor or the regulators was sent.</summary>
+    public void RecordReportSent(ReportRecipient recipient, DateTimeOffset sentAt, DateTimeOffset now)
+    {
+        var clock = recipient == ReportRecipient.Sponsor ? SponsorClock : RegulatorClock;
+        if (clock is null)
+        {
+            throw new RuleViolationException(
+                "NoReportDue",
+                recipient == ReportRecipient.Sponsor
+                    ? "Only a serious adverse event is reported to the sponsor."
+                    : "Only a suspected unexpected serious adverse reaction is reported to the regulators.");
+        }
+
+        if (clock.SentAt is not null)
+        {
+            throw new RuleViolationException("ReportAlreadyRecorded", $"The report to the {recipient.ToString().ToLowerInvariant()} is already recorded as sent.");
+        }
+
+        if (sentAt > now)
+        {
+            throw new RuleViolationException("ReportSentInFuture", "A report cannot be recorded as sent in the future.");
+        }
+
+        if (sentAt < AwareAt)
+        {
+            throw new RuleViolationException("ReportSentBeforeAwareness", "A report cannot have been sent before the site became aware of the event.");
+        }
+
+        if (recipient == ReportRecipient.Sponsor)
+        {
+            SponsorReportSentAt = sentAt;
+        }
+        else
+        {
+            RegulatorReportSentAt = sentAt;
+        }
+
+        UpdatedAt = now;
+    }
+
+    private static void RequireRecordable(Trial trial, Participant participant)
+    {
+        trial.RequireOpenForData();
+        if (participant.EnrolledAt is null)
+        {
+            throw new RuleViolationException("NotEnrolled", "Adverse events are recorded for enrolled participants only.");
+        }
+    }
+
+    private AdverseEventVersion Apply(Participant participant, AdverseEventReport report, string? reason, Guid recordedBy, DateTimeOffset now)
+    {
+        var previous = CurrentVersion == 0 ? null : Report;
+        if (report.IsFatal)
+        {
+            participant.RecordDeath(Id, report.EndDate ?? report.OnsetDate);
+        }
+        else if (previous?.IsFatal == true)
+        {
+            participant.RevokeDeath(Id);
+        }
+
+        Term = report.Term;
+        OnsetDate = report.OnsetDate;
+        EndDate = report.EndDate;
+        Ongoing = report.Ongoing;
+        Grade = report.Grade;
+        Serious = report.Serious;
+        SeriousnessCriteria = [.. report.SeriousnessCriteria];
+        Relatedness = report.Relatedness;
+        Expected = report.Expected;
+        ActionTaken = report.ActionTaken;
+        Outcome = report.Outcome;
+        AwareAt = report.AwareAt;
+        Susar = report.IsSusar;
+        RunClocks(report, previous, now);
+        CurrentVersion++;
+        UpdatedAt = now;
+        return AdverseEventVersion.Of(this, report, reason, recordedBy, now);
+    }
+
+    // The sponsor's clock runs from the awareness while the event is serious. The regulators' clock starts when the
+    // event first qualifies as a SUSAR: at the awareness if it qualifies as soon as it is serious, otherwise when the
+    // version that makes it one is entered. A clock of an event that no longer qualifies stops; a sent report stays.
+    private void RunClocks(AdverseEventReport report, AdverseEventReport? previous, DateTimeOffset now)
+    {
+        SponsorClockStartedAt = report.Serious ? report.AwareAt : null;
+        SponsorDueAt = SponsorClockStartedAt + ReportingClock.SponsorDeadline;
+        if (!report.IsSusar)
+        {
+            RegulatorClockStartedAt = null;
+        }
+        else if (previous?.IsSusar != true || RegulatorClockStartedAt is null)
+        {
+            RegulatorClockStartedAt = previous?.Serious == true ? now : report.AwareAt;
+        }
+
+        RegulatorDueAt = RegulatorClockStartedAt + (report.IsFatalOrLifeThreatening
+            ? ReportingClock.FatalOrLifeThreateningSusarDeadline
+            : ReportingClock.OtherSusarDeadline);
+    }
+}

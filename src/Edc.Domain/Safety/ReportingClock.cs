@@ -1,0 +1,35 @@
+namespace Edc.Domain.Safety;
+
+/// <summary>Who an expedited report goes to: the sponsor (every SAE, 24 h) or the regulators (SUSARs, 7 or 15 days).</summary>
+public enum ReportRecipient
+{
+    Sponsor,
+    Regulator,
+}
+
+/// <summary>Where an expedited report stands: not sent yet (due or overdue), or sent (on time or late).</summary>
+public enum ReportTimeliness
+{
+    Due,
+    Overdue,
+    OnTime,
+    Late,
+}
+
+/// <summary>An expedited-reporting deadline: when its clock started, when it is due, and when the report was sent.</summary>
+public sealed record ReportingClock(ReportRecipient Recipient, DateTimeOffset StartedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt)
+{
+    public static readonly TimeSpan SponsorDeadline = TimeSpan.FromHours(24);
+
+    public static readonly TimeSpan FatalOrLifeThreateningSusarDeadline = TimeSpan.FromDays(7);
+
+    public static readonly TimeSpan OtherSusarDeadline = TimeSpan.FromDays(15);
+
+    public ReportTimeliness TimelinessAt(DateTimeOffset now) => SentAt switch
+    {
+        null when now > DueAt => ReportTimeliness.Overdue,
+        null => ReportTimeliness.Due,
+        { } sent when sent <= DueAt => ReportTimeliness.OnTime,
+        _ => ReportTimeliness.Late,
+    };
+}
