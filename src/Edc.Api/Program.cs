@@ -1,7 +1,14 @@
 using Edc.Api.Hosting;
 using Edc.Infrastructure.Database;
 
-var builder = WebApplication.CreateBuilder(args);
+// `--demo-data` seeds the demonstration trial with synthetic participants (see README).
+var demoData = args.Contains("--demo-data");
+var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--demo-data")]);
+if (demoData)
+{
+    builder.Configuration.AddInMemoryCollection([new(StartupInitializer.DemoDataKey, "true")]);
+}
+
 if (LocalDatabaseService.IsNeeded(builder.Configuration)
     && LocalPostgres.FindBinDirectory(builder.Configuration[LocalDatabaseService.BinDirectoryKey]) is null)
 {

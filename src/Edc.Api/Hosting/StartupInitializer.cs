@@ -1,3 +1,4 @@
+using Edc.Api.Features.DemoData;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Security;
 using Edc.Infrastructure;
@@ -34,6 +35,31 @@ public sealed class StartupInitializer(
         if (configuration.GetValue<bool>("Edc:TrialDefinitions:LoadAtStartup"))
         {
             await LoadTrialDefinitionsAsync(provider, cancellationToken);
+        }
+
+        if (configuration.GetValue<bool>(DemoDataKey))
+        {
+            await SeedDemoDataAsync(provider, cancellationToken);
+        }
+    }
+
+    /// <summary>The run command's <c>--demo-data</c> option sets this.</summary>
+    public const string DemoDataKey = "Edc:DemoData:Seed";
+
+    /// <summary>Synthetic participants for the demonstration trial, with demo accounts sharing the bootstrap admin's password.</summary>
+    private async Task SeedDemoDataAsync(IServiceProvider provider, CancellationToken cancellationToken)
+    {
+        var password = configuration["Edc:Bootstrap:AdminPassword"];
+        if (string.IsNullOrWhiteSpace(password))
+        {
+            logger.LogWarning("Demo data needs Edc__Bootstrap__AdminPassword (the demo accounts use it); nothing was seeded.");
+            return;
+        }
+
+        if (await provider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(password), cancellationToken))
+        {
+            logger.LogInformation(
+                "Demo accounts (password as the admin's): coordinator@edc.local, investigator@edc.local, dsmb@edc.local, statistician@edc.local, pharmacist@edc.local");
         }
     }
 

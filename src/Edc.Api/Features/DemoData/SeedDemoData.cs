@@ -1,0 +1,315 @@
+using Edc.Api.Features.Randomization;
+using Edc.Domain.Participants;
+using Edc.Domain.Randomization;
+using Edc.Domain.Safety;
+using Edc.Domain.Security;
+using Edc.Domain.Trials;
+using Edc.Domain.Visits;
+using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using MediatR;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.DemoData;
+
+/// <summary>
+/// Seeds the demonstration trial with 20 synthetic participants and a year of their data, so a newcomer sees real
+/// lists, casebooks and safety reports on first start: one account per role, the randomization list, participants
+/// randomized over the past 14 months, their visits done so far, MRSS, infusions and adverse events (serious ones and a
+/// SUSAR among them, with their reports), one withdrawal and one completed year. Deterministic (fixed seeds). The data
+/// goes in through the domain, so every rule holds and every row is audited (as the system); only the dates lie in the
+/// past. A trial that already has participants is left alone.
+/// </summary>
+public static class SeedDemoData
+{
+    public const string TrialCode = "BELIMUMAB-DCSSC";
+    public const int Participants = 20;
+
+    public sealed record Command(string Password) : IRequest<bool>;
+
+    internal sealed class Handler(
+        EdcDbContext db, CurrentUser user, UserManager<EdcUser> users, IMediator mediator, TimeProvider clock, ILogger<SeedDemoData.Command> logger)
+        : IRequestHandler<Command, bool>
+    {
+        public async Task<bool> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var trial = await db.Trials.Include(t => t.Visits).Include(t => t.EligibilityCriteria).Include(t => t.StratificationFactors)
+                .AsSplitQuery().SingleOrDefaultAsync(t => t.Code == TrialCode, cancellationToken);
+            if (trial is null || await db.Participants.AnyAsync(p => p.TrialId == trial.Id, cancellationToken))
+            {
+                return false;
+            }
+
+            var site = await db.Sites.OrderBy(s => s.Code).FirstAsync(s => s.TrialId == trial.Id, cancellationToken);
+            var accounts = await DemoAccountsAsync(site, command.Password);
+
+            // The list is generated as the statistician would, through the same command; everything after it as the site.
+            user.Set(accounts[Roles.UnblindedStatistician], "statistician@edc.local", [Roles.UnblindedStatistician], []);
+            if (!await db.RandomizationLists.AnyAsync(l => l.TrialId == trial.Id, cancellationToken))
+            {
+                await mediator.Send(new CreateRandomizationList.Command(trial.Id, 20261121, [2, 4], 40), cancellationToken);
+            }
+
+            var coordinator = accounts[Roles.Coordinator];
+            user.Set(coordinator, "coordinator@edc.local", [Roles.Coordinator], [site.Id]);
+            var timeline = new DemoTimeline(clock.GetUtcNow(), new Random(2026));
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            for (var i = 0; i < Participants; i++)
+            {
+                await SeedParticipantAsync(trial, site, i, coordinator, timeline, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Seeded {Count} synthetic participants of {Trial} with a year of visits, MRSS, infusions and adverse events", Participants, trial.Code);
+            return true;
+        }
+
+        /// <summary>One account per role (the site roles at the site), all with the given password.</summary>
+        private async Task<Dictionary<string, Guid>> DemoAccountsAsync(Site site, string password)
+        {
+            var accounts = new Dictionary<string, Guid>();
+            foreach (var (role, name) in new[]
+            {
+                (Roles.Coordinator, "Site Coordinator"), (Roles.Investigator, "Site Investigator"), (Roles.DsmbMember, "Safety Board Member"),
+                (Roles.UnblindedStatistician, "Unblinded Statistician"), (Roles.Pharmacist, "Site Pharmacist"),
+            })
+            {
+                var email = role switch
+                {
+                    Roles.UnblindedStatistician => "statistician@edc.local",
+                    Roles.DsmbMember => "dsmb@edc.local",
+                    _ => role.ToLowerInvariant() + "@edc.local",
+                };
+                var account = await users.FindByEmailAsync(email);
+                if (account is null)
+                {
+                    account = new EdcUser { Id = Guid.NewGuid(), Email = email, UserName = email, DisplayName = name, CreatedAt = clock.GetUtcNow() };
+                    var created = await users.CreateAsync(account, password);
+                    if (created.Succeeded)
+                    {
+                        created = await users.AddToRoleAsync(account, role);
+                    }
+
+                    if (!created.Succeeded)
+                    {
+                        throw new InvalidOperationException($"The demo account {email} could not be created: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+                    }
+
+                    if (Roles.SiteScoped.Contains(role))
+                    {
+                        db.UserSites.Add(new UserSite { UserId = account.Id, SiteId = site.Id });
+                        await db.SaveChangesAsync();
+                    }
+                }
+
+                accounts[role] = account.Id;
+            }
+
+            return accounts;
+        }
+
+        private async Task SeedParticipantAsync(Trial trial, Site site, int index, Guid coordinator, DemoTimeline timeline, CancellationToken cancellationToken)
+        {
+            var random = timeline.Random;
+
+            // Randomized every 16 days from 14 months ago: the first have finished their year, the last are 3 months in.
+            var dayZero = timeline.Today.AddDays(-420 + (index * 16));
+            var registeredAt = timeline.At(dayZero.AddDays(-24), 9);
+            var participant = Participant.Register(
+                trial, site, $"{site.Code}-{index + 1:000}", random.Next(4) == 0 ? "M" : "F", 1960 + random.Next(35), registeredAt);
+            participant.Enroll(
+                trial, dayZero.AddDays(-24), trial.EligibilityCriteria.ToDictionary(c => c.Code, c => c.Kind == CriterionKind.Inclusion),
+                trial.StratificationFactors.ToDictionary(f => f.Code, f => f.Levels[0]), timeline.At(dayZero.AddDays(-3), 11));
+            db.Participants.Add(participant);
+
+            var stratum = participant.StratumKey ?? Stratum.None;
+            var slot = await db.RandomizationSlots.Where(s => s.TrialId == trial.Id && s.StratumKey == stratum && s.ParticipantId == null)
+                .OrderBy(s => s.Sequence).FirstAsync(cancellationToken);
+            var randomizedAt = timeline.At(dayZero, 10);
+            slot.AllocateTo(participant.Id, randomizedAt);
+            participant.Randomize(trial, slot.RandomizationNumber, slot.KitNumber, randomizedAt);
+            var visits = ScheduledVisit.ScheduleFor(participant, trial.Visits, dayZero);
+            db.Visits.AddRange(visits);
+            await db.SaveChangesAsync(cancellationToken);
+
+            // Participant 7 stops treatment after a serious infection and withdraws at week 20.
+            var withdrawsOn = index == 6 ? dayZero.AddDays(142) : (DateOnly?)null;
+            var course = new MrssCourse(random, onBelimumab: slot.ArmCode == trial.Arms[0].Code);
+            foreach (var visit in visits.OrderBy(v => v.Day))
+            {
+                // Screening on the day of consent; later visits within two days of their target.
+                var actual = visit.Day < 0 ? dayZero.AddDays(-24) : visit.TargetDate!.Value.AddDays(visit.Day > 0 ? random.Next(-2, 3) : 0);
+                if (actual >= timeline.Today || (withdrawsOn is { } w && actual > w))
+                {
+                    break;
+                }
+
+                SeedVisit(participant, visit, actual, index, timeline, course);
+            }
+
+            foreach (var adverseEvent in DemoAdverseEvents.For(index, dayZero, timeline))
+            {
+                if (adverseEvent.EnteredAt > timeline.Now || (withdrawsOn is { } w && adverseEvent.Report.OnsetDate > w))
+                {
+                    continue;
+                }
+
+                var (recorded, version) = AdverseEvent.Record(trial, participant, adverseEvent.Report, coordinator, adverseEvent.EnteredAt);
+                db.AdverseEvents.Add(recorded);
+                db.AdverseEventVersions.Add(version);
+                if (adverseEvent.SponsorReportAfter is { } delay && adverseEvent.Report.AwareAt + delay <= timeline.Now)
+                {
+                    recorded.RecordReportSent(ReportRecipient.Sponsor, adverseEvent.Report.AwareAt + delay, timeline.Now);
+                }
+
+                if (recorded.Susar && adverseEvent.Report.AwareAt + TimeSpan.FromDays(6) <= timeline.Now)
+                {
+                    recorded.RecordReportSent(ReportRecipient.Regulator, adverseEvent.Report.AwareAt + TimeSpan.FromDays(6), timeline.Now);
+                }
+            }
+
+            if (withdrawsOn is { } withdrawal)
+            {
+                participant.Withdraw(trial, withdrawal, "Adverse event: study treatment stopped after disseminated herpes zoster", timeline.Today);
+            }
+            else if (visits.All(v => v.Status == VisitStatus.Completed))
+            {
+                participant.CompleteTrial();
+            }
+        }
+
+        private void SeedVisit(Participant participant, ScheduledVisit visit, DateOnly actual, int index, DemoTimeline timeline, MrssCourse course)
+        {
+            // One visit in the pilot was missed (participant 12 travelling at week 8).
+            if (index == 11 && visit.Code == "W8")
+            {
+                visit.Miss(participant, "Participant travelling abroad");
+                return;
+            }
+
+            visit.Complete(participant, actual, timeline.Today);
+            if (visit.HasProcedure("Mrss"))
+            {
+                var assessor = index % 9 == 4 && visit.Day > 0 ? "Dr. K. Osei" : "Dr. A. Rivera";
+                db.MrssAssessments.Add(MrssAssessment.Record(visit, actual, assessor, course.ScoresAt(visit.Day!.Value)));
+            }
+
+            if (visit.HasProcedure("Infusion"))
+            {
+                var infusion = InfusionRecord.For(visit);
+                if (index == 3 && visit.Code == "W16")
+                {
+                    infusion.NotAdministered(participant, "Infusion postponed: active upper respiratory infection");
+                }
+                else
+                {
+                    infusion.Administer(participant, timeline.At(actual, 11), participant.KitNumber!, timeline.Now);
+                }
+
+                db.Infusions.Add(infusion);
+            }
+        }
+    }
+}
+
+/// <summary>The demo's clock: today and timestamps on past days, with one seeded random source.</summary>
+internal sealed record DemoTimeline(DateTimeOffset Now, Random Random)
+{
+    public DateOnly Today => DateOnly.FromDateTime(Now.UtcDateTime);
+
+    public DateTimeOffset At(DateOnly date, int hour) => new(date.ToDateTime(new TimeOnly(hour, 0)), TimeSpan.Zero);
+}
+
+/// <summary>A participant's skin score over the year: a baseline near 24 falling by about a third on belimumab, a sixth on placebo.</summary>
+internal sealed class MrssCourse(Random random, bool onBelimumab)
+{
+    private readonly int _baseline = 18 + random.Next(13);
+    private readonly double _yearlyChange = onBelimumab ? -0.33 : -0.16;
+
+    public Dictionary<string, int> ScoresAt(int day)
+    {
+        var fraction = Math.Clamp(day, 0, 364) / 364.0;
+        var total = (int)Math.Round(_baseline * (1 + (_yearlyChange * fraction)) + random.Next(-2, 3));
+        return Spread(Math.Clamp(total, 0, 51));
+    }
+
+    // Fills the 17 areas (0 to 3 each) to the total, hands and fingers first, as skin thickening usually runs.
+    private Dictionary<string, int> Spread(int total)
+    {
+        var scores = MrssAssessment.Areas.ToDictionary(a => a, _ => 0);
+        var order = MrssAssessment.Areas.OrderBy(a => a.Contains("Finger", StringComparison.Ordinal) || a.Contains("Hand", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(_ => random.Next()).ToList();
+        for (var remaining = total; remaining > 0;)
+        {
+            foreach (var area in order.Where(a => scores[a] < 3))
+            {
+                if (remaining == 0)
+                {
+                    break;
+                }
+
+                scores[area]++;
+                remaining--;
+            }
+        }
+
+        return scores;
+    }
+}
+
+/// <summary>The demo's adverse events: common non-serious ones for most, and three serious ones, one of them a SUSAR.</summary>
+internal static class DemoAdverseEvents
+{
+    private static readonly (string Term, int Grade, Relatedness Relatedness)[] Common =
+    [
+        ("Upper respiratory tract infection", 1, Relatedness.Unlikely), ("Nausea", 1, Relatedness.Possible), ("Headache", 1, Relatedness.Unlikely),
+        ("Diarrhoea", 2, Relatedness.Possible), ("Fatigue", 1, Relatedness.Possible), ("Infusion-related reaction", 2, Relatedness.Probable),
+        ("Urinary tract infection", 2, Relatedness.Unlikely), ("Leukopenia", 2, Relatedness.Possible), ("Digital ulcer", 2, Relatedness.NotRelated),
+        ("Gastro-oesophageal reflux", 1, Relatedness.NotRelated),
+    ];
+
+    public sealed record Planned(AdverseEventReport Report, DateTimeOffset EnteredAt, TimeSpan? SponsorReportAfter);
+
+    public static IEnumerable<Planned> For(int index, DateOnly dayZero, DemoTimeline timeline)
+    {
+        var random = timeline.Random;
+        for (var n = random.Next(4); n > 0; n--)
+        {
+            var (term, grade, relatedness) = Common[random.Next(Common.Length)];
+            var onset = dayZero.AddDays(random.Next(3, 360));
+            var end = onset.AddDays(2 + random.Next(20));
+            yield return Plan(term, onset, end < timeline.Today ? end : null, grade, [], relatedness, expected: true, ActionTaken.DoseNotChanged, timeline, null);
+        }
+
+        switch (index)
+        {
+            case 2:
+                yield return Plan("Pneumonia", dayZero.AddDays(75), dayZero.AddDays(89), 3, [SeriousnessCriterion.Hospitalization], Relatedness.Possible,
+                    expected: true, ActionTaken.DrugInterrupted, timeline, TimeSpan.FromHours(20));
+                break;
+            case 6:
+                yield return Plan("Herpes zoster disseminated", dayZero.AddDays(130), dayZero.AddDays(151), 3, [SeriousnessCriterion.Hospitalization],
+                    Relatedness.Probable, expected: false, ActionTaken.DrugWithdrawn, timeline, TimeSpan.FromHours(30));
+                break;
+            case 9:
+                yield return Plan("Scleroderma renal crisis", dayZero.AddDays(160), dayZero.AddDays(185), 4,
+                    [SeriousnessCriterion.LifeThreatening, SeriousnessCriterion.Hospitalization], Relatedness.NotRelated, expected: null,
+                    ActionTaken.DrugInterrupted, timeline, TimeSpan.FromHours(9));
+                break;
+        }
+    }
+
+    private static Planned Plan(
+        string term, DateOnly onset, DateOnly? end, int grade, SeriousnessCriterion[] criteria, Relatedness relatedness, bool? expected,
+        ActionTaken action, DemoTimeline timeline, TimeSpan? sponsorReportAfter)
+    {
+        var awareAt = timeline.At(onset.AddDays(timeline.Random.Next(2)), 15);
+        var report = new AdverseEventReport(
+            term, onset, end, end is null, grade, criteria.Length > 0, criteria, relatedness, expected, action,
+            end is null ? AdverseEventOutcome.NotRecovered : AdverseEventOutcome.Recovered, awareAt);
+        return new Planned(report, awareAt + TimeSpan.FromHours(2), sponsorReportAfter);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using Edc.Api.Tests.Infrastructure;
+
+namespace Edc.Api.Tests;
+
+public sealed class DemoDataApiFactory : EdcApiFactory
+{
+    public DemoDataApiFactory()
+    {
+        WithSetting("Edc:DemoData:Seed", "true");
+    }
+}
+
+/// <summary>The run command's <c>--demo-data</c>: a newcomer's first start shows a trial with a year of synthetic data.</summary>
+public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDataApiFactory>
+{
+    [Fact]
+    public async Task DemoData_OnFirstStart_SeedsTwentyParticipantsWithAYearOfData()
+    {
+        var dsmb = await api.LoginAsync("dsmb@edc.local", EdcApiFactory.AdminPassword);
+        var trialId = await TrialIdAsync(dsmb);
+
+        var participants = (await dsmb.GetJsonAsync($"/api/trials/{trialId}/participants?pageSize=200")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(20, participants.Count);
+        var statuses = participants.Select(p => p.GetProperty("status").GetString()).ToList();
+        Assert.Contains("Completed", statuses);
+        Assert.Contains("Withdrawn", statuses);
+        Assert.All(participants, p => Assert.False(p.TryGetProperty("arm", out _)));
+
+        var completed = participants.First(p => p.GetProperty("status").GetString() == "Completed").GetProperty("id").GetGuid();
+        var casebook = await dsmb.GetJsonAsync($"/api/trials/{trialId}/participants/{completed}/casebook");
+        Assert.All(casebook.GetProperty("visits").EnumerateArray(), v => Assert.Equal("Completed", v.GetProperty("status").GetString()));
+        Assert.Equal(6, casebook.GetProperty("mrss").GetArrayLength());
+
+        var events = (await dsmb.GetJsonAsync($"/api/trials/{trialId}/adverse-events?pageSize=200")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(events, e => e.GetProperty("susar").GetBoolean());
+        Assert.Equal(3, events.Count(e => e.GetProperty("serious").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task DemoData_AccountsForEveryRole_SignInWithTheAdminsPassword()
+    {
+        foreach (var email in new[] { "coordinator@edc.local", "investigator@edc.local", "dsmb@edc.local", "statistician@edc.local", "pharmacist@edc.local" })
+        {
+            var client = await api.LoginAsync(email, EdcApiFactory.AdminPassword);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task DemoData_IsAuditedAndTheChainVerifies()
+    {
+        var admin = await api.AdminAsync();
+        var trialId = await TrialIdAsync(admin);
+        var audit = await admin.GetJsonAsync($"/api/trials/{trialId}/audit?entityType=AdverseEvent&pageSize=1");
+        Assert.True(audit.GetProperty("total").GetInt32() > 0);
+        var verification = await admin.GetJsonAsync("/api/audit/verification");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
+    }
+
+    [Fact]
+    public async Task DemoData_OnRestart_IsNotSeededAgain()
+    {
+        await using var restarted = new DemoDataApiFactory().WithConnectionString(api.ConnectionString);
+        await restarted.InitializeAsync();
+        var admin = await restarted.AdminAsync();
+        var trialId = await TrialIdAsync(admin);
+        Assert.Equal(20, (await admin.GetJsonAsync($"/api/trials/{trialId}/participants")).GetProperty("total").GetInt32());
+    }
+
+    private static async Task<Guid> TrialIdAsync(HttpClient client) =>
+        (await client.GetJsonAsync("/api/trials")).GetProperty("items").EnumerateArray()
+            .Single(t => t.GetProperty("code").GetString() == EdcApiFactory.DemoTrialCode).GetProperty("id").GetGuid();
+}
