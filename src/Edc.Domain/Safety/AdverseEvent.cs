@@ -64,6 +64,12 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
 
     public DateTimeOffset? RegulatorReportSentAt { get; private set; }
 
+    /// <summary>When the site was told that the report to the sponsor is overdue; once per event.</summary>
+    public DateTimeOffset? SponsorOverdueNotifiedAt { get; private set; }
+
+    /// <summary>When the site was told that the report to the regulators is overdue; once per event.</summary>
+    public DateTimeOffset? RegulatorOverdueNotifiedAt { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -150,6 +156,28 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
         }
 
         UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// The reports that are overdue and not yet announced as such, now marked as announced: the deadline monitor tells
+    /// the site once per report, however often it runs.
+    /// </summary>
+    public IReadOnlyList<ReportingClock> TakeNewlyOverdue(DateTimeOffset now)
+    {
+        var overdue = new List<ReportingClock>();
+        if (SponsorClock is { } sponsor && sponsor.TimelinessAt(now) == ReportTimeliness.Overdue && SponsorOverdueNotifiedAt is null)
+        {
+            SponsorOverdueNotifiedAt = now;
+            overdue.Add(sponsor);
+        }
+
+        if (RegulatorClock is { } regulator && regulator.TimelinessAt(now) == ReportTimeliness.Overdue && RegulatorOverdueNotifiedAt is null)
+        {
+            RegulatorOverdueNotifiedAt = now;
+            overdue.Add(regulator);
+        }
+
+        return overdue;
     }
 
     private static void RequireRecordable(Trial trial, Participant participant)

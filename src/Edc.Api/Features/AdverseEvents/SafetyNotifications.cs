@@ -16,6 +16,8 @@ internal sealed class SafetyNotifications(EdcDbContext db)
 {
     public const string SeriousEventKind = "SeriousAdverseEvent";
 
+    public const string ReportOverdueKind = "ExpeditedReportOverdue";
+
     /// <summary>A serious event was entered (or became serious): the site's investigators and the admins are told, with the deadline.</summary>
     public async Task SeriousEventEnteredAsync(AdverseEvent adverseEvent, Participant participant, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -25,6 +27,18 @@ internal sealed class SafetyNotifications(EdcDbContext db)
         foreach (var recipient in await SiteSafetyContactsAsync(adverseEvent.SiteId, cancellationToken))
         {
             db.Notifications.Add(Notification.To(recipient, adverseEvent.TrialId, SeriousEventKind, $"Serious adverse event: {participant.ScreeningNumber}", body, now));
+        }
+    }
+
+    /// <summary>An expedited report's deadline passed without a record of it being sent.</summary>
+    public async Task ReportOverdueAsync(AdverseEvent adverseEvent, string screeningNumber, ReportingClock clock, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var to = clock.Recipient == ReportRecipient.Sponsor ? "sponsor" : "regulators";
+        var body = $"The report to the {to} of the serious adverse event {adverseEvent.Term} of participant {screeningNumber} was due by {clock.DueAt:u} " +
+            "and is not recorded as sent. Send it now and record when it was sent.";
+        foreach (var recipient in await SiteSafetyContactsAsync(adverseEvent.SiteId, cancellationToken))
+        {
+            db.Notifications.Add(Notification.To(recipient, adverseEvent.TrialId, ReportOverdueKind, $"Overdue report to the {to}: {screeningNumber}", body, now));
         }
     }
 

@@ -51,6 +51,8 @@ public sealed class AdverseEvents : Migration
             regulator_clock_started_at timestamp with time zone,
             regulator_due_at timestamp with time zone,
             regulator_report_sent_at timestamp with time zone,
+            sponsor_overdue_notified_at timestamp with time zone,
+            regulator_overdue_notified_at timestamp with time zone,
             created_at timestamp with time zone NOT NULL,
             updated_at timestamp with time zone NOT NULL,
             CONSTRAINT pk_adverse_events PRIMARY KEY (id),

@@ -1,0 +1,56 @@
+using Edc.Infrastructure.Persistence;
+using MediatR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Features.AdverseEvents;
+
+public static class MonitorReportingDeadlines
+{
+    /// <summary>Returns how many overdue reports were announced.</summary>
+    public sealed record Command : IRequest<int>;
+
+    /// <summary>
+    /// Tells each site's investigators and the admins, once per report, that an expedited report is overdue. Events
+    /// are taken with SKIP LOCKED and marked in the transaction of their notifications, so instances running the
+    /// monitor at once, or a re-run, never announce one report twice.
+    /// </summary>
+    internal sealed class Handler(EdcDbContext db, SafetyNotifications notifications, TimeProvider clock) : IRequestHandler<Command, int>
+    {
+        private const int Batch = 200;
+
+        public async Task<int> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var announced = 0;
+            while (true)
+            {
+                var now = clock.GetUtcNow();
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var due = await db.AdverseEvents.FromSql($"""
+                        SELECT * FROM adverse_events
+                        WHERE (sponsor_due_at < {now} AND sponsor_report_sent_at IS NULL AND sponsor_overdue_notified_at IS NULL)
+                           OR (regulator_due_at < {now} AND regulator_report_sent_at IS NULL AND regulator_overdue_notified_at IS NULL)
+                        ORDER BY id
+                        LIMIT {Batch}
+                        FOR UPDATE SKIP LOCKED
+                        """).ToListAsync(cancellationToken);
+                foreach (var adverseEvent in due)
+                {
+                    var screeningNumber = await db.Participants.Where(p => p.Id == adverseEvent.ParticipantId).Select(p => p.ScreeningNumber).SingleAsync(cancellationToken);
+                    foreach (var overdue in adverseEvent.TakeNewlyOverdue(now))
+                    {
+                        await notifications.ReportOverdueAsync(adverseEvent, screeningNumber, overdue, now, cancellationToken);
+                        announced++;
+                    }
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                if (due.Count < Batch)
+                {
+                    return announced;
+                }
+            }
+        }
+    }
+}
