@@ -189,6 +189,20 @@ public sealed class InfusionTests(EdcApiFactory api) : IClassFixture<EdcApiFacto
     }
 
     [Fact]
+    public async Task PutInfusion_WhenVisitMissed_Returns409AndSavesNothing()
+    {
+        var p = await api.RandomizedAsync();
+        var missed = await p.Coordinator.PutAsJsonAsync($"{p.Path}/visits/D0", new { status = "Missed", missedReason = "Hospitalized elsewhere" });
+        Assert.True(missed.StatusCode == HttpStatusCode.OK, await missed.Content.ReadAsStringAsync());
+
+        var response = await p.Coordinator.PutAsJsonAsync(p.Infusion("D0"), new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("VisitMissed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await p.Coordinator.GetAsync(p.Infusion("D0"))).StatusCode);
+    }
+
+    [Fact]
     public async Task PutInfusion_WhenAdministeredInTheFuture_Returns409()
     {
         var p = await api.RandomizedAsync();

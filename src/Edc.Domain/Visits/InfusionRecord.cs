@@ -44,9 +44,14 @@ public sealed class InfusionRecord : ITrialScoped, ISiteScoped
     /// The kit must be the participant's own. The refusal names neither the kit's owner nor its arm: only that it is
     /// not this participant's kit.
     /// </summary>
-    public void Administer(Participant participant, DateTimeOffset administeredAt, string kitNumber, DateTimeOffset now)
+    public void Administer(Participant participant, ScheduledVisit visit, DateTimeOffset administeredAt, string kitNumber, DateTimeOffset now)
     {
         ScheduledVisit.RequireActive(participant);
+        if (visit.Status == VisitStatus.Missed)
+        {
+            throw new RuleViolationException("VisitMissed", $"Visit {visit.Code} is recorded as missed: no infusion was given at it.");
+        }
+
         if (!string.Equals(participant.KitNumber, kitNumber, StringComparison.Ordinal))
         {
             throw new RuleViolationException("KitNotParticipants", "This kit is not the one allocated to this participant.");

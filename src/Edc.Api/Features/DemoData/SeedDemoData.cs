@@ -206,7 +206,7 @@ public static class SeedDemoData
                 }
                 else
                 {
-                    infusion.Administer(participant, timeline.At(actual, 11), participant.KitNumber!, timeline.Now);
+                    infusion.Administer(participant, visit, timeline.At(actual, 11), participant.KitNumber!, timeline.Now);
                 }
 
                 db.Infusions.Add(infusion);

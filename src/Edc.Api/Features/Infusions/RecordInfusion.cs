@@ -60,7 +60,7 @@ public static class RecordInfusion
 
             if (string.IsNullOrWhiteSpace(command.NotAdministeredReason))
             {
-                infusion.Administer(participant, command.AdministeredAt!.Value.ToUniversalTime(), command.KitNumber!, clock.GetUtcNow());
+                infusion.Administer(participant, visit, command.AdministeredAt!.Value.ToUniversalTime(), command.KitNumber!, clock.GetUtcNow());
             }
             else
             {
