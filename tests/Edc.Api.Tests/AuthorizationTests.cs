@@ -87,6 +87,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", AllRoles },
+        { "GET", "/api/notifications", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
     };
 
