@@ -11,7 +11,7 @@ namespace Edc.Api.Hosting;
 /// <para>
 /// A job is a class implementing <see cref="IJob"/> in this assembly, named <c>&lt;Name&gt;Job</c>, that sends one
 /// MediatR command; its schedule is the cron expression (UTC) at <c>Edc:Scheduler:Jobs:&lt;Name&gt;:Cron</c>, which
-/// every job must have. Jobs that run per period claim their run in job_runs, so a re-fire does nothing twice.
+/// every job must have. A job that covers a period claims its run (JobOccurrence), so a re-fire does nothing twice.
 /// </para>
 /// </summary>
 public static class Scheduler

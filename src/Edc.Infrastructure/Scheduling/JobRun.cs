@@ -4,9 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Edc.Infrastructure.Scheduling;
 
 /// <summary>
-/// One occurrence of a scheduled job, per trial where the job works trial by trial: the job's name, the trial (or
-/// none) and the period it covers (<see cref="Domain.Scheduling.JobPeriods"/>) are unique, so an occurrence runs once whichever instance
-/// fires it and however often it is fired again.
+/// A run of one occurrence of a scheduled job (<see cref="JobOccurrence"/>): unique by job, trial (or none) and
+/// period, so an occurrence runs once whichever instance fires it and however often it is fired again.
 /// </summary>
 public sealed class JobRun
 {
@@ -25,15 +24,18 @@ public sealed class JobRun
     public string? Outcome { get; private set; }
 }
 
-public static class JobRuns
+/// <summary>
+/// What one run of a job covers: the job, the trial it works on (null for a job over all trials) and the period, as
+/// <see cref="Domain.Scheduling.JobPeriods"/> names it.
+/// </summary>
+public sealed record JobOccurrence(string Job, Guid? TrialId, string Period)
 {
     /// <summary>
-    /// Claims an occurrence inside the caller's transaction: true when this caller inserted its row and is to do the
-    /// work. A concurrent claimer waits for the first one's transaction and gets false once it commits; when it rolls
-    /// back (the work failed), the occurrence is free again for a retry.
+    /// Claims the occurrence inside the caller's transaction, the one of its effects: true when this caller inserted
+    /// its run and is to do the work. A concurrent claimer waits for the first one's transaction and gets false once it
+    /// commits; if it rolls back (the work failed), the occurrence is free again for a retry.
     /// </summary>
-    public static async Task<bool> ClaimAsync(
-        EdcDbContext db, string job, Guid? trialId, string period, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> ClaimAsync(EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null)
         {
@@ -43,19 +45,18 @@ public static class JobRuns
         return await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO job_runs (id, job, trial_id, period, started_at)
-            VALUES ({Guid.NewGuid()}, {job}, {trialId}, {period}, {now})
+            VALUES ({Guid.NewGuid()}, {Job}, {TrialId}, {Period}, {now})
             ON CONFLICT (job, trial_id, period) DO NOTHING
             """,
             cancellationToken) == 1;
     }
 
-    /// <summary>Records how the claimed occurrence ended, in the same transaction.</summary>
-    public static Task<int> CompleteAsync(
-        EdcDbContext db, string job, Guid? trialId, string period, string outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Records how the claimed run ended, in the same transaction.</summary>
+    public Task<int> CompleteAsync(EdcDbContext db, string outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
             UPDATE job_runs SET completed_at = {now}, outcome = {outcome}
-            WHERE job = {job} AND trial_id IS NOT DISTINCT FROM {trialId} AND period = {period}
+            WHERE job = {Job} AND trial_id IS NOT DISTINCT FROM {TrialId} AND period = {Period}
             """,
             cancellationToken);
 }

@@ -53,9 +53,9 @@ public static class OverdueVisitDigest
 
         private async Task<int> DigestAsync(TrialRef trial, DateTimeOffset scheduledAt, CancellationToken cancellationToken)
         {
-            var period = JobPeriods.Day(scheduledAt);
+            var run = new JobOccurrence(JobName, trial.Id, JobPeriods.Day(scheduledAt));
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (!await JobRuns.ClaimAsync(db, JobName, trial.Id, period, clock.GetUtcNow(), cancellationToken))
+            if (!await run.ClaimAsync(db, clock.GetUtcNow(), cancellationToken))
             {
                 return 0;
             }
@@ -93,7 +93,7 @@ public static class OverdueVisitDigest
             var outcome = overdue.Count == 0
                 ? "No visit overdue."
                 : $"{overdue.Count} overdue visits at {siteIds.Count} sites; {notifications.Count} notifications.";
-            await JobRuns.CompleteAsync(db, JobName, trial.Id, period, outcome, clock.GetUtcNow(), cancellationToken);
+            await run.CompleteAsync(db, outcome, clock.GetUtcNow(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return notifications.Count;
         }
@@ -102,7 +102,7 @@ public static class OverdueVisitDigest
         {
             var text = new StringBuilder();
             text.Append(CultureInfo.InvariantCulture,
-                $"{visits.Count} visits at site {siteCode} of trial {trial.Code} were overdue on {day:yyyy-MM-dd} (window closed, not recorded):");
+                $"Visits overdue at site {siteCode} of trial {trial.Code} on {day:yyyy-MM-dd} (window closed, not recorded):");
             foreach (var visit in visits)
             {
                 text.Append(CultureInfo.InvariantCulture, $"\n{visit.ScreeningNumber} {visit.VisitCode} (window closed {visit.WindowEnd:yyyy-MM-dd})");
