@@ -1,12 +1,13 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Domain.Notifications;
 using Edc.Domain.Security;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
-using System.Net;
 
 namespace Edc.Api.Tests;
 
@@ -136,11 +137,11 @@ public sealed class NotificationTests(EdcApiFactory api) : IClassFixture<EdcApiF
         Assert.InRange(second.Delay!.Value.TotalSeconds, 119, 121);
 
         // The last attempt fails: given up, nothing due any more.
-        await Sql.ExecuteAsync(unreachable.ConnectionString, $"UPDATE notifications SET attempts = {Domain.Notifications.Notification.MaxAttempts - 1} WHERE id = @p", id);
+        await Sql.ExecuteAsync(unreachable.ConnectionString, $"UPDATE notifications SET attempts = {Notification.MaxAttempts - 1} WHERE id = @p", id);
         await MakeDueAsync(unreachable, id);
         await DeliverAsync(unreachable);
         var last = await StateAsync(unreachable, id);
-        Assert.Equal(Domain.Notifications.Notification.MaxAttempts, last.Attempts);
+        Assert.Equal(Notification.MaxAttempts, last.Attempts);
         Assert.Null(last.Delay);
         var failed = Items(await user.GetJsonAsync("/api/notifications")).Single();
         Assert.Equal("Failed", failed.GetProperty("status").GetString());
