@@ -94,6 +94,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "POST", "/api/trials/{trialId}/adverse-events/{adverseEventId}/expedited-reports", AdminOnly },
         { "GET", "/api/trials/{trialId}/expedited-reports", AdminAndInvestigator },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", AllRoles },
+        { "GET", "/api/notifications", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
     };
 

@@ -2,6 +2,7 @@ using System.Text;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Infrastructure;
 using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Persistence.Migrations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,9 @@ namespace Edc.Api.Tests;
 
 /// <summary>
 /// The migrations are written by hand, without a model snapshot: this proves that applying them to an empty
-/// database gives exactly the schema EF would create from the model, and the audit trail's triggers besides.
+/// database gives exactly the schema EF would create from the model, and the audit trail's triggers besides. The
+/// scheduler's qrtz_ tables are Quartz's, not the model's: the model side gets the same DDL, which is itself checked
+/// against the script the Quartz package ships.
 /// </summary>
 public sealed class MigrationSchemaTests
 {
@@ -88,11 +91,13 @@ public sealed class MigrationSchemaTests
         var fromModel = await TestDatabaseServer.CreateDatabaseAsync();
         await WithContextAsync(migrated, db => db.Database.MigrateAsync());
         await WithContextAsync(fromModel, async db => Assert.True(await db.Database.EnsureCreatedAsync()));
+        await Sql.ExecuteAsync(fromModel, QuartzSchemaSql.Create);
 
         var migratedCatalog = await CatalogAsync(migrated);
         var modelCatalog = await CatalogAsync(fromModel);
 
         Assert.Contains(modelCatalog, e => e.Section == "table" && e.Key == "audit_entries");
+        Assert.Contains(migratedCatalog, e => e.Section == "table" && e.Key == "qrtz_triggers");
         var onlyMigrated = migratedCatalog.Except(modelCatalog).Order().ToList();
         var onlyModel = modelCatalog.Except(migratedCatalog).Order().ToList();
         if (onlyMigrated.Count > 0 || onlyModel.Count > 0)
@@ -143,6 +148,24 @@ public sealed class MigrationSchemaTests
         await using var history = new NpgsqlCommand("""SELECT count(*) = count(DISTINCT "MigrationId") FROM "__EFMigrationsHistory" """, connection);
         Assert.True((bool)(await history.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public void QuartzTables_AreTheSchemaTheQuartzPackageShips()
+    {
+        // Quartz's own provisioning script, with its table prefix ({0}, and {1} in index names) filled in. A Quartz
+        // upgrade that changes it fails here: its changes need a migration of their own.
+        using var stream = typeof(Quartz.IScheduler).Assembly.GetManifestResourceStream("Quartz.Impl.AdoJobStore.Schema.create_postgres.sql");
+        Assert.NotNull(stream);
+        using var reader = new StreamReader(stream);
+        var shipped = reader.ReadToEnd().Replace("{0}", QuartzSchemaSql.TablePrefix, StringComparison.Ordinal)
+            .Replace("{1}", QuartzSchemaSql.TablePrefix, StringComparison.Ordinal);
+
+        Assert.Equal(Statements(shipped), Statements(QuartzSchemaSql.Create));
+    }
+
+    /// <summary>SQL without comments and blank lines, one trimmed line each.</summary>
+    private static List<string> Statements(string sql) =>
+        [.. sql.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal))];
 
     /// <summary>An EdcDbContext built the way the API builds it: the same registration, options and interceptor.</summary>
     private static async Task WithContextAsync(string connectionString, Func<EdcDbContext, Task> action)

@@ -95,7 +95,7 @@ public sealed class TwoInstanceTests
     /// Start-up went cleanly on the instance. EF logs its own probe of a migrations history table that does not exist
     /// yet as a failed command on a new database; that one is expected.
     /// </summary>
-    private static void AssertNoErrorsLogged(EdcApiFactory instance)
+    internal static void AssertNoErrorsLogged(EdcApiFactory instance)
     {
         var errors = instance.Logs.Lines
             .Where(l => l.StartsWith("Error ", StringComparison.Ordinal) || l.StartsWith("Critical ", StringComparison.Ordinal))

@@ -6,6 +6,7 @@ using Edc.Api.Features.Casebook;
 using Edc.Api.Features.Infusions;
 using Edc.Api.Features.Exports;
 using Edc.Api.Features.Mrss;
+using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
@@ -52,6 +53,7 @@ public static class ApiPipeline
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
         app.MapExportEndpoints();
+        app.MapNotificationEndpoints();
 
         // Unknown routes answer 404 problem details, not the fallback policy's 401/403.
         app.MapFallback("{*path}", () => Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.")))

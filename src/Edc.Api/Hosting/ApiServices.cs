@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Edc.Api.Blinding;
 using Edc.Api.Common;
+using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.AdverseEvents;
@@ -79,7 +80,10 @@ public static class ApiServices
         AddMediator(services);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityScheme>());
-        return builder;
+        services.AddSingleton<NotificationSender>();
+
+        // Last: its hosted service starts the scheduler after the database is started and migrated.
+        return builder.AddEdcScheduler();
     }
 
     private static void AddMediator(IServiceCollection services)

@@ -1,11 +1,30 @@
 namespace Edc.Domain.Notifications;
 
+public enum NotificationStatus
+{
+    /// <summary>Not delivered yet; the next attempt is due at <see cref="Notification.NextAttemptAt"/>.</summary>
+    Pending,
+
+    Delivered,
+
+    /// <summary>Every attempt failed; delivery was given up.</summary>
+    Failed,
+}
+
 /// <summary>
 /// A message to one user, written to the outbox in the same transaction as the change that causes it, and
 /// delivered later by a job. Its text must never name an arm.
+/// <para>
+/// A failed attempt is retried after 1, 2, 4, 8 ... minutes, an hour at most, and given up after
+/// <see cref="MaxAttempts"/> attempts: then it has no next attempt and is <see cref="NotificationStatus.Failed"/>.
+/// </para>
 /// </summary>
 public sealed class Notification
 {
+    public const int MaxAttempts = 10;
+
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
+
     private Notification()
     {
     }
@@ -43,4 +62,37 @@ public sealed class Notification
         CreatedAt = now,
         NextAttemptAt = now,
     };
+
+    public NotificationStatus Status =>
+        DeliveredAt is not null ? NotificationStatus.Delivered
+        : NextAttemptAt is null ? NotificationStatus.Failed
+        : NotificationStatus.Pending;
+
+    /// <summary>The wait before the next attempt once <paramref name="failedAttempts"/> attempts have failed.</summary>
+    public static TimeSpan RetryDelay(int failedAttempts) =>
+        TimeSpan.FromMinutes(Math.Min(Math.Pow(2, Math.Max(failedAttempts, 1) - 1), MaxRetryDelay.TotalMinutes));
+
+    public void MarkDelivered(DateTimeOffset now)
+    {
+        RequirePending();
+        Attempts++;
+        DeliveredAt = now;
+        NextAttemptAt = null;
+    }
+
+    public void MarkFailed(string error, DateTimeOffset now)
+    {
+        RequirePending();
+        Attempts++;
+        LastError = error;
+        NextAttemptAt = Attempts >= MaxAttempts ? null : now + RetryDelay(Attempts);
+    }
+
+    private void RequirePending()
+    {
+        if (Status != NotificationStatus.Pending)
+        {
+            throw new InvalidOperationException($"Notification {Id} is {Status}; only a pending one is attempted.");
+        }
+    }
 }

@@ -22,6 +22,9 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Edc:Bootstrap:AdminPassword"] = AdminPassword,
         ["Edc:TrialDefinitions:LoadAtStartup"] = "true",
         ["Edc:RateLimits:LoginPermitsPerMinute"] = "1000",
+
+        // No background jobs unless a test turns them on.
+        ["Edc:Scheduler:Enabled"] = "false",
     };
 
     public EdcApiFactory()
