@@ -1,6 +1,7 @@
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
+using Quartz;
 
 namespace Edc.Api.Features.AdverseEvents;
 
@@ -53,4 +54,12 @@ public static class MonitorReportingDeadlines
             }
         }
     }
+}
+
+/// <summary>Runs <see cref="MonitorReportingDeadlines"/> on its schedule (Edc:Scheduler:Jobs:ReportingDeadlineMonitor:Cron, every 15 minutes).</summary>
+[DisallowConcurrentExecution]
+public sealed class ReportingDeadlineMonitorJob(IMediator mediator) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await mediator.Send(new MonitorReportingDeadlines.Command(), cancellationToken);
 }
