@@ -222,22 +222,32 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
 
     // The sponsor's clock runs from the awareness while the event is serious. The regulators' clock starts when the
     // event first qualifies as a SUSAR: at the awareness if it qualifies as soon as it is serious, otherwise when the
-    // version that makes it one is entered. A clock of an event that no longer qualifies stops; a sent report stays.
+    // version that makes it one is entered. A clock of an event that no longer qualifies stops, unless its report was
+    // already sent: a regulatory act that happened stays on record, with the deadline it met or missed.
     private void RunClocks(AdverseEventReport report, AdverseEventReport? previous, DateTimeOffset now)
     {
-        SponsorClockStartedAt = report.Serious ? report.AwareAt : null;
-        SponsorDueAt = SponsorClockStartedAt + ReportingClock.SponsorDeadline;
-        if (!report.IsSusar)
+        if (report.Serious)
         {
-            RegulatorClockStartedAt = null;
+            SponsorClockStartedAt = report.AwareAt;
+            SponsorDueAt = report.AwareAt + ReportingClock.SponsorDeadline;
         }
-        else if (previous?.IsSusar != true || RegulatorClockStartedAt is null)
+        else if (SponsorReportSentAt is null)
         {
-            RegulatorClockStartedAt = previous?.Serious == true ? now : report.AwareAt;
+            SponsorClockStartedAt = null;
+            SponsorDueAt = null;
         }
 
-        RegulatorDueAt = RegulatorClockStartedAt + (report.IsFatalOrLifeThreatening
-            ? ReportingClock.FatalOrLifeThreateningSusarDeadline
-            : ReportingClock.OtherSusarDeadline);
+        if (report.IsSusar)
+        {
+            RegulatorClockStartedAt ??= previous?.Serious == true ? now : report.AwareAt;
+            RegulatorDueAt = RegulatorClockStartedAt + (report.IsFatalOrLifeThreatening
+                ? ReportingClock.FatalOrLifeThreateningSusarDeadline
+                : ReportingClock.OtherSusarDeadline);
+        }
+        else if (RegulatorReportSentAt is null)
+        {
+            RegulatorClockStartedAt = null;
+            RegulatorDueAt = null;
+        }
     }
 }

@@ -49,12 +49,15 @@ internal static class AdverseEventFormRules
         validator.RuleFor(c => c.Form.Reason).MaximumLength(2000).OverridePropertyName("reason");
     }
 
-    /// <summary>The validated form as a report; its consistency is checked against the participant's consent and now (400 otherwise).</summary>
+    /// <summary>
+    /// The validated form as a report, its awareness in UTC whatever offset the client gave; its consistency is checked
+    /// against the participant's consent and now (400 otherwise).
+    /// </summary>
     public static AdverseEventReport ToConsistentReport(this AdverseEventBody form, DateTimeOffset awareAt, DateOnly? consentDate, DateTimeOffset now)
     {
         var report = new AdverseEventReport(
             form.Term!.Trim(), form.OnsetDate!.Value, form.EndDate, form.Ongoing!.Value, form.Grade!.Value, form.Serious!.Value,
-            form.SeriousnessCriteria ?? [], form.Relatedness!.Value, form.Expected, form.ActionTaken!.Value, form.Outcome!.Value, awareAt);
+            form.SeriousnessCriteria ?? [], form.Relatedness!.Value, form.Expected, form.ActionTaken!.Value, form.Outcome!.Value, awareAt.ToUniversalTime());
         var inconsistencies = report.Inconsistencies(consentDate, now);
         if (inconsistencies.Count > 0)
         {

@@ -47,7 +47,26 @@ public sealed record AdverseEventView(
 }
 
 /// <summary>One version as it was entered: who, when, why, and the whole form.</summary>
-public sealed record AdverseEventVersionView(int Version, DateTimeOffset RecordedAt, Guid RecordedBy, string? RecordedByEmail, string? Reason, AdverseEventReport Report);
+public sealed record AdverseEventVersionView(int Version, DateTimeOffset RecordedAt, Guid RecordedBy, string? RecordedByEmail, string? Reason, AdverseEventFormView Report);
+
+/// <summary>A version's form in the client's own field names, as the client sent it (the awareness as given or defaulted).</summary>
+public sealed record AdverseEventFormView(
+    string Term,
+    DateOnly OnsetDate,
+    DateOnly? EndDate,
+    bool Ongoing,
+    int Grade,
+    bool Serious,
+    IReadOnlyList<SeriousnessCriterion> SeriousnessCriteria,
+    Relatedness Relatedness,
+    bool? Expected,
+    ActionTaken ActionTaken,
+    AdverseEventOutcome Outcome,
+    DateTimeOffset AwarenessDate)
+{
+    public static AdverseEventFormView From(AdverseEventReport r) => new(
+        r.Term, r.OnsetDate, r.EndDate, r.Ongoing, r.Grade, r.Serious, r.SeriousnessCriteria, r.Relatedness, r.Expected, r.ActionTaken, r.Outcome, r.AwareAt);
+}
 
 /// <summary>The adverse events the caller may see: every site's for roles not bound to sites, otherwise their sites' only.</summary>
 internal sealed class AdverseEventReader(EdcDbContext db, CurrentUser user)
