@@ -14,6 +14,7 @@ using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Edc.Api.Hosting;
@@ -78,7 +79,15 @@ public static class ApiServices
 
         AddMediator(services);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityScheme>());
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<BearerSecurityScheme>();
+            // Request types are nested (RegisterParticipant.Body, Login.Command): by its name alone every "Body" would
+            // share one schema. A nested type's schema is named after its declaring type too ("RegisterParticipantBody").
+            options.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id && type.Type.DeclaringType is { } outer
+                ? outer.Name + id
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        });
         return builder;
     }
 
