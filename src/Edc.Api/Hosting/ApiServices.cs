@@ -15,6 +15,7 @@ using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Edc.Api.Hosting;
@@ -79,7 +80,15 @@ public static class ApiServices
 
         AddMediator(services);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityScheme>());
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<BearerSecurityScheme>();
+            // Request types are nested (RegisterParticipant.Body, Login.Command): by its name alone every "Body" would
+            // share one schema. A nested type's schema is named after its declaring type too ("RegisterParticipantBody").
+            options.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id && type.Type.DeclaringType is { } outer
+                ? outer.Name + id
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        });
         services.AddSingleton<NotificationSender>();
 
         // Last: its hosted service starts the scheduler after the database is started and migrated.
