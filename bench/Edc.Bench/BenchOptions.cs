@@ -30,12 +30,12 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
                 "--slots" => options with { Slots = NextInt() },
                 "--fast" => options with { Fast = true },
                 "--note" => options with { Note = Next() },
-                "--workload" => options with { Workload = Next() is "randomization" or "mrss" ? args[i] : throw new BenchException("--workload is randomization or mrss") },
+                "--workload" => options with { Workload = Next() is "randomization" or "mrss" or "adverse-events" ? args[i] : throw new BenchException("--workload is randomization, mrss or adverse-events") },
                 _ => throw new BenchException($"Unknown option {args[i]}; known: --workload --clients --warmup --requests --slots --fast --note"),
             };
         }
 
-        if (options.Slots < options.Warmup + options.Requests || options.Slots > 10_000)
+        if (options.Workload != "adverse-events" && (options.Slots < options.Warmup + options.Requests || options.Slots > 10_000))
         {
             throw new BenchException("--slots must cover warm-up plus requests, and be at most 10000 (the API's limit).");
         }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Edc.Bench;
 using Edc.Infrastructure.Database;
 
-// Randomization (default) or MRSS (--workload mrss, first) benchmark: see README.md, "Benchmarks". Options (all optional):
+// Randomization (default), MRSS (--workload mrss, first) or adverse-event list (--workload adverse-events) benchmark: see README.md, "Benchmarks". Options (all optional):
 //   --clients 32  --warmup 50  --requests 1000  --slots 5000  --fast (fsync off)  --note "free text for the results file"
 BenchOptions options;
 try
@@ -50,6 +50,12 @@ try
 
     api = await ApiProcess.StartAsync(root, connectionString, stop.Token);
     Console.WriteLine($"API: {api.BaseAddress} (Release, Production)");
+
+    if (options.Workload == "adverse-events")
+    {
+        // Its own set-up (sites, users, 100,000 adverse events) and read-only cases: see AdverseEventWorkload.cs.
+        return await AdverseEventWorkload.RunAsync(api.BaseAddress, database, connectionString, options, machine, root, total, stop.Token);
+    }
 
     var setup = await Setup.RunAsync(api.BaseAddress, connectionString, root, options, stop.Token);
     Console.WriteLine($"Set up: {options.Warmup + options.Requests} enrolled participants per trial, lists of {options.Slots} slots");

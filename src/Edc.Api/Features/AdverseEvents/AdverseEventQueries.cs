@@ -34,13 +34,17 @@ public static class ListAdverseEvents
                 events = events.Where(a => a.ParticipantId == participantId);
             }
 
-            var page = await events
+            // The events alone are counted: each has its participant (a NOT NULL foreign key), so the join to participants
+            // cannot change the count, and counting without it spares a hash join over every visible event.
+            var total = await events.CountAsync(cancellationToken);
+            var items = await events
                 .OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id)
                 .Join(db.Participants, a => a.ParticipantId, p => p.Id, (a, p) => new { Event = a, p.ScreeningNumber })
-                .ToPageAsync(query.Page, cancellationToken);
+                .Skip(query.Page.Skip).Take(query.Page.PageSize)
+                .ToListAsync(cancellationToken);
             var now = clock.GetUtcNow();
             return new PagedList<AdverseEventView>(
-                [.. page.Items.Select(i => AdverseEventView.From(i.Event, i.ScreeningNumber, now))], page.Page, page.PageSize, page.Total);
+                [.. items.Select(i => AdverseEventView.From(i.Event, i.ScreeningNumber, now))], query.Page.Page, query.Page.PageSize, total);
         }
     }
 }
