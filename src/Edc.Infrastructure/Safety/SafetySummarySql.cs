@@ -147,7 +147,7 @@ public static class SafetySummarySql
         ),
         term_counts AS (
             SELECT term_key, CASE WHEN GROUPING(label) = 1 THEN 'Pooled' ELSE label END AS col,
-                   min(term) AS term, count(*) AS events, count(DISTINCT participant_id) AS participants
+                   min(term COLLATE "C") AS term, count(*) AS events, count(DISTINCT participant_id) AS participants
             FROM ae
             GROUP BY GROUPING SETS ((term_key, label), (term_key))
         ),

@@ -32,10 +32,10 @@ public static class SafetySummaryEndpoints
         summaries.MapGet("/", (Guid trialId, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new ListSafetySummaries.Query(trialId, PageRequest.From(page, pageSize)), ct))
             .RequireRoles(SummaryRoles);
-        summaries.MapGet("/{summaryId:guid}", (Guid trialId, Guid summaryId, SummaryView? view, IMediator mediator, CancellationToken ct) =>
+        summaries.MapGet("/{summaryId:guid}", (Guid trialId, Guid summaryId, string? view, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new GetSafetySummary.Query(trialId, summaryId, view), ct))
             .RequireRoles(SummaryRoles);
-        summaries.MapGet("/{summaryId:guid}/report", async (Guid trialId, Guid summaryId, SummaryView? view, HttpContext context, IMediator mediator, CancellationToken ct) =>
+        summaries.MapGet("/{summaryId:guid}/report", async (Guid trialId, Guid summaryId, string? view, HttpContext context, IMediator mediator, CancellationToken ct) =>
             {
                 var html = await mediator.Send(new GetSafetySummaryReport.Query(trialId, summaryId, view), ct);
                 context.Response.Headers.ContentSecurityPolicy = ReportContentSecurityPolicy;

@@ -12,6 +12,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.SafetySummaries;
 
+/// <summary>The <c>view</c> query parameter: <c>open</c> (the default) or <c>closed</c>, in any case.</summary>
+internal static class SummaryViews
+{
+    public static SummaryView Parse(string? view) =>
+        string.Equals(view, "closed", StringComparison.OrdinalIgnoreCase) ? SummaryView.Closed : SummaryView.Open;
+
+    public static IRuleBuilderOptions<T, string?> MustBeAView<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => v is null || v.Equals("open", StringComparison.OrdinalIgnoreCase) || v.Equals("closed", StringComparison.OrdinalIgnoreCase))
+            .WithMessage("The view is 'open' (masked groups, the default) or 'closed' (by real arm).");
+}
+
 public static class ListSafetySummaries
 {
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<PagedList<SafetySummaryInfo>>;
@@ -56,18 +67,18 @@ internal sealed class SafetySummaryReader(EdcDbContext db, CurrentUser user, Ass
 
 public static class GetSafetySummary
 {
-    public sealed record Query(Guid TrialId, Guid SummaryId, SummaryView? View) : IRequest<SafetySummaryView>;
+    public sealed record Query(Guid TrialId, Guid SummaryId, string? View) : IRequest<SafetySummaryView>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.View).IsInEnum().When(q => q.View is not null);
+        public Validator() => RuleFor(q => q.View).MustBeAView();
     }
 
     internal sealed class Handler(SafetySummaryReader reader) : IRequestHandler<Query, SafetySummaryView>
     {
         public async Task<SafetySummaryView> Handle(Query query, CancellationToken cancellationToken)
         {
-            var view = query.View ?? SummaryView.Open;
+            var view = SummaryViews.Parse(query.View);
             var (_, s, arms) = await reader.ReadAsync(query.TrialId, query.SummaryId, view, cancellationToken);
             using var content = JsonDocument.Parse(s.Content);
             return new SafetySummaryView(
@@ -80,11 +91,11 @@ public static class GetSafetySummary
 
 public static class GetSafetySummaryReport
 {
-    public sealed record Query(Guid TrialId, Guid SummaryId, SummaryView? View) : IRequest<string>;
+    public sealed record Query(Guid TrialId, Guid SummaryId, string? View) : IRequest<string>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => RuleFor(q => q.View).IsInEnum().When(q => q.View is not null);
+        public Validator() => RuleFor(q => q.View).MustBeAView();
     }
 
     /// <summary>The summary as a self-contained HTML page (inline CSS and SVG, no script, prints on A4).</summary>
@@ -92,7 +103,7 @@ public static class GetSafetySummaryReport
     {
         public async Task<string> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (trial, summary, arms) = await reader.ReadAsync(query.TrialId, query.SummaryId, query.View ?? SummaryView.Open, cancellationToken);
+            var (trial, summary, arms) = await reader.ReadAsync(query.TrialId, query.SummaryId, SummaryViews.Parse(query.View), cancellationToken);
             return SafetySummaryReport.Render(trial, summary, SummaryContent.Parse(summary.Content), arms);
         }
     }
