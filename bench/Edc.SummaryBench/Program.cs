@@ -244,6 +244,11 @@ static async Task<double> SqlOnlyAsync(string connectionString, Trial trial, Can
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync(ct);
     await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+    await using (var settings = new NpgsqlCommand(SafetySummarySql.SessionSettings, connection, transaction))
+    {
+        await settings.ExecuteNonQueryAsync(ct);
+    }
+
     await using var command = new NpgsqlCommand(SafetySummarySql.Statement, connection, transaction) { CommandTimeout = 600 };
     command.Parameters.AddWithValue("trial_id", trial.Id);
     var watch = Stopwatch.StartNew();
@@ -362,9 +367,11 @@ internal partial class Program
         CREATE TEMP TABLE bench_p ON COMMIT DROP AS
         SELECT gen_random_uuid() AS id, i,
                i % 2 = 0 AS arm_a,
-               CASE WHEN i % 97 = 0 THEN 'Deceased' WHEN i % 40 = 0 THEN 'Withdrawn' WHEN i % 9 = 0 THEN 'Completed' ELSE 'Randomized' END AS status,
+               CASE WHEN r < 0.01 THEN 'Deceased' WHEN r < 0.035 THEN 'Withdrawn' WHEN r < 0.145 THEN 'Completed' ELSE 'Randomized' END AS status,
+               floor(random() * 4)::int AS events,
                date '2025-06-01' + (i % 365) AS day0
-        FROM generate_series(1, @n) AS i;
+        FROM generate_series(1, @n) AS i
+        CROSS JOIN LATERAL (SELECT random() + i * 0 AS r) AS x;
 
         INSERT INTO participants (id, trial_id, site_id, screening_number, sex, birth_year, status, registered_at, consent_date, eligibility,
                                   strata, stratum_key, enrolled_at, randomization_number, kit_number, randomized_at, withdrawn_on,
@@ -440,9 +447,9 @@ internal partial class Program
                CASE WHEN random() < 0.5 THEN 1 WHEN random() < 0.6 THEN 2 WHEN random() < 0.8 THEN 3 ELSE 4 END AS grade,
                (ARRAY['NotRelated', 'Unlikely', 'Possible', 'Probable', 'Definite'])[1 + floor(random() * 5)::int] AS relatedness,
                CASE WHEN random() < 0.3 THEN NULL ELSE random() < 0.7 END AS expected,
-               p.day0 + 7 + floor(random() * 160)::int AS onset
+               CASE WHEN p.status = 'Withdrawn' THEN p.day0 + 7 + floor(random() * 90)::int ELSE p.day0 + 7 + floor(random() * 160)::int END AS onset
         FROM bench_p p
-        CROSS JOIN LATERAL generate_series(1, p.i % 4) AS k;
+        CROSS JOIN LATERAL generate_series(1, p.events + CASE WHEN p.status = 'Withdrawn' AND p.events = 0 THEN 1 ELSE 0 END) AS k;
 
         INSERT INTO adverse_events (id, trial_id, site_id, participant_id, current_version, term, onset_date, end_date, ongoing, grade, serious,
                                     seriousness_criteria, relatedness, expected, action_taken, outcome, aware_at, susar,
@@ -450,7 +457,7 @@ internal partial class Program
                                     regulator_clock_started_at, regulator_due_at, regulator_report_sent_at, created_at, updated_at)
         SELECT id, @trial, @site, participant_id, 1, term, onset, onset + 10, false, grade, serious,
                CASE WHEN serious THEN ARRAY['Hospitalization'] ELSE ARRAY[]::text[] END, relatedness, expected,
-               CASE WHEN status = 'Withdrawn' AND k = 1 THEN 'DrugWithdrawn' ELSE 'DoseNotChanged' END, 'Recovered', aware, susar,
+               CASE WHEN status = 'Withdrawn' AND k = 1 AND random() < 0.5 THEN 'DrugWithdrawn' ELSE 'DoseNotChanged' END, 'Recovered', aware, susar,
                CASE WHEN serious THEN aware END, CASE WHEN serious THEN aware + interval '24 hours' END,
                CASE WHEN serious AND random() < 0.95 THEN aware + random() * interval '30 hours' END,
                CASE WHEN susar THEN aware END, CASE WHEN susar THEN aware + interval '15 days' END,

@@ -27,6 +27,9 @@ public static class SafetySummarySql
 {
     public const int SchemaVersion = 1;
 
+    /// <summary>Run first in the generating transaction (SET LOCAL: it ends with the transaction).</summary>
+    public const string SessionSettings = "SET LOCAL work_mem = '64MB'";
+
     public static async Task<SafetySnapshot> ComputeAsync(EdcDbContext db, Guid trialId, CancellationToken cancellationToken)
     {
         var transaction = db.Database.CurrentTransaction
@@ -37,6 +40,15 @@ public static class SafetySummarySql
         }
 
         var connection = db.Database.GetDbConnection();
+        await using (var settings = connection.CreateCommand())
+        {
+            // The percentiles, distinct counts and grouping sets sort: let a large trial's sorts stay in memory
+            // (for this transaction only) rather than spill to disk.
+            settings.Transaction = transaction.GetDbTransaction();
+            settings.CommandText = SessionSettings;
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
         command.CommandText = Statement;

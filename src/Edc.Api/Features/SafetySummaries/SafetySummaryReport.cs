@@ -157,7 +157,7 @@ internal static class SafetySummaryReport
             categories.Add((term.Term, c => cells.GetValueOrDefault(c)));
         }
 
-        const double left = 190, right = 60, top = 30, barHeight = 9, gap = 8, width = 720;
+        const double left = 190, right = 90, top = 30, barHeight = 9, gap = 8, width = 720;
         var bandHeight = series.Count * barHeight + gap;
         var height = top + categories.Count * bandHeight + 30;
         var plot = width - left - right;
@@ -373,10 +373,17 @@ internal static class SafetySummaryReport
 
     private static void SaeTimeline(StringBuilder html, Context ctx)
     {
-        var days = ctx.Content.SeriousEventTimeline;
+        // Over more than half a year, a dot per day would crowd the lanes: the dots are then weeks (from Monday).
+        var stored = ctx.Content.SeriousEventTimeline;
+        var weekly = stored.Count > 0 && stored.Max(d => d.OnsetDate.DayNumber) - stored.Min(d => d.OnsetDate.DayNumber) > 183;
+        var days = weekly
+            ? [.. stored.GroupBy(d => (d.Column, Week: d.OnsetDate.AddDays(-(((int)d.OnsetDate.DayOfWeek + 6) % 7))))
+                .Select(g => new SaeDay(g.Key.Column, g.Key.Week, g.Sum(d => d.Events), g.Sum(d => d.Fatal)))
+                .OrderBy(d => d.OnsetDate)]
+            : stored;
         var series = ctx.Groups.Count > 0 ? ctx.Groups : [SummaryContent.Pooled];
         html.Append("<section class=\"figure\"><h2>9. Serious adverse events over time</h2>")
-            .Append("<p class=\"note\">Each dot is a day with serious events by onset date, its area proportional to their number; a ring marks a day with a fatal event.</p>");
+            .Append("<p class=\"note\">Each dot is a ").Append(weekly ? "week" : "day").Append(" with serious events by onset date, its area proportional to their number; a ring marks one with a fatal event.</p>");
         const double left = 190, right = 30, top = 30, lane = 40, width = 720;
         var height = top + series.Count * lane + 40;
         var plotW = width - left - right;
@@ -417,7 +424,7 @@ internal static class SafetySummaryReport
                 var r = 3 + 9 * Math.Sqrt((double)day.Events / most);
                 html.Append(Inv, $"<circle class=\"point sae\" data-series=\"{E(day.Column)}\" data-value=\"{day.Events}\" cx=\"{X(day.OnsetDate):0.#}\" cy=\"{y}\" r=\"{r:0.#}\" fill=\"{ctx.Colors[day.Column]}\"")
                     .Append(day.Fatal > 0 ? " stroke=\"#000\" stroke-width=\"2\"" : string.Empty).Append("><title>")
-                    .Append(E(F($"{ctx.Names[day.Column]}, {day.OnsetDate:yyyy-MM-dd}: {day.Events} serious, {day.Fatal} fatal"))).Append("</title></circle>");
+                    .Append(E(F($"{ctx.Names[day.Column]}, {(weekly ? "week of " : string.Empty)}{day.OnsetDate:yyyy-MM-dd}: {day.Events} serious, {day.Fatal} fatal"))).Append("</title></circle>");
             }
 
             html.Append("</svg>");
