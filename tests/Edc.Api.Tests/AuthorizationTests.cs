@@ -31,6 +31,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     private static readonly string[] WorklistRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator];
     private static readonly string[] ExportRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
     private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
+    private static readonly string[] SummaryRoles = [Roles.DsmbMember, Roles.UnblindedStatistician];
 
     /// <summary>Endpoints that anyone may call. A new anonymous endpoint must be added here on purpose.</summary>
     private static readonly string[] ExpectedAnonymousEndpoints =
@@ -96,6 +97,10 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", AllRoles },
         { "GET", "/api/notifications", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
+        { "GET", "/api/trials/{trialId}/safety-summaries", SummaryRoles },
+        { "POST", "/api/trials/{trialId}/safety-summaries", SummaryRoles },
+        { "GET", "/api/trials/{trialId}/safety-summaries/{summaryId}", SummaryRoles },
+        { "GET", "/api/trials/{trialId}/safety-summaries/{summaryId}/report", SummaryRoles },
     };
 
     [Fact]
@@ -162,6 +167,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
             .Replace("{participantId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{requestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{adverseEventId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{summaryId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{visitCode}", "W4", StringComparison.Ordinal)
             .Replace("{id}", context.TargetUserId.ToString(), StringComparison.Ordinal);
         var failures = new List<string>();

@@ -80,6 +80,7 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
         Assert.Contains("/api/audit", walk.Templates);
         Assert.Contains("/api/trials/{trialId}/unblinding-requests", walk.Templates);
         Assert.Contains("/api/trials/{trialId}/randomization-list", walk.Templates);
+        Assert.Contains("/api/trials/{trialId}/safety-summaries/{summaryId}/report", walk.Templates);
 
         // Nothing the API logged, during set-up or the walk, names an arm or the seed.
         var seed = Seed.ToString(CultureInfo.InvariantCulture);
@@ -573,6 +574,11 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
                 Assert.True(recorded.StatusCode == HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
                 AssertNoArmStrings(await recorded.Content.ReadAsStringAsync());
             }
+
+            // A safety summary by masked group, so the walk reads the list, the summary and its report.
+            var summary = await dsmb.PostAsync($"/api/trials/{trial.Id}/safety-summaries", null);
+            Assert.True(summary.StatusCode == HttpStatusCode.Created, await summary.Content.ReadAsStringAsync());
+            AssertNoArmStrings(await summary.Content.ReadAsStringAsync());
 
             // Another investigator of site A breaks the blind for one participant: that shows to all, the arm to them only.
             var unblinding = await unblinder.PostAsJsonAsync(

@@ -23,6 +23,7 @@ public sealed class IdempotencyTests(EdcApiFactory api) : IClassFixture<EdcApiFa
         "POST /api/trials/{trialId:guid}/randomization-list/",
         "POST /api/trials/{trialId:guid}/randomization-list/extension",
         "POST /api/trials/{trialId:guid}/randomization-list/import",
+        "POST /api/trials/{trialId:guid}/safety-summaries/",
         "POST /api/trials/{trialId:guid}/sites",
         "POST /api/trials/{trialId:guid}/unblinding-requests",
         "POST /api/users/",

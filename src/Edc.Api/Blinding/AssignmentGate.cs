@@ -2,6 +2,7 @@ using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
 using Edc.Domain.Security;
 using Edc.Domain.Trials;
+using Edc.Domain.Unblinding;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
@@ -16,7 +17,9 @@ public sealed record ArmView(string Code, string Name);
 /// caller may see; anything else never reads randomization_slots.arm_code. The rule, from the contract:
 /// the unblinded statistician sees every arm; a pharmacist the arms of own-site participants; an investigator the
 /// arm of a participant whose emergency unblinding they performed; after the final unblinding, every role of the
-/// trial. Everyone else sees nothing about arms.
+/// trial. Everyone else sees nothing about arms. The same holds for the masked group key (Group A, Group B to arm):
+/// the closed, unblinded safety summary is read by the statistician, by the data safety board once the statistician
+/// has approved one of its unblinding requests for the trial, and by the trial's roles after the final unblinding.
 /// </summary>
 public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
 {
@@ -55,6 +58,37 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
         }
 
         return await ArmsAsync(slots, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the caller may read a safety summary of <paramref name="trial"/> by real arm (the closed report): the
+    /// unblinded statistician; a data safety board member once an unblinding request of the board (any member's) for
+    /// this trial is approved; anyone after the final unblinding. Everyone else reads masked groups only.
+    /// </summary>
+    public async Task<bool> MayReadClosedReportAsync(Trial trial, CancellationToken cancellationToken) =>
+        user.IsInRole(Roles.UnblindedStatistician)
+        || trial.IsFinallyUnblinded
+        || (user.IsInRole(Roles.DsmbMember)
+            && await db.UnblindingRequests.AnyAsync(r => r.TrialId == trial.Id && r.Status == UnblindingRequestStatus.Approved, cancellationToken));
+
+    /// <summary>
+    /// The masked group key of <paramref name="trial"/> (label to arm) for the closed report of one summary, or null
+    /// when the caller may not read it (<see cref="MayReadClosedReportAsync"/>). The disclosure is audited (action
+    /// <c>ClosedReportRead</c> on the summary), never with the key itself; the caller saves it with its changes.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ArmView>?> ArmsByGroupLabelAsync(Trial trial, string entityType, Guid entityId, CancellationToken cancellationToken)
+    {
+        if (!await MayReadClosedReportAsync(trial, cancellationToken))
+        {
+            return null;
+        }
+
+        var key = await db.RandomizationLists.AsNoTracking().Where(l => l.TrialId == trial.Id).Select(l => l.GroupKey).SingleOrDefaultAsync(cancellationToken) ?? [];
+        var arms = await db.Set<TrialArm>().AsNoTracking().Where(a => a.TrialId == trial.Id).ToDictionaryAsync(a => a.Code, a => a.Name, StringComparer.Ordinal, cancellationToken);
+        db.AuditEntries.Add(AuditEntry.Create(
+            new AuditActor(user.Id, user.Email, string.Join(',', user.Roles)), "ClosedReportRead", entityType, entityId.ToString(), trial.Id));
+        return key.Where(k => arms.ContainsKey(k.Value))
+            .ToDictionary(k => k.Key, k => new ArmView(k.Value, arms[k.Value]), StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -8,3 +8,6 @@ public sealed class AuthenticationFailedException(string message) : Exception(me
 
 /// <summary>A change to data that already exists came without <c>If-Match</c>: 428, read the data and send its version.</summary>
 public sealed class PreconditionRequiredException(string message) : Exception(message);
+
+/// <summary>The caller may see the thing but not in the form asked for (e.g. a closed report before unblinding): 403.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);

@@ -50,6 +50,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", notFound.Message),
         Features.Unblinding.ReauthenticationFailedException => Problem(
             StatusCodes.Status403Forbidden, "reauthentication-failed", "The password is not correct.", "Enter your own password again to confirm."),
+        ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "forbidden", "Forbidden.", forbidden.Message),
         AuthenticationFailedException failed => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication failed.", failed.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large.", "Request bodies are limited to 1 MB."),

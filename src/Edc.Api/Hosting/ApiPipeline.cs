@@ -9,6 +9,7 @@ using Edc.Api.Features.Mrss;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
+using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Features.Unblinding;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Users;
@@ -54,6 +55,7 @@ public static class ApiPipeline
         app.MapAuditEndpoints();
         app.MapExportEndpoints();
         app.MapNotificationEndpoints();
+        app.MapSafetySummaryEndpoints();
 
         // Unknown routes answer 404 problem details, not the fallback policy's 401/403.
         app.MapFallback("{*path}", () => Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.")))

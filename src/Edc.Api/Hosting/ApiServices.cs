@@ -6,6 +6,7 @@ using Edc.Api.Common;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
+using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Visits;
 using Edc.Api.Features.Auth;
@@ -65,6 +66,7 @@ public static class ApiServices
         services.AddScoped<VisitAccess>();
         services.AddScoped<AdverseEventReader>();
         services.AddScoped<SafetyNotifications>();
+        services.AddScoped<SafetySummaryReader>();
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(AuthEndpoints.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(

@@ -38,6 +38,8 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
 
     public DbSet<AdverseEventVersion> AdverseEventVersions => Set<AdverseEventVersion>();
 
+    public DbSet<SafetySummary> SafetySummaries => Set<SafetySummary>();
+
     public DbSet<UnblindingRequest> UnblindingRequests => Set<UnblindingRequest>();
 
     public DbSet<Notification> Notifications => Set<Notification>();

@@ -49,6 +49,9 @@ internal sealed class MrssAssessmentConfiguration : IEntityTypeConfiguration<Mrs
         builder.HasOne<Participant>().WithMany().HasForeignKey(m => m.ParticipantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => m.VisitId).IsUnique();
         builder.HasIndex(m => m.ParticipantId);
+
+        // The safety summary reads a trial's assessments in one pass.
+        builder.HasIndex(m => m.TrialId);
     }
 }
 
@@ -65,5 +68,8 @@ internal sealed class InfusionRecordConfiguration : IEntityTypeConfiguration<Inf
         builder.HasOne<Participant>().WithMany().HasForeignKey(i => i.ParticipantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(i => i.VisitId).IsUnique();
         builder.HasIndex(i => i.ParticipantId);
+
+        // The safety summary counts a trial's infusions in one pass.
+        builder.HasIndex(i => i.TrialId);
     }
 }
