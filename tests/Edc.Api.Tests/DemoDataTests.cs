@@ -36,6 +36,11 @@ public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDa
         var events = (await dsmb.GetJsonAsync($"/api/trials/{trialId}/adverse-events?pageSize=200")).GetProperty("items").EnumerateArray().ToList();
         Assert.Contains(events, e => e.GetProperty("susar").GetBoolean());
         Assert.Equal(3, events.Count(e => e.GetProperty("serious").GetBoolean()));
+
+        var summaries = (await dsmb.GetJsonAsync($"/api/trials/{trialId}/safety-summaries")).GetProperty("items").EnumerateArray().ToList();
+        var report = await dsmb.GetAsync($"/api/trials/{trialId}/safety-summaries/{Assert.Single(summaries).GetProperty("id").GetGuid()}/report");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Contains("<svg", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

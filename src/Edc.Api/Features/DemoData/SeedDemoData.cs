@@ -1,4 +1,5 @@
 using Edc.Api.Features.Randomization;
+using Edc.Api.Features.SafetySummaries;
 using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
 using Edc.Domain.Safety;
@@ -63,6 +64,9 @@ public static class SeedDemoData
 
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+
+            // The board's first report is there on first start.
+            await mediator.Send(new GenerateSafetySummary.Command(trial.Id, "demo-data", "DemoData"), cancellationToken);
             logger.LogInformation("Seeded {Count} synthetic participants of {Trial} with a year of visits, MRSS, infusions and adverse events", Participants, trial.Code);
             return true;
         }

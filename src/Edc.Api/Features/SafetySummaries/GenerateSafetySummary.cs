@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Edc.Api.Common;
 using Edc.Api.Features.Trials;
+using Edc.Domain.Notifications;
 using Edc.Domain.Safety;
+using Edc.Domain.Security;
+using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Safety;
 using Edc.Infrastructure.Security;
@@ -40,6 +43,8 @@ public static class GenerateSafetySummary
             RuleFor(c => c.JobName).NotEmpty().MaximumLength(SafetySummary.MaxJobNameLength).When(c => c.JobName is not null);
         }
     }
+
+    public const string SummaryReadyKind = "SafetySummaryReady";
 
     internal sealed class Handler(EdcDbContext db, CurrentUser user) : IRequestHandler<Command, Result>
     {
@@ -82,9 +87,24 @@ public static class GenerateSafetySummary
                 command.TrialId, snapshot.DataCutoff, snapshot.Content, hash,
                 command.JobName is null ? user.Id : null, command.JobName, command.Period);
             db.SafetySummaries.Add(summary);
+            await NotifyReadersAsync(summary, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return SafetySummaryInfo.From(summary);
+        }
+
+        /// <summary>The board's members and the statistician learn, in the summary's own transaction, that it is ready to read.</summary>
+        private async Task NotifyReadersAsync(SafetySummary summary, CancellationToken cancellationToken)
+        {
+            var roleIds = new[] { EdcRole.IdOf(Roles.DsmbMember), EdcRole.IdOf(Roles.UnblindedStatistician) };
+            var readers = await db.UserRoles.Where(r => roleIds.Contains(r.RoleId))
+                .Join(db.Users.Where(u => u.IsActive), r => r.UserId, u => u.Id, (r, u) => u.Id)
+                .Distinct().ToListAsync(cancellationToken);
+            var trialCode = await db.Trials.Where(t => t.Id == summary.TrialId).Select(t => t.Code).SingleAsync(cancellationToken);
+            var body = $"A safety summary of {trialCode} with data up to {summary.DataCutoff:u} is ready: " +
+                $"/api/trials/{summary.TrialId}/safety-summaries/{summary.Id}/report";
+            db.Notifications.AddRange(readers.Select(id =>
+                Notification.To(id, summary.TrialId, SummaryReadyKind, $"Safety summary ready: {trialCode}", body, summary.DataCutoff)));
         }
 
         private async Task<SafetySummaryInfo?> ExistingAsync(Command command, CancellationToken cancellationToken)
