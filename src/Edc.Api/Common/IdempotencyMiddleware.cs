@@ -72,7 +72,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
                 ct);
             if (claimed == 1)
             {
-                await RunAndRecordAsync(context, db, scopes, clock, userId, key);
+                await RunAndRecordAsync(context, scopes, clock, userId, key);
                 return;
             }
 
@@ -140,7 +140,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private async Task RunAndRecordAsync(HttpContext context, EdcDbContext db, IServiceScopeFactory scopes, TimeProvider clock, Guid userId, string key)
+    private async Task RunAndRecordAsync(HttpContext context, IServiceScopeFactory scopes, TimeProvider clock, Guid userId, string key)
     {
         var response = context.Response;
         var original = response.Body;
@@ -169,16 +169,27 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
             var contentType = response.ContentType;
             var location = response.Headers.Location.Count > 0 ? response.Headers.Location.ToString() : null;
             var body = buffer.ToArray();
-            await db.IdempotencyRecords
-                .Where(r => r.UserId == userId && r.Key == key)
-                .ExecuteUpdateAsync(
-                    setters => setters
-                        .SetProperty(r => r.CompletedAt, completedAt)
-                        .SetProperty(r => r.StatusCode, statusCode)
-                        .SetProperty(r => r.ContentType, contentType)
-                        .SetProperty(r => r.Location, location)
-                        .SetProperty(r => r.ResponseBody, body),
-                    CancellationToken.None);
+            try
+            {
+                // On a context of its own: the request's connection may have died right after its commit.
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<EdcDbContext>().IdempotencyRecords
+                    .Where(r => r.UserId == userId && r.Key == key)
+                    .ExecuteUpdateAsync(
+                        setters => setters
+                            .SetProperty(r => r.CompletedAt, completedAt)
+                            .SetProperty(r => r.StatusCode, statusCode)
+                            .SetProperty(r => r.ContentType, contentType)
+                            .SetProperty(r => r.Location, location)
+                            .SetProperty(r => r.ResponseBody, body),
+                        CancellationToken.None);
+            }
+            catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
+            {
+                // The change is saved: the client still gets its answer, and the key, not completed, answers 409 until
+                // it expires, so a retry creates nothing twice.
+                logger.LogWarning(exception, "Could not keep the response of an idempotent request; its key stays claimed until it expires");
+            }
         }
         else
         {
