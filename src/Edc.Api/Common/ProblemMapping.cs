@@ -89,14 +89,15 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
 
     /// <summary>
     /// The database could not be reached or dropped the connection: refused or lost connections, a server shutting
-    /// down, crashed or starting up (57P01-57P03), connection errors (08xxx), anywhere in the exception's chain (EF Core
-    /// wraps them in DbUpdateException and "transient failure" InvalidOperationException, a disposed transaction in
-    /// ObjectDisposedException).
+    /// down, crashed or starting up (57P01-57P03), connection errors (08xxx), other transient errors (too many
+    /// connections), anywhere in the exception's chain (EF Core wraps them in DbUpdateException and "transient failure"
+    /// InvalidOperationException, a disposed transaction in ObjectDisposedException).
     /// </summary>
     public static bool IsDatabaseUnavailable(Exception exception) =>
         Chain(exception).Any(e => e switch
         {
-            PostgresException p => p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            PostgresException p => p.IsTransient
+                || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 || p.SqlState.StartsWith("08", StringComparison.Ordinal),
             NpgsqlException n => n.IsTransient,
             TimeoutException => true,

@@ -47,10 +47,13 @@ internal sealed class TrialWrite : IAsyncDisposable
     /// </summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        string xid;
-        await using (var command = _db.Database.GetDbConnection().CreateCommand())
+        // A transaction without its connection was ended by a connection lost before: the commit below says so
+        // (ObjectDisposedException holding the cause) and nothing was saved.
+        string? xid = null;
+        if (_transaction.GetDbTransaction() is { Connection: not null } transaction)
         {
-            command.Transaction = _transaction.GetDbTransaction();
+            await using var command = _db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = "SELECT pg_current_xact_id()::text";
             xid = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
@@ -61,7 +64,7 @@ internal sealed class TrialWrite : IAsyncDisposable
         }
         catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
         {
-            if (await StatusAsync(_db.Database.GetConnectionString()!, xid) == "aborted")
+            if (xid is null || await StatusAsync(_db.Database.GetConnectionString()!, xid) == "aborted")
             {
                 throw;
             }
