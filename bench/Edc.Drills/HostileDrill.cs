@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -56,7 +57,14 @@ internal static class HostileDrill
         new string('x', 3000), "%FF", "%00", "-1", "1e309", "%E2%80%AE",
     ];
 
-    private sealed record Spec(string Method, string Path, string? Token, byte[]? Body, string? MediaType, string Label, string? IdempotencyKey = null);
+    private sealed record Spec(string Method, string Path, string? Token, byte[]? Body, string? MediaType, string Label, string? IdempotencyKey = null)
+    {
+        /// <summary>
+        /// A NUL (%00) in the path: Kestrel refuses the request line itself (400, empty body, Connection: close) before
+        /// any middleware runs, so the application cannot answer it with a problem body. Counted apart.
+        /// </summary>
+        public bool RefusedByKestrel => Path.Split('?')[0].Contains("%00", StringComparison.Ordinal);
+    }
 
     public static async Task<DrillReport> RunAsync(ApiInstance api, Cluster cluster, HostileFixture fixture, int total, CancellationToken ct)
     {
@@ -94,6 +102,7 @@ internal static class HostileDrill
         var tally = new Tally();
         var accepted = new ConcurrentBag<string>();
         var index = -1;
+        var refusedByKestrel = 0;
         var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             using var http = Http.Client(api.BaseAddress, timeoutSeconds: 60);
@@ -104,13 +113,19 @@ internal static class HostileDrill
                 try
                 {
                     var answer = await SendAsync(http, spec, ct);
+                    if (spec.RefusedByKestrel && answer is { Status: 400, Body.Length: 0 })
+                    {
+                        Interlocked.Increment(ref refusedByKestrel);
+                        continue;
+                    }
+
                     tally.Add(answer, $"{spec.Method} {Http.Truncate(spec.Path, 120)} [{spec.Label}]");
                     if (answer.Ok && spec.Method != "GET")
                     {
                         accepted.Add($"{spec.Method} {Http.Truncate(spec.Path, 120)} [{spec.Label}] -> {answer.Status}");
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                catch (Exception e) when ((e is HttpRequestException or OperationCanceledException or IOException or System.Net.Sockets.SocketException) && !ct.IsCancellationRequested)
                 {
                     tally.AddTransportError($"{spec.Method} {Http.Truncate(spec.Path, 120)} [{spec.Label}]", e);
                 }
@@ -124,6 +139,7 @@ internal static class HostileDrill
             "SELECT count(*) FROM audit_entries WHERE action = ANY(@actions) AND seq > @seq", ct, ("actions", ExcludedAuditActions), ("seq", before["#audit max seq"].Split(' ')[0] is var s && long.TryParse(s, out var n) ? n : 0L));
 
         report.Line($"by status: {tally.StatusLine()}");
+        report.Line($"refused by Kestrel before the application (NUL in the path: 400, empty body, connection closed; not counted above): {refusedByKestrel}");
         report.Line($"problem types: {tally.ProblemTypesLine()}");
         report.Line($"tables compared: {before.Count - 1} (row count and md5 of every row); audit rows of {string.Join(", ", ExcludedAuditActions)} written meanwhile (excluded): {excludedRows}");
         foreach (var sample in tally.Samples)
@@ -418,41 +434,61 @@ internal static class HostileDrill
 
         foreach (var (name, value) in template)
         {
-            foreach (var hostile in HostileJsonValues)
+            // A new trial code in a creation of a trial would be valid ("2026-02-30", "NaN" are codes): with it the
+            // request is made invalid in another field (no arms), so it is still refused.
+            var refused = op is { Method: "POST", Path: "/api/trials" } && name == "code" ? WithoutArms(template) : template;
+            foreach (var spec in FieldMutations(op, path, token, refused, name, value))
+            {
+                yield return spec;
+            }
+        }
+    }
+
+    private static JsonObject WithoutArms(JsonObject template)
+    {
+        var copy = (JsonObject)template.DeepClone();
+        copy["arms"] = new JsonArray();
+        return copy;
+    }
+
+    private static IEnumerable<Spec> FieldMutations(Operation op, string path, string? token, JsonObject template, string name, JsonNode? value)
+    {
+        Spec Text(string label, string body) => new(op.Method, path, token, Encoding.UTF8.GetBytes(body), "application/json", label);
+        var json = template.ToJsonString();
+        foreach (var hostile in HostileJsonValues)
+        {
+            yield return Text($"{name}={Http.Truncate(hostile, 20)}", Replace(json, template, name, hostile));
+        }
+
+        foreach (var hostile in HostileStrings)
+        {
+            yield return Text($"{name}=\"{Http.Truncate(hostile, 20)}\"", Replace(json, template, name, JsonSerializer.Serialize(hostile)));
+        }
+
+        // Duplicate key: the valid value first, then a hostile one.
+        yield return Text($"duplicate {name}", json[..^1] + $",\"{name}\":" + JsonSerializer.Serialize(Sql) + "}");
+
+        // Inside objects and arrays (scores, eligibility, strata, roles, siteIds, ...).
+        if (value is JsonObject inner && inner.Count > 0)
+        {
+            var first = inner.First().Key;
+            foreach (var hostile in new[] { "\"3\"", "4", "-1", "2147483648", "1e309", "null", "[]", "\"" + Sql.Replace("'", "", StringComparison.Ordinal) + "\"" })
+            {
+                var copy = (JsonObject)template.DeepClone();
+                ((JsonObject)copy[name]!)[first] = JsonNode.Parse(hostile);
+                yield return Text($"{name}.{first}={hostile}", copy.ToJsonString());
+            }
+
+            var extra = (JsonObject)template.DeepClone();
+            ((JsonObject)extra[name]!)[Sql] = 1;
+            yield return Text($"{name} unknown key", extra.ToJsonString());
+        }
+
+        if (value is JsonArray)
+        {
+            foreach (var hostile in new[] { "[null]", "[\"" + new string('x', 10240) + "\"]", "[" + string.Join(',', Enumerable.Repeat("\"x\"", 10_000)) + "]", "[[[]]]", "[{\"a\":1}]", "[1e309]" })
             {
                 yield return Text($"{name}={Http.Truncate(hostile, 20)}", Replace(json, template, name, hostile));
-            }
-
-            foreach (var hostile in HostileStrings)
-            {
-                yield return Text($"{name}=\"{Http.Truncate(hostile, 20)}\"", Replace(json, template, name, JsonSerializer.Serialize(hostile)));
-            }
-
-            // Duplicate key: the valid value first, then a hostile one.
-            yield return Text($"duplicate {name}", json[..^1] + $",\"{name}\":" + JsonSerializer.Serialize(Sql) + "}");
-
-            // Inside objects and arrays (scores, eligibility, strata, roles, siteIds, ...).
-            if (value is JsonObject inner && inner.Count > 0)
-            {
-                var first = inner.First().Key;
-                foreach (var hostile in new[] { "\"3\"", "4", "-1", "2147483648", "1e309", "null", "[]", "\"" + Sql.Replace("'", "", StringComparison.Ordinal) + "\"" })
-                {
-                    var copy = (JsonObject)template.DeepClone();
-                    ((JsonObject)copy[name]!)[first] = JsonNode.Parse(hostile);
-                    yield return Text($"{name}.{first}={hostile}", copy.ToJsonString());
-                }
-
-                var extra = (JsonObject)template.DeepClone();
-                ((JsonObject)extra[name]!)[Sql] = 1;
-                yield return Text($"{name} unknown key", extra.ToJsonString());
-            }
-
-            if (value is JsonArray)
-            {
-                foreach (var hostile in new[] { "[null]", "[\"" + new string('x', 10240) + "\"]", "[" + string.Join(',', Enumerable.Repeat("\"x\"", 10_000)) + "]", "[[[]]]", "[{\"a\":1}]", "[1e309]" })
-                {
-                    yield return Text($"{name}={Http.Truncate(hostile, 20)}", Replace(json, template, name, hostile));
-                }
             }
         }
     }
@@ -473,6 +509,11 @@ internal static class HostileDrill
 
     private static async Task<Answer> SendAsync(HttpClient http, Spec spec, CancellationToken ct)
     {
+        if (spec.IdempotencyKey is { } key && !key.All(char.IsAscii))
+        {
+            return await SendRawAsync(http.BaseAddress!, spec, ct);
+        }
+
         using var request = new HttpRequestMessage(new HttpMethod(spec.Method), new Uri(spec.Path, UriKind.Relative));
         if (spec.Token is not null)
         {
@@ -495,6 +536,78 @@ internal static class HostileDrill
 
         using var response = await http.SendAsync(request, ct);
         return await Answer.ReadAsync(response, ct);
+    }
+
+    /// <summary>
+    /// HttpClient refuses header values outside ASCII, so a request with such an Idempotency-Key goes out as raw bytes
+    /// (the header's value in UTF-8) over a socket of its own, HTTP/1.1 with Connection: close.
+    /// </summary>
+    private static async Task<Answer> SendRawAsync(Uri baseAddress, Spec spec, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port, timeout.Token);
+        await using var stream = tcp.GetStream();
+        var head = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"{spec.Method} {spec.Path} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nConnection: close\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Idempotency-Key: {spec.IdempotencyKey}\r\n");
+        if (spec.Token is not null)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"Authorization: Bearer {spec.Token}\r\n");
+        }
+
+        var body = spec.Body ?? [];
+        if (spec.MediaType is not null)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"Content-Type: {spec.MediaType}\r\n");
+        }
+
+        head.Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n");
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(head.ToString()), timeout.Token);
+        await stream.WriteAsync(body, timeout.Token);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received, timeout.Token);
+        return ParseResponse(received.ToArray());
+    }
+
+    /// <summary>Status, media type and body (Content-Length or chunked) of a raw HTTP/1.1 response.</summary>
+    private static Answer ParseResponse(byte[] raw)
+    {
+        var end = raw.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            throw new HttpRequestException($"No HTTP response head in {raw.Length} bytes");
+        }
+
+        var lines = Encoding.ASCII.GetString(raw, 0, end).Split("\r\n");
+        var status = int.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
+        var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        var rest = raw.AsSpan(end + 4);
+        var body = new MemoryStream();
+        if (headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            while (true)
+            {
+                var lineEnd = rest.IndexOf("\r\n"u8);
+                var size = Convert.ToInt32(Encoding.ASCII.GetString(rest[..lineEnd]).Split(';')[0], 16);
+                if (size == 0)
+                {
+                    break;
+                }
+
+                body.Write(rest.Slice(lineEnd + 2, size));
+                rest = rest[(lineEnd + 2 + size + 2)..];
+            }
+        }
+        else
+        {
+            body.Write(rest);
+        }
+
+        var mediaType = headers.TryGetValue("Content-Type", out var type) ? type.Split(';')[0].Trim() : null;
+        return new Answer(status, mediaType, Encoding.UTF8.GetString(body.ToArray()));
     }
 
     /// <summary>Per table: row count and md5 of every row in order; audit_entries without the excluded actions' rows.</summary>

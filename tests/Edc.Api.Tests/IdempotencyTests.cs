@@ -4,6 +4,7 @@ using Edc.Api.Common;
 using Edc.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Edc.Api.Tests;
 
@@ -176,6 +177,56 @@ public sealed class IdempotencyTests(EdcApiFactory api) : IClassFixture<EdcApiFa
         Assert.NotEqual((await first.JsonAsync()).GetProperty("id").GetGuid(), (await later.JsonAsync()).GetProperty("id").GetGuid());
         Assert.Equal(await later.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
         Assert.Equal(2L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM participants WHERE site_id = @p", siteId));
+    }
+
+    [Fact]
+    public async Task Post_WhenItsDatabaseConnectionIsKilledMidRequest_Answers503AndLetsTheKeyGo()
+    {
+        // The fault drills' case: the API's backend is terminated (57P01) while the request runs. The answer is 503
+        // (not 500), and the key is released on a connection of its own, so the retry runs instead of answering 409.
+        var (coordinator, trialId, siteId) = await CoordinatorAtNewSiteAsync();
+        var key = NewKey();
+        var path = $"/api/trials/{trialId}/participants";
+        var body = new { siteId, sex = "F", birthYear = 1975 };
+        await using var blocker = new NpgsqlConnection(api.ConnectionString);
+        await blocker.OpenAsync();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await using (var lockTrial = new NpgsqlCommand("SELECT 1 FROM trials WHERE id = @id FOR UPDATE", blocker, hold))
+        {
+            lockTrial.Parameters.AddWithValue("id", trialId);
+            await lockTrial.ExecuteNonQueryAsync();
+        }
+
+        var pending = PostAsync(coordinator, path, body, key);
+        int? backend = null;
+        for (var i = 0; i < 600 && backend is null; i++)
+        {
+            await using var waiting = new NpgsqlCommand(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' LIMIT 1",
+                blocker,
+                hold);
+            backend = (int?)await waiting.ExecuteScalarAsync();
+            if (backend is null)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.NotNull(backend);
+        await using (var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", blocker, hold))
+        {
+            terminate.Parameters.AddWithValue("pid", backend.Value);
+            await terminate.ExecuteScalarAsync();
+        }
+
+        await hold.RollbackAsync();
+        var failed = await pending;
+        var retry = await PostAsync(coordinator, path, body, key);
+
+        await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.EndsWith(":unavailable", (await failed.JsonAsync()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM participants WHERE site_id = @p", siteId));
     }
 
     [Fact]

@@ -23,7 +23,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    public async Task InvokeAsync(HttpContext context, EdcDbContext db, CurrentUser user, TimeProvider clock, IProblemDetailsService problems)
+    /// <summary>How long a failed release of a key is retried in the background (the database may be down for a while).</summary>
+    public static readonly TimeSpan ReleaseRetryPeriod = TimeSpan.FromMinutes(5);
+
+    public async Task InvokeAsync(
+        HttpContext context, EdcDbContext db, CurrentUser user, TimeProvider clock, IProblemDetailsService problems, IServiceScopeFactory scopes)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentEndpoint>() is null
             || !context.Request.Headers.TryGetValue(KeyHeader, out var keys)
@@ -68,7 +72,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
                 ct);
             if (claimed == 1)
             {
-                await RunAndRecordAsync(context, db, clock, userId, key);
+                await RunAndRecordAsync(context, scopes, clock, userId, key);
                 return;
             }
 
@@ -136,7 +140,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private async Task RunAndRecordAsync(HttpContext context, EdcDbContext db, TimeProvider clock, Guid userId, string key)
+    private async Task RunAndRecordAsync(HttpContext context, IServiceScopeFactory scopes, TimeProvider clock, Guid userId, string key)
     {
         var response = context.Response;
         var original = response.Body;
@@ -146,9 +150,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         {
             await next(context);
         }
-        catch
+        catch (Exception exception) when (exception is not CommitOutcomeUnknownException)
         {
-            await ReleaseAsync(db, userId, key);
+            // A commit whose outcome is unknown may have saved the change: its key stays claimed (409) until it expires.
+            await ReleaseAsync(scopes, userId, key);
             throw;
         }
         finally
@@ -164,37 +169,87 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
             var contentType = response.ContentType;
             var location = response.Headers.Location.Count > 0 ? response.Headers.Location.ToString() : null;
             var body = buffer.ToArray();
-            await db.IdempotencyRecords
-                .Where(r => r.UserId == userId && r.Key == key)
-                .ExecuteUpdateAsync(
-                    setters => setters
-                        .SetProperty(r => r.CompletedAt, completedAt)
-                        .SetProperty(r => r.StatusCode, statusCode)
-                        .SetProperty(r => r.ContentType, contentType)
-                        .SetProperty(r => r.Location, location)
-                        .SetProperty(r => r.ResponseBody, body),
-                    CancellationToken.None);
+            try
+            {
+                // On a context of its own: the request's connection may have died right after its commit.
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<EdcDbContext>().IdempotencyRecords
+                    .Where(r => r.UserId == userId && r.Key == key)
+                    .ExecuteUpdateAsync(
+                        setters => setters
+                            .SetProperty(r => r.CompletedAt, completedAt)
+                            .SetProperty(r => r.StatusCode, statusCode)
+                            .SetProperty(r => r.ContentType, contentType)
+                            .SetProperty(r => r.Location, location)
+                            .SetProperty(r => r.ResponseBody, body),
+                        CancellationToken.None);
+            }
+            catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
+            {
+                // The change is saved: the client still gets its answer, and the key, not completed, answers 409 until
+                // it expires, so a retry creates nothing twice.
+                logger.LogWarning(exception, "Could not keep the response of an idempotent request; its key stays claimed until it expires");
+            }
         }
         else
         {
-            await ReleaseAsync(db, userId, key);
+            await ReleaseAsync(scopes, userId, key);
         }
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
 
-    /// <summary>Lets go of a key whose request created nothing (or failed), so a retry runs again.</summary>
-    private async Task ReleaseAsync(EdcDbContext db, Guid userId, string key)
+    /// <summary>
+    /// Lets go of a key whose request created nothing (or failed), so a retry runs again. On a context of its own (the
+    /// request's may hold a broken connection or a dead transaction); when the database cannot be reached, retried in
+    /// the background for <see cref="ReleaseRetryPeriod"/>, so a key is not left answering 409 after an outage.
+    /// </summary>
+    private async Task ReleaseAsync(IServiceScopeFactory scopes, Guid userId, string key)
+    {
+        if (await TryReleaseAsync(scopes, userId, key, final: false))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            var delay = TimeSpan.FromSeconds(1);
+            var deadline = DateTime.UtcNow + ReleaseRetryPeriod;
+            var released = false;
+            while (!released && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                released = await TryReleaseAsync(scopes, userId, key, final: DateTime.UtcNow + delay >= deadline);
+            }
+        });
+    }
+
+    private async Task<bool> TryReleaseAsync(IServiceScopeFactory scopes, Guid userId, string key, bool final)
     {
         try
         {
-            await db.IdempotencyRecords.Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<EdcDbContext>();
+            await db.IdempotencyRecords
+                .Where(r => r.UserId == userId && r.Key == key && r.CompletedAt == null)
+                .ExecuteDeleteAsync(CancellationToken.None);
+            return true;
         }
         catch (Exception exception)
         {
-            // The request's own outcome matters more; the key answers 409 until it expires, which is safe.
-            logger.LogWarning(exception, "Could not release an idempotency key after a request that created nothing");
+            // The request's own outcome matters more. Given up: the key answers 409 until it expires, which is safe.
+            if (final)
+            {
+                logger.LogWarning(exception, "Gave up releasing an idempotency key after a request that created nothing");
+            }
+            else
+            {
+                logger.LogInformation(exception, "Could not release an idempotency key yet; retrying");
+            }
+
+            return false;
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Map(exception);
+        var problem = ToProblem(exception);
         if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled error answering {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
@@ -39,8 +39,12 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         });
     }
 
-    private static ProblemDetails Map(Exception exception) => exception switch
+    /// <summary>The problem body an exception answers.</summary>
+    public static ProblemDetails ToProblem(Exception exception) => exception switch
     {
+        CommitOutcomeUnknownException => Problem(
+            StatusCodes.Status503ServiceUnavailable, "commit-outcome-unknown", "Service unavailable; the outcome is unknown.",
+            "The database connection was lost while the change was being committed: it may or may not have been saved. Read it before trying again."),
         ValidationException validation => ValidationProblem(validation),
         RuleViolationException rule => Problem(
             StatusCodes.Status409Conflict, "rule-violation", "A rule forbids this.", rule.Message,
@@ -59,6 +63,16 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, "stale-write", "The data changed since it was read.", "Read it again and reapply the change."),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
             Problem(StatusCodes.Status409Conflict, "conflict", "Conflict.", "The change conflicts with data saved at the same time."),
+        _ when IsInvalidText(exception) => new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            ["request"] = ["Text must not contain the NUL character (U+0000) or characters that cannot be stored."],
+        })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "validation",
+            Title = "The request is invalid.",
+            Detail = "A text value of the request cannot be stored or searched for; nothing was saved.",
+        },
         _ when IsRetryableConflict(exception) =>
             Problem(StatusCodes.Status409Conflict, "conflict", "Conflict.", "The change met another one saved at the same time; nothing was saved. Try again."),
         _ when IsDatabaseUnavailable(exception) =>
@@ -68,12 +82,50 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
 
     // A deadlock or serialization failure rolled the whole transaction back: safe to retry.
     private static bool IsRetryableConflict(Exception exception) =>
-        (exception as PostgresException ?? exception.InnerException as PostgresException)?.SqlState
-            is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+        Chain(exception).OfType<PostgresException>().Any(p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure);
 
-    private static bool IsDatabaseUnavailable(Exception exception) =>
-        exception is NpgsqlException { IsTransient: true } or TimeoutException
-        || exception.InnerException is NpgsqlException { IsTransient: true };
+    // Text PostgreSQL cannot hold (a NUL character, 22021; or one the encoding lacks, 22P05) in a body, query or header.
+    private static bool IsInvalidText(Exception exception) =>
+        Chain(exception).OfType<PostgresException>().Any(p => p.SqlState is PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter);
+
+    /// <summary>
+    /// The database could not be reached or dropped the connection: refused or lost connections, a server shutting
+    /// down, crashed or starting up (57P01-57P03), connection errors (08xxx), other transient errors (too many
+    /// connections), anywhere in the exception's chain (EF Core wraps them in DbUpdateException and "transient failure"
+    /// InvalidOperationException, a disposed transaction in ObjectDisposedException).
+    /// </summary>
+    public static bool IsDatabaseUnavailable(Exception exception) =>
+        Chain(exception).Any(e => e switch
+        {
+            PostgresException p => p.IsTransient
+                || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                || p.SqlState.StartsWith("08", StringComparison.Ordinal),
+            NpgsqlException n => n.IsTransient,
+            TimeoutException => true,
+            _ => false,
+        });
+
+    /// <summary>The exception and all its inner exceptions (every one of an AggregateException's), outermost first.</summary>
+    public static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var pending = new Stack<Exception>([exception]);
+        var seen = 0;
+        while (pending.TryPop(out var current) && seen++ < 64)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.Reverse())
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+    }
 
     private static ProblemDetails ValidationProblem(ValidationException validation)
     {
