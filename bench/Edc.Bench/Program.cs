@@ -54,7 +54,7 @@ try
     if (options.Workload == "suite")
     {
         // Every workload with wrk against its plain-SQL twin, and the pipeline ceiling: see Suite.cs.
-        return await Suite.RunAsync(api.BaseAddress, connectionString, options, machine, root, total, stop.Token);
+        return await Suite.RunAsync(api.BaseAddress, database, connectionString, options, machine, root, total, stop.Token);
     }
 
     if (options.Workload == "adverse-events")

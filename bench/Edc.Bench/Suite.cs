@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Edc.Infrastructure.Database;
 using Npgsql;
 
 namespace Edc.Bench;
@@ -12,7 +13,10 @@ namespace Edc.Bench;
 /// <summary>One side of a workload: throughput and latency, and what went wrong.</summary>
 internal sealed record SideResult(long Requests, double Rps, double P50, double P99, long Errors, string? ErrorDetail, bool Exhausted);
 
-internal sealed record SuiteRow(string Name, string Request, SideResult? Api, SideResult? Twin, string Check, bool Ok, string? Skipped = null);
+internal sealed record SuiteRow(string Name, string Request, SideResult? Api, SideResult? Twin, string Check, bool Ok, string? Skipped = null)
+{
+    public string? Statements { get; init; }
+}
 
 /// <summary>
 /// bench/suite.sh: each workload driven by wrk (closed loop, N connections, one bearer token obtained at set-up), side by side
@@ -26,7 +30,7 @@ internal static partial class Suite
     private const int WorklistPageSize = 50;
     private const string AssessorBody = "\"assessorName\":\"Dr Benchmark\"";
 
-    public static async Task<int> RunAsync(Uri baseAddress, string connectionString, BenchOptions options, MachineInfo machine, string root, Stopwatch total, CancellationToken ct)
+    public static async Task<int> RunAsync(Uri baseAddress, LocalPostgres database, string connectionString, BenchOptions options, MachineInfo machine, string root, Stopwatch total, CancellationToken ct)
     {
         var wrk = FindWrk();
         var work = Path.Combine(Path.GetTempPath(), "edc-suite-" + Guid.NewGuid().ToString("N")[..8]);
@@ -43,8 +47,16 @@ internal static partial class Suite
         {
             var file = Path.Combine(work, name + ".txt");
             await File.WriteAllLinesAsync(file, lines, ct);
-            return await RunWrkAsync(wrk, lua, baseAddress, ctx.Token, file, walk, options, ct);
+            var result = await RunWrkAsync(wrk, lua, baseAddress, ctx.Token, file, walk, options, ct);
+
+            // The requests in flight when wrk stopped settle (commit or roll back) before anything is counted.
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            return result;
         }
+
+        // Statements per request: one API request and one twin operation of each workload with every statement logged.
+        async Task<string> Statements(Func<Task> apiRequest, Func<NpgsqlConnection, Task> twinOperation) =>
+            await CaptureAsync(database, connectionString, apiRequest, twinOperation, ct);
 
         // 1. The pipeline ceiling: /health/live runs no health check (predicate false), so no database.
         var ceiling = await Wrk("ceiling", ["GET\t/health/live"], walk: false);
@@ -54,7 +66,10 @@ internal static partial class Suite
         // 2. Casebook of a participant (reads: visits, MRSS, infusions).
         var casebookApi = await Wrk("casebook", ctx.Realistic.Select(p => $"GET\t/api/trials/{ctx.TrialId}/participants/{p.Id}/casebook"), walk: false);
         var casebookTwin = await Twin.RunAsync(connectionString, options, ctx.Realistic.Count, cycle: true, (c, i, t) => Twin.CasebookAsync(c, ctx, ctx.Realistic[i].Id, t), ct);
-        rows.Add(new SuiteRow("participant casebook", "GET .../participants/{id}/casebook", casebookApi, casebookTwin, "read-only", casebookApi.Errors == 0 && casebookTwin.Errors == 0));
+        var casebookStatements = await Statements(
+            () => Send(ctx.Coordinator.GetAsync(new Uri($"/api/trials/{ctx.TrialId}/participants/{ctx.Realistic[0].Id}/casebook", UriKind.Relative), ct)),
+            c => Twin.CasebookAsync(c, ctx, ctx.Realistic[0].Id, ct));
+        rows.Add(new SuiteRow("participant casebook", "GET .../participants/{id}/casebook", casebookApi, casebookTwin, "read-only", casebookApi.Errors == 0 && casebookTwin.Errors == 0) { Statements = casebookStatements });
         Print(rows[^1]);
 
         // 3. Visit worklist, the first pages (50 a page).
@@ -63,7 +78,12 @@ internal static partial class Suite
         var worklistApi = await Wrk("worklist", Enumerable.Range(1, pages).Select(p => $"GET\t/api/trials/{ctx.TrialId}/visit-worklist?page={p}&pageSize={WorklistPageSize}"), walk: false);
         var worklistTwin = await Twin.RunAsync(connectionString, options, pages, cycle: true, (c, i, t) => Twin.WorklistAsync(c, ctx, i + 1, WorklistPageSize, t), ct);
         rows.Add(new SuiteRow("visit worklist", $"GET .../visit-worklist (pages 1-{pages} of 50)", worklistApi, worklistTwin,
-            $"read-only ({worklistTotal.GetProperty("total").GetInt32()} open visits)", worklistApi.Errors == 0 && worklistTwin.Errors == 0));
+            $"read-only ({worklistTotal.GetProperty("total").GetInt32()} open visits)", worklistApi.Errors == 0 && worklistTwin.Errors == 0)
+        {
+            Statements = await Statements(
+                () => Send(ctx.Coordinator.GetAsync(new Uri($"/api/trials/{ctx.TrialId}/visit-worklist?page=2&pageSize={WorklistPageSize}", UriKind.Relative), ct)),
+                c => Twin.WorklistAsync(c, ctx, 2, WorklistPageSize, ct)),
+        });
         Print(rows[^1]);
 
         // 4. Adverse-event entry: a new non-serious AE per request, for the realistic participants in turn.
@@ -75,14 +95,21 @@ internal static partial class Suite
         var aeTemplate = await Twin.AdverseEventTemplateAsync(connectionString, ctx, ct);
         var aeTwin = await Twin.RunAsync(connectionString, options, ctx.Realistic.Count, cycle: true, (c, i, t) => Twin.AdverseEventAsync(c, ctx, aeTemplate, ctx.Realistic[i], t), ct);
         var aeAfter = await ScalarAsync(connectionString, "SELECT count(*) FROM adverse_events", ct);
-        rows.Add(WriteRow("adverse-event entry", "POST .../adverse-events", aeApi, aeTwin, aeMid - aeBefore, aeAfter - aeMid, "adverse events"));
+        rows.Add(WriteRow("adverse-event entry", "POST .../adverse-events", aeApi, aeTwin, aeMid - aeBefore, aeAfter - aeMid, "adverse events", options.Clients) with
+        {
+            Statements = await Statements(
+                () => Send(ctx.Coordinator.PostAsync(new Uri($"/api/trials/{ctx.TrialId}/participants/{ctx.Realistic[1].Id}/adverse-events", UriKind.Relative), new StringContent(aeBody, Encoding.UTF8, "application/json"), ct)),
+                c => Twin.AdverseEventAsync(c, ctx, aeTemplate, ctx.Realistic[1], ct)),
+        });
         Print(rows[^1]);
 
         // 5. MRSS entry: a first save per request, each for a visit that has none (pool randomized through the API, not measured).
         var mrssPool = (int)(1500 * scale);
         var pool = await EnrollAsync(connectionString, ctx, "M", mrssPool, ct);
         await RandomizeAsync(ctx, pool, ct);
-        var mrssVisits = await MrssVisitsAsync(connectionString, pool, ct);
+        var allMrssVisits = await MrssVisitsAsync(connectionString, pool, ct);
+        var mrssVisits = allMrssVisits.SkipLast(2).ToList();
+        var (mrssCaptureApi, mrssCaptureTwin) = (allMrssVisits[^2], allMrssVisits[^1]);
         var mrssApiShare = mrssVisits.Count / 3;
         var scores = "{" + string.Join(',', MrssAreas.Select((a, i) => $"\"{a}\":{i % 4}")) + "}";
         var mrssBody = $"{{\"assessedOn\":\"{today}\",{AssessorBody},\"scores\":{scores}}}";
@@ -93,20 +120,26 @@ internal static partial class Suite
         var twinVisits = mrssVisits.Skip(mrssApiShare).ToList();
         var mrssTwin = await Twin.RunAsync(connectionString, options, twinVisits.Count, cycle: false, (c, i, t) => Twin.MrssAsync(c, ctx, mrssTemplate, twinVisits[i], t), ct);
         var mrssAfter = await ScalarAsync(connectionString, "SELECT count(*) FROM mrss_assessments", ct);
-        rows.Add(WriteRow("MRSS entry", "PUT .../visits/{code}/mrss (first save)", mrssApi, mrssTwin, mrssMid - mrssBefore, mrssAfter - mrssMid, "assessments"));
+        rows.Add(WriteRow("MRSS entry", "PUT .../visits/{code}/mrss (first save)", mrssApi, mrssTwin, mrssMid - mrssBefore, mrssAfter - mrssMid, "assessments", options.Clients) with
+        {
+            Statements = await Statements(
+                () => Send(ctx.Coordinator.PutAsync(new Uri($"/api/trials/{ctx.TrialId}/participants/{mrssCaptureApi.Participant}/visits/{mrssCaptureApi.Code}/mrss", UriKind.Relative), new StringContent(mrssBody, Encoding.UTF8, "application/json"), ct)),
+                c => Twin.MrssAsync(c, ctx, mrssTemplate, mrssCaptureTwin, ct)),
+        });
         Print(rows[^1]);
 
         // 6. Randomization of enrolled participants (the same list, stratum and advisory lock for both sides).
-        var randomizationPool = await EnrollAsync(connectionString, ctx, "Z", (int)Math.Min(7500 * scale, 9500 - RealisticParticipants - mrssPool), ct);
+        var enrolled = await EnrollAsync(connectionString, ctx, "Z", (int)Math.Min(7500 * scale, 9500 - RealisticParticipants - mrssPool), ct);
+        var randomizationPool = enrolled.SkipLast(2).ToList();
         var randomizationApiShare = randomizationPool.Count / 3;
         var randomizedBefore = await ScalarAsync(connectionString, $"SELECT count(*) FROM randomization_slots WHERE trial_id = '{ctx.TrialId}' AND participant_id IS NOT NULL", ct);
         var randomizationApi = await Wrk("randomization", randomizationPool.Take(randomizationApiShare).Select(p => $"POST\t/api/trials/{ctx.TrialId}/participants/{p.Id}/randomization"), walk: true);
         var randomizedMid = await ScalarAsync(connectionString, $"SELECT count(*) FROM randomization_slots WHERE trial_id = '{ctx.TrialId}' AND participant_id IS NOT NULL", ct);
-        var randomizationTemplate = await Twin.RandomizationTemplateAsync(connectionString, randomizationPool[0].Id, ct);
+        var randomizationTemplate = await Twin.RandomizationTemplateAsync(connectionString, [.. randomizationPool.Take(randomizationApiShare).Select(p => p.Id)], ct);
         var twinParticipants = randomizationPool.Skip(randomizationApiShare).ToList();
         var randomizationTwin = await Twin.RunAsync(connectionString, options, twinParticipants.Count, cycle: false, (c, i, t) => Twin.RandomizeAsync(c, ctx, randomizationTemplate, twinParticipants[i], t), ct);
         var randomizedAfter = await ScalarAsync(connectionString, $"SELECT count(*) FROM randomization_slots WHERE trial_id = '{ctx.TrialId}' AND participant_id IS NOT NULL", ct);
-        var randomizationRow = WriteRow("randomization", "POST .../participants/{id}/randomization", randomizationApi, randomizationTwin, randomizedMid - randomizedBefore, randomizedAfter - randomizedMid, "slots allocated");
+        var randomizationRow = WriteRow("randomization", "POST .../participants/{id}/randomization", randomizationApi, randomizationTwin, randomizedMid - randomizedBefore, randomizedAfter - randomizedMid, "slots allocated", options.Clients);
         var listCheck = await ScalarAsync(connectionString,
             $"""
             SELECT (SELECT count(*) FROM (SELECT participant_id FROM randomization_slots WHERE trial_id = '{ctx.TrialId}' AND participant_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d)
@@ -115,6 +148,9 @@ internal static partial class Suite
             """, ct);
         rows.Add(randomizationRow with
         {
+            Statements = await Statements(
+                () => Send(ctx.Coordinator.PostAsync(new Uri($"/api/trials/{ctx.TrialId}/participants/{enrolled[^2].Id}/randomization", UriKind.Relative), new StringContent(string.Empty), ct)),
+                c => Twin.RandomizeAsync(c, ctx, randomizationTemplate, enrolled[^1], ct)),
             Check = randomizationRow.Check + (listCheck == 0 ? "; no slot twice, no gap" : $"; {listCheck} slots used twice or skipped"),
             Ok = randomizationRow.Ok && listCheck == 0,
         });
@@ -164,11 +200,13 @@ internal static partial class Suite
         "rightUpperArm", "leftUpperArm", "rightThigh", "leftThigh", "rightLowerLeg", "leftLowerLeg", "rightFoot", "leftFoot",
     ];
 
-    private static SuiteRow WriteRow(string name, string request, SideResult api, SideResult twin, long apiRows, long twinRows, string what)
+    private static SuiteRow WriteRow(string name, string request, SideResult api, SideResult twin, long apiRows, long twinRows, string what, int connections)
     {
-        var apiOk = api.Requests - api.Errors == apiRows && !api.Exhausted && api.Errors == 0;
+        // wrk counts the answers received within the duration; the requests still in flight when it stops (at most one a
+        // connection) may be committed too.
+        var apiOk = apiRows >= api.Requests - api.Errors && apiRows <= api.Requests - api.Errors + connections && !api.Exhausted && api.Errors == 0;
         var twinOk = twin.Requests == twinRows && !twin.Exhausted && twin.Errors == 0;
-        var check = $"{what}: API {apiRows} for {api.Requests - api.Errors} 2xx, twin {twinRows} for {twin.Requests} commits"
+        var check = $"{what}: API {apiRows} for {api.Requests - api.Errors} 2xx (+ at most {connections} in flight), twin {twinRows} for {twin.Requests} commits"
             + (api.Exhausted || twin.Exhausted ? " (pool EXHAUSTED: raise --duration scale or shorten)" : string.Empty);
         return new SuiteRow(name, request, api, twin, (apiOk && twinOk ? "OK " : "FAILED ") + check, apiOk && twinOk);
     }
@@ -192,7 +230,7 @@ internal static partial class Suite
     private static void Print(SuiteRow row) =>
         Console.WriteLine(row.Skipped is not null
             ? $"{row.Name}: {row.Skipped}"
-            : $"{row.Name}: API {Side(row.Api)}; twin {Side(row.Twin)}; {row.Check}");
+            : $"{row.Name}: API {Side(row.Api)}; twin {Side(row.Twin)}; {row.Check}{(row.Statements is null ? "" : "; statements " + row.Statements)}");
 
     private static string Side(SideResult? s) => s is null
         ? "-"
@@ -263,7 +301,7 @@ internal static partial class Suite
         text.AppendLine();
         foreach (var row in rows)
         {
-            text.AppendLine(inv, $"- {row.Name}: {row.Skipped ?? row.Check}{(row.Api?.ErrorDetail is { } d ? "; API errors: " + d : "")}{(row.Twin?.ErrorDetail is { } e ? "; twin: " + e : "")}");
+            text.AppendLine(inv, $"- {row.Name}: {row.Skipped ?? row.Check}{(row.Statements is null ? "" : "; statements per request/operation: " + row.Statements)}{(row.Api?.ErrorDetail is { } d ? "; API errors: " + d : "")}{(row.Twin?.ErrorDetail is { } e ? "; twin: " + e : "")}");
         }
 
         text.AppendLine(inv, $"- {auditLine}");
@@ -507,6 +545,62 @@ internal static partial class Suite
 
         return [.. pool.SelectMany(p => byParticipant.GetValueOrDefault(p.Id) ?? [])];
     }
+
+    private static async Task Send(Task<HttpResponseMessage> request)
+    {
+        using var response = await request;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new BenchException($"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>
+    /// Statements the database executed for one API request and for one twin operation (log_min_duration_statement = 0 for
+    /// a moment; simple statements and executes of the extended protocol counted), as "API n, twin m".
+    /// </summary>
+    private static async Task<string> CaptureAsync(LocalPostgres database, string connectionString, Func<Task> apiRequest, Func<NpgsqlConnection, Task> twinOperation, CancellationToken ct)
+    {
+        var log = Path.Combine(database.DataDirectory, "server.log");
+        await using var admin = new NpgsqlConnection(connectionString);
+        await admin.OpenAsync(ct);
+        await using var twin = new NpgsqlConnection(connectionString);
+        await twin.OpenAsync(ct);
+        async Task Execute(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, admin);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        async Task<int> Count(Func<Task> action)
+        {
+            await Task.Delay(300, ct);
+            var start = new FileInfo(log).Length;
+            await action();
+            await Task.Delay(300, ct);
+            await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(start, SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            return StatementRegex().Count(await reader.ReadToEndAsync(ct));
+        }
+
+        await Execute("ALTER SYSTEM SET log_min_duration_statement = 0");
+        await Execute("SELECT pg_reload_conf()");
+        try
+        {
+            var api = await Count(apiRequest);
+            var plain = await Count(() => twinOperation(twin));
+            return $"API {api}, twin {plain}";
+        }
+        finally
+        {
+            await Execute("ALTER SYSTEM RESET log_min_duration_statement");
+            await Execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    [GeneratedRegex(@"duration: [\d.]+ ms  (statement|execute [^:]*):")]
+    private static partial Regex StatementRegex();
 
     private static async Task<long> ScalarAsync(string connectionString, string sql, CancellationToken ct)
     {

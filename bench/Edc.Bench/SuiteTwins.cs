@@ -337,13 +337,14 @@ internal static class Twin
 
     // ---- randomization ----
 
-    public static async Task<WriteTemplate> RandomizationTemplateAsync(string connectionString, Guid participant, CancellationToken ct)
+    public static async Task<WriteTemplate> RandomizationTemplateAsync(string connectionString, Guid[] apiParticipants, CancellationToken ct)
     {
+        Guid participant;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         Guid slot, site;
         string number, kit;
-        await using (var first = Command(connection, "SELECT s.id, s.randomization_number, s.kit_number, p.site_id FROM randomization_slots s JOIN participants p ON p.id = s.participant_id WHERE p.id = $1", participant))
+        await using (var first = Command(connection, "SELECT s.id, s.randomization_number, s.kit_number, p.site_id, p.id FROM randomization_slots s JOIN participants p ON p.id = s.participant_id WHERE p.id = ANY ($1) ORDER BY s.sequence LIMIT 1", apiParticipants))
         await using (var reader = await first.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct))
@@ -351,7 +352,7 @@ internal static class Twin
                 throw new BenchException("The API randomized no participant.");
             }
 
-            (slot, number, kit, site) = (reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3));
+            (slot, number, kit, site, participant) = (reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetGuid(3), reader.GetGuid(4));
         }
 
         var audit = await RowTemplate.ReadAsync(connection, "audit_entries", "entity_id = ANY (@key) AND action = 'Update' ORDER BY seq", new[] { participant.ToString(), slot.ToString() }, ct);

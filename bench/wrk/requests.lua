@@ -34,7 +34,8 @@ function init(args)
          if body ~= nil and body ~= "" then
             table.insert(requests, wrk.format(method, path, headers({ ["Content-Type"] = "application/json" }), body))
          else
-            table.insert(requests, wrk.format(method, path, headers({}), nil))
+            -- A POST without a body still says so (Content-Length: 0); a GET sends none.
+            table.insert(requests, wrk.format(method, path, headers({}), method ~= "GET" and "" or nil))
          end
       end
    end
