@@ -240,19 +240,20 @@ internal static partial class Suite
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine("| workload | API req/s | p50 (ms) | p99 (ms) | errors | twin req/s | p50 (ms) | p99 (ms) | errors | API/twin |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| workload | API req/s | p50 (ms) | p99 (ms) | errors | twin req/s | p50 (ms) | p99 (ms) | errors | API/twin | statements API/twin |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             if (row.Skipped is not null)
             {
-                text.AppendLine(inv, $"| {row.Name} | {row.Skipped} | | | | | | | | |");
+                text.AppendLine(inv, $"| {row.Name} | {row.Skipped} | | | | | | | | | |");
                 continue;
             }
 
             string Cells(SideResult? s) => s is null ? "- | - | - | -" : string.Create(inv, $"{s.Rps:0.0} | {s.P50:0.00} | {s.P99:0.00} | {s.Errors}");
             var ratio = row.Api is not null && row.Twin is not null && row.Twin.Rps > 0 ? (row.Api.Rps / row.Twin.Rps).ToString("0.00", inv) + "x" : "-";
-            text.AppendLine(inv, $"| {row.Name} | {Cells(row.Api)} | {Cells(row.Twin)} | {ratio} |");
+            var statements = row.Statements is null ? "-" : row.Statements.Replace("API ", "", StringComparison.Ordinal).Replace(", twin ", "/", StringComparison.Ordinal);
+            text.AppendLine(inv, $"| {row.Name} | {Cells(row.Api)} | {Cells(row.Twin)} | {ratio} | {statements} |");
         }
 
         return text.ToString().TrimEnd();
@@ -272,7 +273,10 @@ internal static partial class Suite
         text.AppendLine();
         text.AppendLine("API figures are wrk's (Requests/sec; p50 and p99 from its Latency Distribution; errors = non-2xx answers plus socket errors and");
         text.AppendLine("timeouts). Twin figures are measured by the Npgsql client per operation (nearest-rank percentiles; req/s = completed operations over");
-        text.AppendLine("the wall time); the twin is not driven by wrk. API/twin is the throughput ratio. Speed is reported here, never asserted by a test.");
+        text.AppendLine("the wall time); the twin is not driven by wrk. API/twin is the throughput ratio. Statements: what the database executed for one API request");
+        text.AppendLine("and one twin operation (logged with log_min_duration_statement = 0 for a moment, after the timed runs): the API's count includes");
+        text.AppendLine("the bearer token's session check and EF Core's one statement per audit row where the twin sends one multi-row INSERT.");
+        text.AppendLine("Speed is reported here, never asserted by a test.");
         text.AppendLine();
         Report.AppendMachine(text, machine, version, options);
         text.AppendLine(inv, $"- Load average at the end: {MachineInfo.LoadAverageNow()}");
