@@ -281,8 +281,6 @@ internal static partial class Suite
         text.AppendLine("Speed is reported here, never asserted by a test.");
         text.AppendLine();
         Report.AppendMachine(text, machine, version, options);
-        text.AppendLine(inv, $"- Load average at the end: {MachineInfo.LoadAverageNow()}");
-        text.AppendLine();
         text.AppendLine("## Workloads and their twins");
         text.AppendLine();
         text.AppendLine("- **Trial**: the demonstration trial with a second site, 400 participants (SQL as Enrolled, alternating sites) randomized through the API,");
