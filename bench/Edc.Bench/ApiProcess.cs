@@ -47,6 +47,8 @@ internal sealed class ApiProcess : IAsyncDisposable
         startInfo.Environment["Edc__TrialDefinitions__LoadAtStartup"] = "true";
         startInfo.Environment["Edc__TrialDefinitions__Directory"] = Path.Combine(root, "src", "Edc.Api", "TrialDefinitions");
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Long enough for a whole run: the suite signs in once and sends the same bearer token from wrk.
+        startInfo.Environment["Edc__Tokens__AccessTokenMinutes"] = "240";
 
         var api = new ApiProcess(new Process { StartInfo = startInfo }, baseAddress);
         api._process.OutputDataReceived += (_, e) => api.Append(e.Data);

@@ -4,7 +4,7 @@ namespace Edc.Bench;
 
 internal sealed class BenchException(string message) : Exception(message);
 
-internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int Slots, bool Fast, string? Note, string Workload = "randomization")
+internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int Slots, bool Fast, string? Note, string Workload = "randomization", int Duration = 15)
 {
     public string CommandLine { get; init; } = "bench/randomization.sh";
 
@@ -30,12 +30,13 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
                 "--slots" => options with { Slots = NextInt() },
                 "--fast" => options with { Fast = true },
                 "--note" => options with { Note = Next() },
-                "--workload" => options with { Workload = Next() is "randomization" or "mrss" or "adverse-events" ? args[i] : throw new BenchException("--workload is randomization, mrss or adverse-events") },
-                _ => throw new BenchException($"Unknown option {args[i]}; known: --workload --clients --warmup --requests --slots --fast --note"),
+                "--workload" => options with { Workload = Next() is "randomization" or "mrss" or "adverse-events" or "suite" ? args[i] : throw new BenchException("--workload is randomization, mrss, adverse-events or suite") },
+                "--duration" => options with { Duration = NextInt() },
+                _ => throw new BenchException($"Unknown option {args[i]}; known: --workload --duration --clients --warmup --requests --slots --fast --note"),
             };
         }
 
-        if (options.Workload != "adverse-events" && (options.Slots < options.Warmup + options.Requests || options.Slots > 10_000))
+        if (options.Workload is not ("adverse-events" or "suite") && (options.Slots < options.Warmup + options.Requests || options.Slots > 10_000))
         {
             throw new BenchException("--slots must cover warm-up plus requests, and be at most 10000 (the API's limit).");
         }

@@ -20,7 +20,7 @@ catch (BenchException e)
 var total = Stopwatch.StartNew();
 
 // Bounded in time; Ctrl-C or SIGTERM stop the run, and the API and PostgreSQL are stopped either way.
-using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(options.Workload == "suite" ? 30 : 15));
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
@@ -50,6 +50,12 @@ try
 
     api = await ApiProcess.StartAsync(root, connectionString, stop.Token);
     Console.WriteLine($"API: {api.BaseAddress} (Release, Production)");
+
+    if (options.Workload == "suite")
+    {
+        // Every workload with wrk against its plain-SQL twin, and the pipeline ceiling: see Suite.cs.
+        return await Suite.RunAsync(api.BaseAddress, database, connectionString, options, machine, root, total, stop.Token);
+    }
 
     if (options.Workload == "adverse-events")
     {
