@@ -229,34 +229,38 @@ internal static partial class Suite
         return WriteRow("safety-summary generation", "POST .../safety-summaries", api, twin, mid - before, after - mid, "summaries", options.Clients);
     }
 
+    // As the API: the figures from one REPEATABLE READ snapshot, then the insert in its own (READ COMMITTED) transaction.
     private static async Task SafetySummaryTwinAsync(NpgsqlConnection connection, Guid trialId, CancellationToken ct)
     {
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await using (var settings = new NpgsqlCommand(SafetySummarySql.SessionSettings, connection, transaction))
-        {
-            await settings.ExecuteNonQueryAsync(ct);
-        }
-
         DateTimeOffset cutoff;
         string content;
-        await using (var compute = new NpgsqlCommand(SafetySummarySql.Statement, connection, transaction) { CommandTimeout = 600 })
+        await using (var reading = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct))
         {
+            await using (var settings = new NpgsqlCommand(SafetySummarySql.SessionSettings, connection, reading))
+            {
+                await settings.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var compute = new NpgsqlCommand(SafetySummarySql.Statement, connection, reading) { CommandTimeout = 600 };
             compute.Parameters.AddWithValue("trial_id", trialId);
-            await using var reader = await compute.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            (cutoff, content) = (reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1));
+            await using (var reader = await compute.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                (cutoff, content) = (reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1));
+            }
+
+            await reading.CommitAsync(ct);
         }
 
         await using var insert = new NpgsqlCommand(
             "INSERT INTO safety_summaries (id, trial_id, data_cutoff, generated_by_job, content, content_sha256) VALUES (@id, @trial, @cutoff, 'bench-twin', @content::jsonb, @hash)",
-            connection, transaction);
+            connection);
         insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
         insert.Parameters.AddWithValue("trial", trialId);
         insert.Parameters.AddWithValue("cutoff", cutoff);
         insert.Parameters.AddWithValue("content", content);
         insert.Parameters.AddWithValue("hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(content))));
         await insert.ExecuteNonQueryAsync(ct);
-        await transaction.CommitAsync(ct);
     }
 
     private static void Print(SuiteRow row) =>

@@ -34,3 +34,23 @@ public sealed class WeeklySafetySummaryTests(EdcApiFactory api) : IClassFixture<
         return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new WeeklySafetySummaries.Command(scheduledAt));
     }
 }
+
+/// <summary>Summaries generated at the same moment, each with its audit rows: the audit chain takes them one after another.</summary>
+public sealed class SafetySummaryConcurrencyTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
+{
+    [Fact]
+    public async Task GenerateSummary_WhenTenRequestedAtOnce_CreatesTenAndKeepsTheAuditChainIntact()
+    {
+        var admin = await api.AdminAsync();
+        var trialId = await admin.DemoTrialIdAsync();
+        var statistician = await api.ClientForNewUserAsync(admin, "UnblindedStatistician");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            statistician.PostAsync($"/api/trials/{trialId}/safety-summaries", System.Net.Http.Json.JsonContent.Create(new { }))));
+
+        Assert.All(responses, r => Assert.Equal(System.Net.HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(10L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM safety_summaries WHERE trial_id = @p", trialId));
+        var verification = await admin.GetJsonAsync("/api/audit/verification");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
+    }
+}

@@ -80,8 +80,16 @@ public static class GenerateSafetySummary
 
         private async Task<SafetySummaryInfo> CreateAsync(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            var snapshot = await SafetySummarySql.ComputeAsync(db, command.TrialId, cancellationToken);
+            // The figures come from one REPEATABLE READ snapshot, read-only; the summary is written afterwards in a READ
+            // COMMITTED transaction, because the audit chain's trigger must see the latest committed audit row to extend it.
+            SafetySnapshot snapshot;
+            await using (var reading = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
+            {
+                snapshot = await SafetySummarySql.ComputeAsync(db, command.TrialId, cancellationToken);
+                await reading.CommitAsync(cancellationToken);
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(snapshot.Content)));
             var summary = SafetySummary.Generate(
                 command.TrialId, snapshot.DataCutoff, snapshot.Content, hash,
