@@ -59,7 +59,7 @@ public static class GetAdverseEvent
         public async Task<AdverseEventView> Handle(Query query, CancellationToken cancellationToken)
         {
             var adverseEvent = await reader.GetAsync(query.TrialId, query.AdverseEventId, cancellationToken);
-            var screeningNumber = await db.Participants.Where(p => p.Id == adverseEvent.ParticipantId).Select(p => p.ScreeningNumber).SingleAsync(cancellationToken);
+            var screeningNumber = await reader.ScreeningNumberAsync(adverseEvent, cancellationToken);
             var versions = await db.AdverseEventVersions.AsNoTracking()
                 .Where(v => v.AdverseEventId == adverseEvent.Id)
                 .OrderBy(v => v.Number)

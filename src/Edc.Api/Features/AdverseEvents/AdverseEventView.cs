@@ -79,4 +79,7 @@ internal sealed class AdverseEventReader(EdcDbContext db, CurrentUser user)
     public async Task<AdverseEvent> GetAsync(Guid trialId, Guid adverseEventId, CancellationToken cancellationToken) =>
         await Visible(trialId).SingleOrDefaultAsync(a => a.Id == adverseEventId, cancellationToken)
         ?? throw new NotFoundException("The adverse event");
+
+    public Task<string> ScreeningNumberAsync(AdverseEvent adverseEvent, CancellationToken cancellationToken) =>
+        db.Participants.Where(p => p.Id == adverseEvent.ParticipantId).Select(p => p.ScreeningNumber).SingleAsync(cancellationToken);
 }

@@ -111,7 +111,7 @@ public static class RecordExpeditedReport
     /// Records when the report to the sponsor or the regulators was sent, which settles whether it was on time. It
     /// records a regulatory act, not clinical data, so it is allowed after the database lock.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, TimeProvider clock) : IRequestHandler<Command, AdverseEventView>
+    internal sealed class Handler(EdcDbContext db, AdverseEventReader reader, TimeProvider clock) : IRequestHandler<Command, AdverseEventView>
     {
         public async Task<AdverseEventView> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -123,8 +123,7 @@ public static class RecordExpeditedReport
             adverseEvent.RecordReportSent(command.Recipient!.Value, command.SentAt!.Value.ToUniversalTime(), now);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            var screeningNumber = await db.Participants.Where(p => p.Id == adverseEvent.ParticipantId).Select(p => p.ScreeningNumber).SingleAsync(cancellationToken);
-            return AdverseEventView.From(adverseEvent, screeningNumber, now);
+            return AdverseEventView.From(adverseEvent, await reader.ScreeningNumberAsync(adverseEvent, cancellationToken), now);
         }
     }
 }

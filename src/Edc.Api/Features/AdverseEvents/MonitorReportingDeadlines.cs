@@ -34,12 +34,15 @@ public static class MonitorReportingDeadlines
                         LIMIT {Batch}
                         FOR UPDATE SKIP LOCKED
                         """).ToListAsync(cancellationToken);
+                var participantIds = due.Select(a => a.ParticipantId).Distinct().ToList();
+                var screeningNumbers = await db.Participants.Where(p => participantIds.Contains(p.Id))
+                    .Select(p => new { p.Id, p.ScreeningNumber })
+                    .ToDictionaryAsync(p => p.Id, p => p.ScreeningNumber, cancellationToken);
                 foreach (var adverseEvent in due)
                 {
-                    var screeningNumber = await db.Participants.Where(p => p.Id == adverseEvent.ParticipantId).Select(p => p.ScreeningNumber).SingleAsync(cancellationToken);
                     foreach (var overdue in adverseEvent.TakeNewlyOverdue(now))
                     {
-                        await notifications.ReportOverdueAsync(adverseEvent, screeningNumber, overdue, now, cancellationToken);
+                        await notifications.ReportOverdueAsync(adverseEvent, screeningNumbers[adverseEvent.ParticipantId], overdue, now, cancellationToken);
                         announced++;
                     }
                 }

@@ -1,10 +1,9 @@
+using Edc.Api.Features.Notifications;
 using Edc.Domain.Notifications;
 using Edc.Domain.Participants;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
-using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.AdverseEvents;
 
@@ -14,6 +13,8 @@ namespace Edc.Api.Features.AdverseEvents;
 /// </summary>
 internal sealed class SafetyNotifications(EdcDbContext db)
 {
+    private readonly Dictionary<Guid, List<Guid>> _contactsBySite = [];
+
     public const string SeriousEventKind = "SeriousAdverseEvent";
 
     public const string ReportOverdueKind = "ExpeditedReportOverdue";
@@ -42,15 +43,15 @@ internal sealed class SafetyNotifications(EdcDbContext db)
         }
     }
 
-    /// <summary>The active admins and the active investigators of the site.</summary>
+    /// <summary>The active admins and the active investigators of the site; asked once per site in a unit of work.</summary>
     private async Task<List<Guid>> SiteSafetyContactsAsync(Guid siteId, CancellationToken cancellationToken)
     {
-        var admin = EdcRole.IdOf(Roles.Admin);
-        var investigator = EdcRole.IdOf(Roles.Investigator);
-        return await db.UserRoles
-            .Where(r => r.RoleId == admin || (r.RoleId == investigator && db.UserSites.Any(s => s.UserId == r.UserId && s.SiteId == siteId)))
-            .Join(db.Users.Where(u => u.IsActive), r => r.UserId, u => u.Id, (r, u) => u.Id)
-            .Distinct()
-            .ToListAsync(cancellationToken);
+        if (!_contactsBySite.TryGetValue(siteId, out var contacts))
+        {
+            contacts = await NotificationRecipients.WithRolesAsync(db, [Roles.Admin], [Roles.Investigator], siteId, cancellationToken);
+            _contactsBySite[siteId] = contacts;
+        }
+
+        return contacts;
     }
 }

@@ -2,11 +2,11 @@ using System.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Edc.Api.Common;
+using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Notifications;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
-using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Safety;
 using Edc.Infrastructure.Security;
@@ -104,10 +104,7 @@ public static class GenerateSafetySummary
         /// <summary>The board's members and the statistician learn, in the summary's own transaction, that it is ready to read.</summary>
         private async Task NotifyReadersAsync(SafetySummary summary, CancellationToken cancellationToken)
         {
-            var roleIds = new[] { EdcRole.IdOf(Roles.DsmbMember), EdcRole.IdOf(Roles.UnblindedStatistician) };
-            var readers = await db.UserRoles.Where(r => roleIds.Contains(r.RoleId))
-                .Join(db.Users.Where(u => u.IsActive), r => r.UserId, u => u.Id, (r, u) => u.Id)
-                .Distinct().ToListAsync(cancellationToken);
+            var readers = await NotificationRecipients.WithRolesAsync(db, [Roles.DsmbMember, Roles.UnblindedStatistician], cancellationToken);
             var trialCode = await db.Trials.Where(t => t.Id == summary.TrialId).Select(t => t.Code).SingleAsync(cancellationToken);
             var body = $"A safety summary of {trialCode} with data up to {summary.DataCutoff:u} is ready: " +
                 $"/api/trials/{summary.TrialId}/safety-summaries/{summary.Id}/report";

@@ -1,4 +1,5 @@
 using Edc.Api.Blinding;
+using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Domain.Notifications;
 using Edc.Domain.Security;
@@ -63,10 +64,7 @@ public static class EmergencyUnblinding
 
         private async Task NotifyAsync(Domain.Participants.Participant participant, EdcUser investigator, string reason, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            var roleIds = new[] { EdcRole.IdOf(Roles.UnblindedStatistician), EdcRole.IdOf(Roles.Admin) };
-            var recipients = await db.UserRoles.Where(r => roleIds.Contains(r.RoleId))
-                .Join(db.Users.Where(u => u.IsActive), r => r.UserId, u => u.Id, (r, u) => u.Id)
-                .Distinct().ToListAsync(cancellationToken);
+            var recipients = await NotificationRecipients.WithRolesAsync(db, [Roles.UnblindedStatistician, Roles.Admin], cancellationToken);
             var body = $"The blind was broken for participant {participant.ScreeningNumber} (randomization number " +
                 $"{participant.RandomizationNumber}) by {investigator.DisplayName} <{investigator.Email}> at {now:u}. Reason: {reason}";
             db.Notifications.AddRange(recipients.Select(id =>
