@@ -111,7 +111,8 @@ public static class ApiServices
         }
 
         services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
-        AssemblyScanner.FindValidatorsInAssembly(assembly).ForEach(v => services.AddScoped(v.InterfaceType, v.ValidatorType));
+        // Singletons: building a validator compiles its rules' expressions, work to do once, not per request.
+        AssemblyScanner.FindValidatorsInAssembly(assembly).ForEach(v => services.AddSingleton(v.InterfaceType, v.ValidatorType));
     }
 
     private static async ValueTask WriteRateLimitedAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -14,12 +14,15 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Edc.Infrastructure.Auditing;
 
 /// <summary>
-/// Turns every insert, update and delete of audited data into audit rows, one per field, added to the same
-/// SaveChanges and therefore written in the same transaction as the change itself.
+/// Turns every insert, update and delete of audited data into audit rows, one per field, written by the same
+/// SaveChanges in the same transaction as the change itself (one the interceptor begins when the save has none).
 /// </summary>
 public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInterceptor
 {
@@ -48,58 +51,151 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
 
     private List<AuditEntry> _pending = [];
 
+    // The transaction this interceptor began for a save that had none, so that the save and its audit rows commit together.
+    private IDbContextTransaction? _ownTransaction;
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        AddAuditEntries(eventData.Context);
+        if (CollectAuditRows(eventData.Context) is { } db && db.Database.CurrentTransaction is null)
+        {
+            _ownTransaction = db.Database.BeginTransaction();
+        }
+
         return result;
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        AddAuditEntries(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (CollectAuditRows(eventData.Context) is { } db && db.Database.CurrentTransaction is null)
+        {
+            _ownTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        var (rows, transaction) = TakePending();
+        using (transaction)
+        {
+            if (rows.Count > 0)
+            {
+                eventData.Context!.Database.ExecuteSqlRaw(InsertSql, Parameters(rows));
+            }
+
+            transaction?.Commit();
+        }
+
+        return result + rows.Count;
+    }
+
+    // After the changes, last in their transaction: the chain's lock, taken by the first audit row, is held until COMMIT,
+    // so the less work that follows it, the less concurrent saves wait for each other.
+    public override async ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        var (rows, transaction) = TakePending();
+        await using (transaction)
+        {
+            if (rows.Count > 0)
+            {
+                await eventData.Context!.Database.ExecuteSqlRawAsync(InsertSql, Parameters(rows), cancellationToken);
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+
+        return result + rows.Count;
+    }
+
+    private (List<AuditEntry> Rows, IDbContextTransaction? OwnTransaction) TakePending()
+    {
+        var pending = (_pending, _ownTransaction);
+        (_pending, _ownTransaction) = ([], null);
+        return pending;
     }
 
     // A failed save must not leave its audit rows behind to be written with a later, different save.
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => DiscardPending(eventData.Context);
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => DiscardPending();
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        DiscardPending(eventData.Context);
+        DiscardPending();
         return Task.CompletedTask;
     }
 
-    private void DiscardPending(DbContext? context)
+    private void DiscardPending()
     {
-        foreach (var row in _pending)
-        {
-            context?.Entry(row).State = EntityState.Detached;
-        }
-
-        _pending = [];
+        _ownTransaction?.Dispose(); // rolls back
+        (_pending, _ownTransaction) = ([], null);
     }
 
-    private void AddAuditEntries(DbContext? context)
+    /// <summary>
+    /// Takes the audit rows of this save out of EF's hands: the rows its changes make and the events added to the trail.
+    /// They are written in one statement after the changes, not as one INSERT each. Returns the context when there are rows.
+    /// </summary>
+    private EdcDbContext? CollectAuditRows(DbContext? context)
     {
         if (context is not EdcDbContext db)
         {
-            return;
+            return null;
         }
 
         db.ChangeTracker.DetectChanges();
         var actor = currentUser.IsAuthenticated
             ? new AuditActor(currentUser.Id, currentUser.Email, string.Join(',', currentUser.Roles))
             : AuditActor.System;
-        var rows = db.ChangeTracker.Entries()
+        var entries = db.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .ToList();
+        var events = entries.Where(e => e is { Entity: AuditEntry, State: EntityState.Added }).ToList();
+        _pending = [.. events.Select(e => (AuditEntry)e.Entity), .. entries
             .Where(e => !NotAudited.Contains(e.Metadata.ClrType))
             .Where(e => !IsDerivedInsert(e))
-            .SelectMany(e => RowsFor(e, actor, db.AuditReason))
-            .ToList();
-        db.AuditEntries.AddRange(rows);
-        _pending = rows;
+            .SelectMany(e => RowsFor(e, actor, db.AuditReason))];
+        events.ForEach(e => e.State = EntityState.Detached);
+        return _pending.Count > 0 ? db : null;
     }
+
+    // Sequence, time and hashes are the chain trigger's to set, row by row in this order.
+    private const string InsertSql = """
+        INSERT INTO audit_entries (user_id, user_email, user_roles, action, entity_type, entity_id, trial_id, site_id,
+                                   field, old_value, new_value, reason)
+        SELECT user_id, user_email, user_roles, action, entity_type, entity_id, trial_id, site_id,
+               field, old_value, new_value, reason
+        FROM unnest(@user_id, @user_email, @user_roles, @action, @entity_type, @entity_id, @trial_id, @site_id,
+                    @field, @old_value, @new_value, @reason)
+             WITH ORDINALITY AS r(user_id, user_email, user_roles, action, entity_type, entity_id, trial_id, site_id,
+                                  field, old_value, new_value, reason, n)
+        ORDER BY n
+        """;
+
+    private static NpgsqlParameter[] Parameters(List<AuditEntry> rows) =>
+    [
+        Uuids("user_id", rows.Select(r => r.UserId)),
+        Texts("user_email", rows.Select(r => r.UserEmail)),
+        Texts("user_roles", rows.Select(r => r.UserRoles)),
+        Texts("action", rows.Select(r => r.Action)),
+        Texts("entity_type", rows.Select(r => r.EntityType)),
+        Texts("entity_id", rows.Select(r => r.EntityId)),
+        Uuids("trial_id", rows.Select(r => r.TrialId)),
+        Uuids("site_id", rows.Select(r => r.SiteId)),
+        Texts("field", rows.Select(r => r.Field)),
+        Texts("old_value", rows.Select(r => r.OldValue)),
+        Texts("new_value", rows.Select(r => r.NewValue)),
+        Texts("reason", rows.Select(r => r.Reason)),
+    ];
+
+    private static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+
+    private static NpgsqlParameter Uuids(string name, IEnumerable<Guid?> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = values.ToArray() };
 
     private static IEnumerable<AuditEntry> RowsFor(EntityEntry entry, AuditActor actor, string? reason)
     {

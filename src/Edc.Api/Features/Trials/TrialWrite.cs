@@ -16,11 +16,13 @@ internal sealed class TrialWrite : IAsyncDisposable
 {
     private readonly EdcDbContext _db;
     private readonly IDbContextTransaction _transaction;
+    private readonly string _transactionId;
 
-    private TrialWrite(EdcDbContext db, IDbContextTransaction transaction, Trial trial)
+    private TrialWrite(EdcDbContext db, IDbContextTransaction transaction, string transactionId, Trial trial)
     {
         _db = db;
         _transaction = transaction;
+        _transactionId = transactionId;
         Trial = trial;
     }
 
@@ -36,38 +38,33 @@ internal sealed class TrialWrite : IAsyncDisposable
             throw new NotFoundException("The trial");
         }
 
+        // Read now, not before the COMMIT: by then the audit chain's lock is held, which other writes wait for.
+        var transactionId = await db.Database.SqlQueryRaw<string>("SELECT pg_current_xact_id()::text AS \"Value\"").SingleAsync(cancellationToken);
+
         // A failed save ends the write (the transaction is rolled back, nothing is retried in it), so SaveChanges needs no
         // savepoint to roll back to: two round trips fewer per save.
         db.Database.AutoSavepointsEnabled = false;
-        return new TrialWrite(db, transaction, trial);
+        return new TrialWrite(db, transaction, transactionId, trial);
     }
 
     /// <summary>
-    /// Commits. The transaction's id is read just before: a connection lost up to then saved nothing (the error goes
-    /// on, 503 "unavailable"). One lost during the COMMIT is settled by asking the database, on a new connection, what
-    /// became of that transaction: aborted, the error goes on; committed or not to be found out, it is a
+    /// Commits. A connection lost before the COMMIT saved nothing (the error goes on, 503 "unavailable"). One lost
+    /// during the COMMIT is settled by asking the database, on a new connection, what became of this transaction
+    /// (its id was read at the start): aborted, the error goes on; committed or not to be found out, it is a
     /// <see cref="CommitOutcomeUnknownException"/> (the change may be saved: its idempotency key is kept).
     /// </summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         // A transaction without its connection was ended by a connection lost before: the commit below says so
         // (ObjectDisposedException holding the cause) and nothing was saved.
-        string? xid = null;
-        if (_transaction.GetDbTransaction() is { Connection: not null } transaction)
-        {
-            await using var command = _db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SELECT pg_current_xact_id()::text";
-            xid = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-
+        var connectionLostBefore = _transaction.GetDbTransaction().Connection is null;
         try
         {
             await _transaction.CommitAsync(cancellationToken);
         }
         catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
         {
-            if (xid is null || await StatusAsync(_db.Database.GetConnectionString()!, xid) == "aborted")
+            if (connectionLostBefore || await StatusAsync(_db.Database.GetConnectionString()!, _transactionId) == "aborted")
             {
                 throw;
             }

@@ -48,8 +48,11 @@ internal sealed class VisitAccess(EdcDbContext db, ParticipantReader participant
     public async Task<(Participant Participant, ScheduledVisit Visit)> GetForChangeAsync(
         TrialWrite write, Guid participantId, string visitCode, CancellationToken cancellationToken)
     {
-        var found = await participants.Visible(write.Trial.Id).Where(p => p.Id == participantId)
-            .Select(p => new { Participant = p, Visit = db.Visits.FirstOrDefault(v => v.ParticipantId == p.Id && v.Code == visitCode) })
+        // A left join on the unique (participant, code) index; a FirstOrDefault here would rank every visit of that code.
+        var found = await (
+                from p in participants.Visible(write.Trial.Id).Where(p => p.Id == participantId)
+                from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == visitCode).DefaultIfEmpty()
+                select new { Participant = p, Visit = v })
             .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
         write.Trial.RequireOpenForData();
         return (found.Participant, found.Visit ?? throw new NotFoundException("The visit"));
