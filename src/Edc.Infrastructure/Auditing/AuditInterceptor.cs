@@ -15,8 +15,6 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Edc.Infrastructure.Auditing;
 
@@ -56,7 +54,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (CollectAuditRows(eventData.Context) is { } db && db.Database.CurrentTransaction is null)
+        if (CollectAuditRows(eventData.Context) is { } db && NeedsOwnTransaction(db))
         {
             _ownTransaction = db.Database.BeginTransaction();
         }
@@ -67,7 +65,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (CollectAuditRows(eventData.Context) is { } db && db.Database.CurrentTransaction is null)
+        if (CollectAuditRows(eventData.Context) is { } db && NeedsOwnTransaction(db))
         {
             _ownTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
         }
@@ -75,14 +73,20 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         return result;
     }
 
+    private static bool NeedsOwnTransaction(EdcDbContext db) => db.AuditedTransaction is null && db.Database.CurrentTransaction is null;
+
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        var (rows, transaction) = TakePending();
+        var (db, rows, transaction) = TakePending(eventData.Context);
         using (transaction)
         {
-            if (rows.Count > 0)
+            if (db.AuditedTransaction is { } audited)
             {
-                eventData.Context!.Database.ExecuteSqlRaw(InsertSql, Parameters(rows));
+                audited.AddAuditRows(rows);
+            }
+            else if (rows.Count > 0)
+            {
+                db.Database.ExecuteSqlRaw(AuditRows.InsertSql, AuditRows.Parameters(rows));
             }
 
             transaction?.Commit();
@@ -96,12 +100,16 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     public override async ValueTask<int> SavedChangesAsync(
         SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        var (rows, transaction) = TakePending();
+        var (db, rows, transaction) = TakePending(eventData.Context);
         await using (transaction)
         {
-            if (rows.Count > 0)
+            if (db.AuditedTransaction is { } audited)
             {
-                await eventData.Context!.Database.ExecuteSqlRawAsync(InsertSql, Parameters(rows), cancellationToken);
+                audited.AddAuditRows(rows);
+            }
+            else if (rows.Count > 0)
+            {
+                await db.Database.ExecuteSqlRawAsync(AuditRows.InsertSql, AuditRows.Parameters(rows), cancellationToken);
             }
 
             if (transaction is not null)
@@ -113,9 +121,9 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         return result + rows.Count;
     }
 
-    private (List<AuditEntry> Rows, IDbContextTransaction? OwnTransaction) TakePending()
+    private (EdcDbContext Db, List<AuditEntry> Rows, IDbContextTransaction? OwnTransaction) TakePending(DbContext? context)
     {
-        var pending = (_pending, _ownTransaction);
+        var pending = ((EdcDbContext)context!, _pending, _ownTransaction);
         (_pending, _ownTransaction) = ([], null);
         return pending;
     }
@@ -161,41 +169,6 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         events.ForEach(e => e.State = EntityState.Detached);
         return _pending.Count > 0 ? db : null;
     }
-
-    // Sequence, time and hashes are the chain trigger's to set, row by row in this order.
-    private const string InsertSql = """
-        INSERT INTO audit_entries (user_id, user_email, user_roles, action, entity_type, entity_id, trial_id, site_id,
-                                   field, old_value, new_value, reason)
-        SELECT user_id, user_email, user_roles, action, entity_type, entity_id, trial_id, site_id,
-               field, old_value, new_value, reason
-        FROM unnest(@user_id, @user_email, @user_roles, @action, @entity_type, @entity_id, @trial_id, @site_id,
-                    @field, @old_value, @new_value, @reason)
-             WITH ORDINALITY AS r(user_id, user_email, user_roles, action, entity_type, entity_id, trial_id, site_id,
-                                  field, old_value, new_value, reason, n)
-        ORDER BY n
-        """;
-
-    private static NpgsqlParameter[] Parameters(List<AuditEntry> rows) =>
-    [
-        Uuids("user_id", rows.Select(r => r.UserId)),
-        Texts("user_email", rows.Select(r => r.UserEmail)),
-        Texts("user_roles", rows.Select(r => r.UserRoles)),
-        Texts("action", rows.Select(r => r.Action)),
-        Texts("entity_type", rows.Select(r => r.EntityType)),
-        Texts("entity_id", rows.Select(r => r.EntityId)),
-        Uuids("trial_id", rows.Select(r => r.TrialId)),
-        Uuids("site_id", rows.Select(r => r.SiteId)),
-        Texts("field", rows.Select(r => r.Field)),
-        Texts("old_value", rows.Select(r => r.OldValue)),
-        Texts("new_value", rows.Select(r => r.NewValue)),
-        Texts("reason", rows.Select(r => r.Reason)),
-    ];
-
-    private static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
-
-    private static NpgsqlParameter Uuids(string name, IEnumerable<Guid?> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = values.ToArray() };
 
     private static IEnumerable<AuditEntry> RowsFor(EntityEntry entry, AuditActor actor, string? reason)
     {

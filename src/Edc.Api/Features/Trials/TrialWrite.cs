@@ -1,8 +1,8 @@
 using Edc.Api.Common;
 using Edc.Domain.Trials;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Edc.Api.Features.Trials;
@@ -15,14 +15,12 @@ namespace Edc.Api.Features.Trials;
 internal sealed class TrialWrite : IAsyncDisposable
 {
     private readonly EdcDbContext _db;
-    private readonly IDbContextTransaction _transaction;
-    private readonly string _transactionId;
+    private readonly AuditedTransaction _transaction;
 
-    private TrialWrite(EdcDbContext db, IDbContextTransaction transaction, string transactionId, Trial trial)
+    private TrialWrite(EdcDbContext db, AuditedTransaction transaction, Trial trial)
     {
         _db = db;
         _transaction = transaction;
-        _transactionId = transactionId;
         Trial = trial;
     }
 
@@ -30,7 +28,7 @@ internal sealed class TrialWrite : IAsyncDisposable
 
     public static async Task<TrialWrite> BeginAsync(EdcDbContext db, Guid trialId, CancellationToken cancellationToken)
     {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var transaction = await AuditedTransaction.BeginAsync(db, cancellationToken);
         var trial = await db.Trials.FromSql($"SELECT * FROM trials WHERE id = {trialId} FOR SHARE").SingleOrDefaultAsync(cancellationToken);
         if (trial is null)
         {
@@ -38,33 +36,24 @@ internal sealed class TrialWrite : IAsyncDisposable
             throw new NotFoundException("The trial");
         }
 
-        // Read now, not before the COMMIT: by then the audit chain's lock is held, which other writes wait for.
-        var transactionId = await db.Database.SqlQueryRaw<string>("SELECT pg_current_xact_id()::text AS \"Value\"").SingleAsync(cancellationToken);
-
-        // A failed save ends the write (the transaction is rolled back, nothing is retried in it), so SaveChanges needs no
-        // savepoint to roll back to: two round trips fewer per save.
-        db.Database.AutoSavepointsEnabled = false;
-        return new TrialWrite(db, transaction, transactionId, trial);
+        return new TrialWrite(db, transaction, trial);
     }
 
     /// <summary>
-    /// Commits. A connection lost before the COMMIT saved nothing (the error goes on, 503 "unavailable"). One lost
-    /// during the COMMIT is settled by asking the database, on a new connection, what became of this transaction
-    /// (its id was read at the start): aborted, the error goes on; committed or not to be found out, it is a
-    /// <see cref="CommitOutcomeUnknownException"/> (the change may be saved: its idempotency key is kept).
+    /// Commits. A connection lost during the COMMIT is settled by asking the database, on a new connection, what
+    /// became of this transaction: aborted (a connection lost before, too), the error goes on (503 "unavailable");
+    /// committed or not to be found out, it is a <see cref="CommitOutcomeUnknownException"/> (the change may be saved:
+    /// its idempotency key is kept).
     /// </summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        // A transaction without its connection was ended by a connection lost before: the commit below says so
-        // (ObjectDisposedException holding the cause) and nothing was saved.
-        var connectionLostBefore = _transaction.GetDbTransaction().Connection is null;
         try
         {
             await _transaction.CommitAsync(cancellationToken);
         }
         catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
         {
-            if (connectionLostBefore || await StatusAsync(_db.Database.GetConnectionString()!, _transactionId) == "aborted")
+            if (await StatusAsync(_db.Database.GetConnectionString()!, _transaction.Id) == "aborted")
             {
                 throw;
             }
@@ -101,9 +90,5 @@ internal sealed class TrialWrite : IAsyncDisposable
         return null;
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _db.Database.AutoSavepointsEnabled = true;
-        return _transaction.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _transaction.DisposeAsync();
 }
