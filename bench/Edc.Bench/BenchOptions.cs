@@ -10,7 +10,7 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions(Clients: 32, Warmup: 50, Requests: 1000, Slots: 5000, Fast: false, Note: null)
+        var options = new BenchOptions(Clients: 32, Warmup: 500, Requests: 1000, Slots: 5000, Fast: false, Note: null)
         {
             CommandLine = string.Join(' ', [
                 args.Length >= 2 && args[0] == "--workload" ? $"bench/{args[1]}.sh" : "bench/randomization.sh",

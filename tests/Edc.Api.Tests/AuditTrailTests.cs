@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -441,6 +442,82 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
             Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
             Assert.Equal(await ScalarAsync<long>("SELECT count(*) FROM audit_entries"), verification.GetProperty("rowsChecked").GetInt64());
         }
+    }
+
+    [Fact]
+    public async Task AuditedTransaction_WhenEndedWithoutCommit_LeavesNeitherTheChangeNorItsAuditRows()
+    {
+        var admin = await api.AdminAsync();
+        var trialId = await CreateTrialAsync(admin, NewCode("ROLLBACK"), "S0");
+        var rowsBefore = await ScalarAsync<long>("SELECT count(*) FROM audit_entries");
+        using var scope = api.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<EdcDbContext>();
+        Guid siteId;
+
+        await using (await AuditedTransaction.BeginAsync(db, CancellationToken.None))
+        {
+            var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
+            var site = trial.AddSite(NewCode("GONE"), "Never committed", []);
+            siteId = site.Id;
+            db.Sites.Add(site);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM sites WHERE id = @p", siteId));
+        Assert.Equal(rowsBefore, await ScalarAsync<long>("SELECT count(*) FROM audit_entries"));
+        Assert.True((await admin.GetJsonAsync("/api/audit/verification")).GetProperty("intact").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AuditedTransaction_WhenCommitted_WritesItsAuditRowsWithTheCommitAndChainsThem()
+    {
+        var admin = await api.AdminAsync();
+        var trialId = await CreateTrialAsync(admin, NewCode("COMMIT"), "S0");
+        using var scope = api.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<EdcDbContext>();
+
+        await using var transaction = await AuditedTransaction.BeginAsync(db, CancellationToken.None);
+        var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
+        var site = trial.AddSite(NewCode("KEPT"), "Committed", []);
+        db.Sites.Add(site);
+        await db.SaveChangesAsync();
+
+        // Saved but not yet sent: the rows go with the COMMIT, so the chain's lock is not held before it.
+        Assert.Equal(0L, await ScalarAsync<long>(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 2001 AND objid = 1 AND granted"));
+        await transaction.CommitAsync(CancellationToken.None);
+
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM sites WHERE id = @p", site.Id));
+        Assert.Equal("Committed", await ScalarAsync<string>(
+            "SELECT new_value FROM audit_entries WHERE entity_type = 'Site' AND entity_id = @p AND field = 'Name'", site.Id.ToString()));
+        var verification = await admin.GetJsonAsync("/api/audit/verification");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
+        Assert.Equal(await ScalarAsync<long>("SELECT count(*) FROM audit_entries"), verification.GetProperty("rowsChecked").GetInt64());
+    }
+
+    [Fact]
+    public async Task ClinicalWrites_WhenManyRunConcurrentlyOnTwoInstances_KeepTheChainIntactAndGapFree()
+    {
+        var admin = await api.AdminAsync();
+        var trialId = await admin.DemoTrialIdAsync();
+        var siteId = await admin.DemoSiteIdAsync();
+        await using var second = new EdcApiFactory().WithConnectionString(api.ConnectionString);
+        await second.InitializeAsync();
+        var coordinators = new[]
+        {
+            await api.ClientForNewUserAsync(admin, "Coordinator", siteId),
+            await second.ClientForNewUserAsync(await second.AdminAsync(), "Coordinator", siteId),
+        };
+
+        var registered = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => coordinators[i % 2].RegisterAsync(trialId, siteId)));
+
+        Assert.Equal(40, registered.Distinct().Count());
+        Assert.Equal(40L, await ScalarAsync<long>(
+            "SELECT count(DISTINCT entity_id) FROM audit_entries WHERE entity_type = 'Participant' AND action = 'Insert' AND trial_id = @p", trialId));
+        Assert.Equal(0L, await ScalarAsync<long>(
+            "SELECT count(*) FROM (SELECT seq - lag(seq) OVER (ORDER BY seq) AS step FROM audit_entries) t WHERE step <> 1"));
+        var verification = await admin.GetJsonAsync("/api/audit/verification");
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
