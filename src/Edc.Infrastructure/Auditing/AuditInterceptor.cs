@@ -19,8 +19,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Edc.Infrastructure.Auditing;
 
 /// <summary>
-/// Turns every insert, update and delete of audited data into audit rows, one per field, written by the same
-/// SaveChanges in the same transaction as the change itself (one the interceptor begins when the save has none).
+/// Turns every insert, update and delete of audited data into audit rows, one per field, written in the same
+/// transaction as the change itself: by the same SaveChanges, after its changes, as one multi-row INSERT (in a
+/// transaction the interceptor begins when the save has none), or, inside an <see cref="AuditedTransaction"/>, handed
+/// to it to send with its COMMIT. Events added to the trail (logins, reads) go the same way.
 /// </summary>
 public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInterceptor
 {
@@ -144,8 +146,8 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     }
 
     /// <summary>
-    /// Takes the audit rows of this save out of EF's hands: the rows its changes make and the events added to the trail.
-    /// They are written in one statement after the changes, not as one INSERT each. Returns the context when there are rows.
+    /// Takes the audit rows of this save out of EF's hands (EF would send one INSERT per row): the rows its changes make
+    /// and the events added to the trail. Returns the context when there are rows.
     /// </summary>
     private EdcDbContext? CollectAuditRows(DbContext? context)
     {

@@ -29,14 +29,17 @@ internal sealed class TrialWrite : IAsyncDisposable
     public static async Task<TrialWrite> BeginAsync(EdcDbContext db, Guid trialId, CancellationToken cancellationToken)
     {
         var transaction = await AuditedTransaction.BeginAsync(db, cancellationToken);
-        var trial = await db.Trials.FromSql($"SELECT * FROM trials WHERE id = {trialId} FOR SHARE").SingleOrDefaultAsync(cancellationToken);
-        if (trial is null)
+        try
+        {
+            var trial = await db.Trials.FromSql($"SELECT * FROM trials WHERE id = {trialId} FOR SHARE").SingleOrDefaultAsync(cancellationToken)
+                ?? throw new NotFoundException("The trial");
+            return new TrialWrite(db, transaction, trial);
+        }
+        catch
         {
             await transaction.DisposeAsync();
-            throw new NotFoundException("The trial");
+            throw;
         }
-
-        return new TrialWrite(db, transaction, trial);
     }
 
     /// <summary>
