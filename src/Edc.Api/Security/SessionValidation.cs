@@ -14,6 +14,19 @@ namespace Edc.Api.Security;
 /// </summary>
 public sealed class SessionValidation(RequestDelegate next)
 {
+    // Compiled once: this runs on every authenticated request.
+    private static readonly Func<EdcDbContext, Guid, Guid, DateTimeOffset, CancellationToken, Task<ActiveUser?>> LoadActiveUser =
+        EF.CompileAsyncQuery((EdcDbContext db, Guid sessionId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken) => db.AuthSessions
+            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+            .Join(db.Users.Where(u => u.IsActive), s => s.UserId, u => u.Id, (s, u) => new ActiveUser(
+                u.Id,
+                s.Id,
+                u.Email,
+                db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.RoleId).ToList(),
+                db.UserSites.Where(us => us.UserId == u.Id).Select(us => us.SiteId).ToList()))
+            .AsNoTracking()
+            .SingleOrDefault());
+
     public async Task InvokeAsync(HttpContext context, EdcDbContext db, CurrentUser currentUser, TimeProvider clock)
     {
         if (context.User.Identity?.IsAuthenticated == true)
@@ -49,16 +62,7 @@ public sealed class SessionValidation(RequestDelegate next)
             return null;
         }
 
-        return await db.AuthSessions
-            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
-            .Join(db.Users.Where(u => u.IsActive), s => s.UserId, u => u.Id, (s, u) => new ActiveUser(
-                u.Id,
-                s.Id,
-                u.Email,
-                db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.RoleId).ToList(),
-                db.UserSites.Where(us => us.UserId == u.Id).Select(us => us.SiteId).ToList()))
-            .AsNoTracking()
-            .SingleOrDefaultAsync(cancellationToken);
+        return await LoadActiveUser(db, sessionId, userId, now, cancellationToken);
     }
 
     private sealed record ActiveUser(Guid Id, Guid SessionId, string? Email, List<Guid> RoleIds, List<Guid> SiteIds);
