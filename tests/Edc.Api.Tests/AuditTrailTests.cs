@@ -490,6 +490,13 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM sites WHERE id = @p", site.Id));
         Assert.Equal("Committed", await ScalarAsync<string>(
             "SELECT new_value FROM audit_entries WHERE entity_type = 'Site' AND entity_id = @p AND field = 'Name'", site.Id.ToString()));
+
+        // A save after the COMMIT is a change of its own, audited in its own transaction.
+        var later = trial.AddSite(NewCode("LATER"), "Saved after", []);
+        db.Sites.Add(later);
+        await db.SaveChangesAsync();
+        Assert.Equal("Saved after", await ScalarAsync<string>(
+            "SELECT new_value FROM audit_entries WHERE entity_type = 'Site' AND entity_id = @p AND field = 'Name'", later.Id.ToString()));
         var verification = await admin.GetJsonAsync("/api/audit/verification");
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
         Assert.Equal(await ScalarAsync<long>("SELECT count(*) FROM audit_entries"), verification.GetProperty("rowsChecked").GetInt64());

@@ -17,6 +17,7 @@ public sealed class AuditedTransaction : IAsyncDisposable
     private readonly EdcDbContext _db;
     private readonly List<AuditEntry> _auditRows = [];
     private bool _ended;
+    private bool _disposed;
 
     private AuditedTransaction(EdcDbContext db, string id)
     {
@@ -61,7 +62,11 @@ public sealed class AuditedTransaction : IAsyncDisposable
     /// <summary>Sends the audit rows and the COMMIT in one batch. A failure leaves the transaction to be rolled back.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_ended, this);
+        if (_ended)
+        {
+            throw new InvalidOperationException("The transaction has already ended.");
+        }
+
         await using var batch = new NpgsqlBatch(Connection(_db));
         if (_auditRows.Count > 0)
         {
@@ -72,28 +77,42 @@ public sealed class AuditedTransaction : IAsyncDisposable
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        _ended = true;
+        End(); // a save after this is a change of its own, audited as usual
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_ended && Connection(_db).State == ConnectionState.Open)
+        if (_disposed)
         {
-            try
+            return;
+        }
+
+        _disposed = true;
+        if (!_ended)
+        {
+            End();
+            if (Connection(_db).State == ConnectionState.Open)
             {
-                await using var rollback = new NpgsqlCommand("ROLLBACK", Connection(_db));
-                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-            catch (NpgsqlException)
-            {
-                // The connection broke: the server has ended the transaction, and the pool discards the connection.
+                try
+                {
+                    await using var rollback = new NpgsqlCommand("ROLLBACK", Connection(_db));
+                    await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+                catch (NpgsqlException)
+                {
+                    // The connection broke: the server has ended the transaction, and the pool discards the connection.
+                }
             }
         }
 
+        await _db.Database.CloseConnectionAsync();
+    }
+
+    private void End()
+    {
         _ended = true;
         _db.AuditedTransaction = null;
         _db.Database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
-        await _db.Database.CloseConnectionAsync();
     }
 
     private static NpgsqlConnection Connection(EdcDbContext db) => (NpgsqlConnection)db.Database.GetDbConnection();
