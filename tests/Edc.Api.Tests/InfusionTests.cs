@@ -176,10 +176,10 @@ public sealed class InfusionTests(EdcApiFactory api) : IClassFixture<EdcApiFacto
     }
 
     [Fact]
-    public async Task PutInfusion_WhenParticipantWithdrawn_Returns409()
+    public async Task PutInfusion_GivenAfterTheWithdrawal_Returns409()
     {
         var p = await api.RandomizedAsync();
-        var withdrawal = await p.Coordinator.PostAsJsonAsync($"{p.Path}/withdrawal", new { date = DateOnly.FromDateTime(DateTime.UtcNow), reason = "Moved abroad" });
+        var withdrawal = await p.Coordinator.PostAsJsonAsync($"{p.Path}/withdrawal", new { date = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2), reason = "Moved abroad" });
         Assert.True(withdrawal.StatusCode == HttpStatusCode.OK, await withdrawal.Content.ReadAsStringAsync());
 
         var response = await p.Coordinator.PutAsJsonAsync(p.Infusion("D0"), new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });

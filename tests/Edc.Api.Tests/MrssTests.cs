@@ -143,11 +143,25 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     }
 
     [Fact]
-    public async Task PutMrss_ForAWithdrawnParticipant_Returns409ParticipantNotActive()
+    public async Task PutMrss_AssessedOnTheWithdrawalDayAndEnteredAfterIt_IsRecorded()
     {
         var p = await RandomizedAsync();
         var withdrawal = await p.Coordinator.PostAsJsonAsync(
             $"/api/trials/{p.TrialId}/participants/{p.ParticipantId}/withdrawal", new { date = Today, reason = "Moved abroad" });
+        Assert.True(withdrawal.IsSuccessStatusCode, await withdrawal.Content.ReadAsStringAsync());
+
+        var response = await PutAsync(p, "D0", Body(Scores(1)));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal(1L, await CountAsync(p));
+    }
+
+    [Fact]
+    public async Task PutMrss_AssessedAfterTheWithdrawal_Returns409ParticipantNotActive()
+    {
+        var p = await RandomizedAsync();
+        var withdrawal = await p.Coordinator.PostAsJsonAsync(
+            $"/api/trials/{p.TrialId}/participants/{p.ParticipantId}/withdrawal", new { date = Today.AddDays(-1), reason = "Moved abroad" });
         Assert.True(withdrawal.IsSuccessStatusCode, await withdrawal.Content.ReadAsStringAsync());
 
         var response = await PutAsync(p, "D0", Body(Scores(1)));

@@ -81,16 +81,33 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     }
 
     [Fact]
-    public async Task RecordVisit_ForAWithdrawnParticipant_Returns409()
+    public async Task RecordVisit_DatedAfterTheWithdrawal_Returns409()
     {
         var (coordinator, trialId, participantId) = await RandomizedAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        await coordinator.PostAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/withdrawal", new { date = today, reason = "Moved away" });
+        var withdrawal = await coordinator.PostAsJsonAsync(
+            $"/api/trials/{trialId}/participants/{participantId}/withdrawal", new { date = today.AddDays(-1), reason = "Moved away" });
+        Assert.True(withdrawal.IsSuccessStatusCode, await withdrawal.Content.ReadAsStringAsync());
 
         var response = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/D0", new { status = "Completed", actualDate = today });
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("ParticipantNotActive", (await response.JsonAsync()).GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task RecordVisit_DatedOnTheWithdrawalDayButEnteredAfterIt_IsRecorded()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var withdrawal = await coordinator.PostAsJsonAsync(
+            $"/api/trials/{trialId}/participants/{participantId}/withdrawal", new { date = today, reason = "Moved away" });
+        Assert.True(withdrawal.IsSuccessStatusCode, await withdrawal.Content.ReadAsStringAsync());
+
+        var response = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/D0", new { status = "Completed", actualDate = today });
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal("Completed", (await response.JsonAsync()).GetProperty("status").GetString());
     }
 
     [Fact]

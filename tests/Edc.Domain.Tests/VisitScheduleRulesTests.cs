@@ -1,3 +1,4 @@
+using Edc.Domain.Common;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
@@ -26,6 +27,30 @@ public sealed class VisitScheduleRulesTests
     }
 
     private static ScheduledVisit Visit(IReadOnlyList<ScheduledVisit> visits, string code) => visits.Single(v => v.Code == code);
+
+    [Fact]
+    public void Complete_AfterAWithdrawal_AcceptsOnlyDatesUpToTheWithdrawalDay()
+    {
+        var dayZero = new DateOnly(2026, 3, 2);
+        var now = new DateTimeOffset(dayZero.ToDateTime(new TimeOnly(9, 30)), TimeSpan.Zero);
+        var trial = Trial.Define(
+            new TrialDefinition("T1", "Trial one", [new ArmSpec("A", "Active", 1), new ArmSpec("P", "Placebo", 1)], [Week4], [], []), now);
+        var participant = Participant.Register(trial, trial.AddSite("S1", "Site", []), "S1-001", "F", 1970, now);
+        participant.Enroll(trial, dayZero, new Dictionary<string, bool>(), new Dictionary<string, string>(), now);
+        participant.Randomize(trial, "R001", "K001", now);
+        var w4 = Visit(ScheduledVisit.ScheduleFor(participant, trial.Visits, dayZero), "W4");
+        participant.Withdraw(trial, new DateOnly(2026, 3, 31), "Moved away", FarFuture);
+
+        // Entered after the withdrawal was recorded, but it happened before: kept.
+        Assert.False(w4.Complete(participant, new DateOnly(2026, 3, 30), FarFuture));
+        Assert.False(w4.Complete(participant, new DateOnly(2026, 3, 31), FarFuture));
+        var after = Assert.Throws<RuleViolationException>(() => w4.Complete(participant, new DateOnly(2026, 4, 1), FarFuture));
+        Assert.Equal("ParticipantNotActive", after.Rule);
+        Assert.Equal(new DateOnly(2026, 3, 31), w4.ActualDate);
+
+        // Its window (27 March to 2 April) was still open on the withdrawal day: it cannot be declared missed.
+        Assert.Equal("ParticipantNotActive", Assert.Throws<RuleViolationException>(() => w4.Miss(participant, "Lost")).Rule);
+    }
 
     [Fact]
     public void ScheduleFor_WithAWindow_TargetsDayZeroPlusDayAndOpensAndClosesAroundIt()

@@ -46,7 +46,7 @@ public sealed class InfusionRecord : ITrialScoped, ISiteScoped
     /// </summary>
     public void Administer(Participant participant, ScheduledVisit visit, DateTimeOffset administeredAt, string kitNumber, DateTimeOffset now)
     {
-        ScheduledVisit.RequireActive(participant);
+        ScheduledVisit.RequireOnStudy(participant, DateOnly.FromDateTime(administeredAt.UtcDateTime));
         if (visit.Status == VisitStatus.Missed)
         {
             throw new RuleViolationException("VisitMissed", $"Visit {visit.Code} is recorded as missed: no infusion was given at it.");
@@ -67,9 +67,10 @@ public sealed class InfusionRecord : ITrialScoped, ISiteScoped
         NotAdministeredReason = null;
     }
 
-    public void NotAdministered(Participant participant, string reason)
+    /// <summary>Like a missed visit: recordable after withdrawal or death if the visit's window closed before.</summary>
+    public void NotAdministered(Participant participant, ScheduledVisit visit, string reason)
     {
-        ScheduledVisit.RequireActive(participant);
+        ScheduledVisit.RequireOnStudy(participant, visit.WindowEnd);
         AdministeredAt = null;
         KitNumber = null;
         NotAdministeredReason = reason;

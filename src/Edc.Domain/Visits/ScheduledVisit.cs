@@ -98,7 +98,7 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
     /// </summary>
     public bool Complete(Participant participant, DateOnly actualDate, DateOnly today)
     {
-        RequireActive(participant);
+        RequireOnStudy(participant, actualDate);
         if (actualDate > today)
         {
             throw new RuleViolationException("VisitDateInFuture", "A visit cannot be completed on a future date.");
@@ -116,23 +116,39 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
         return OutOfWindow;
     }
 
+    /// <summary>A visit whose window closed while the participant was on study can still be recorded as missed.</summary>
     public void Miss(Participant participant, string reason)
     {
-        RequireActive(participant);
+        RequireOnStudy(participant, WindowEnd);
         Status = VisitStatus.Missed;
         MissedReason = reason;
         ActualDate = null;
         OutOfWindow = false;
     }
 
-    /// <summary>Visits are recorded for randomized participants only: not before randomization, after withdrawal or completion.</summary>
-    public static void RequireActive(Participant participant)
+    /// <summary>
+    /// Visits are recorded for randomized participants only: not before randomization, nor after withdrawal, death or
+    /// completion. What happened on or before the day a participant withdrew or died can still be entered afterwards,
+    /// dated by <paramref name="onDate"/> (null: an undated record, allowed only while the participant is on study).
+    /// </summary>
+    public static void RequireOnStudy(Participant participant, DateOnly? onDate)
     {
-        if (participant.Status != ParticipantStatus.Randomized)
+        var lastDay = participant.Status switch
         {
-            throw new RuleViolationException(
-                "ParticipantNotActive", $"Visits can be recorded only for randomized participants; this one is {participant.Status}.");
+            ParticipantStatus.Withdrawn => participant.WithdrawnOn,
+            ParticipantStatus.Deceased => participant.DiedOn,
+            _ => null,
+        };
+        if (participant.Status == ParticipantStatus.Randomized || (lastDay is { } last && onDate is { } date && date <= last))
+        {
+            return;
         }
+
+        throw new RuleViolationException(
+            "ParticipantNotActive",
+            lastDay is { } end
+                ? $"The participant is {participant.Status} since {end:yyyy-MM-dd}: only what happened on or before that day can be recorded."
+                : $"Visits can be recorded only for randomized participants; this one is {participant.Status}.");
     }
 }
 

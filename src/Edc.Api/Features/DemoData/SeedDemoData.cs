@@ -206,7 +206,7 @@ public static class SeedDemoData
                 var infusion = InfusionRecord.For(visit);
                 if (index == 3 && visit.Code == "W16")
                 {
-                    infusion.NotAdministered(participant, "Infusion postponed: active upper respiratory infection");
+                    infusion.NotAdministered(participant, visit, "Infusion postponed: active upper respiratory infection");
                 }
                 else
                 {

@@ -64,7 +64,7 @@ public static class RecordInfusion
             }
             else
             {
-                infusion.NotAdministered(participant, command.NotAdministeredReason);
+                infusion.NotAdministered(participant, visit, command.NotAdministeredReason);
             }
 
             await db.SaveChangesAsync(cancellationToken);

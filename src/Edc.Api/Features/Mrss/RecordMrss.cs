@@ -83,8 +83,8 @@ public static class RecordMrss
         {
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var (participant, visit) = await visits.GetForChangeAsync(write, command.ParticipantId, command.VisitCode, cancellationToken);
-            ScheduledVisit.RequireActive(participant);
             var assessedOn = command.AssessedOn!.Value;
+            ScheduledVisit.RequireOnStudy(participant, assessedOn);
             var assessorName = command.AssessorName!.Trim();
             var assessment = await db.MrssAssessments.SingleOrDefaultAsync(m => m.VisitId == visit.Id, cancellationToken);
             ChangeReason.Apply(db, assessment is not null, command.Reason, "MRSS");
