@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Edc.Api.Common;
+using Edc.Api.Features.Participants;
 using Edc.Api.Features.Trials;
-using Edc.Api.Features.Visits;
 using Edc.Domain.Common;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
@@ -77,16 +77,24 @@ public static class RecordMrss
     /// save needs no reason; an edit needs a reason and the version it was made from (<c>If-Match</c>): without it 428,
     /// from an older version 409 StaleEdit, and nothing changes. The audit trail keeps every changed area's old value.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, VisitAccess visits) : IRequestHandler<Command, MrssView>
+    internal sealed class Handler(EdcDbContext db, ParticipantReader participants) : IRequestHandler<Command, MrssView>
     {
         public async Task<MrssView> Handle(Command command, CancellationToken cancellationToken)
         {
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var (participant, visit) = await visits.GetForChangeAsync(write, command.ParticipantId, command.VisitCode, cancellationToken);
+
+            // The participant (one the caller may see), the visit and its MRSS if recorded: one query, left joins on unique indexes.
+            var found = await (
+                    from p in participants.Visible(write.Trial.Id).Where(p => p.Id == command.ParticipantId)
+                    from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == command.VisitCode).DefaultIfEmpty()
+                    from m in db.MrssAssessments.Where(m => m.VisitId == v.Id).DefaultIfEmpty()
+                    select new { Participant = p, Visit = v, Assessment = m })
+                .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
+            write.Trial.RequireOpenForData();
+            var (participant, visit, assessment) = (found.Participant, found.Visit ?? throw new NotFoundException("The visit"), found.Assessment);
             var assessedOn = command.AssessedOn!.Value;
             ScheduledVisit.RequireOnStudy(participant, assessedOn);
             var assessorName = command.AssessorName!.Trim();
-            var assessment = await db.MrssAssessments.SingleOrDefaultAsync(m => m.VisitId == visit.Id, cancellationToken);
             ChangeReason.Apply(db, assessment is not null, command.Reason, "MRSS");
             if (assessment is null)
             {

@@ -1,6 +1,5 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Participants;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
@@ -39,22 +38,5 @@ internal sealed class VisitAccess(EdcDbContext db, ParticipantReader participant
         var visit = await db.Visits.SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == visitCode, cancellationToken)
             ?? throw new NotFoundException("The visit");
         return (trial, participant, visit);
-    }
-
-    /// <summary>
-    /// The same for a change under <paramref name="write"/>, whose trial is already read (FOR SHARE): the participant and
-    /// the visit in one query. A participant the caller may see is at one of the caller's sites of this trial.
-    /// </summary>
-    public async Task<(Participant Participant, ScheduledVisit Visit)> GetForChangeAsync(
-        TrialWrite write, Guid participantId, string visitCode, CancellationToken cancellationToken)
-    {
-        // A left join on the unique (participant, code) index; a FirstOrDefault here would rank every visit of that code.
-        var found = await (
-                from p in participants.Visible(write.Trial.Id).Where(p => p.Id == participantId)
-                from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == visitCode).DefaultIfEmpty()
-                select new { Participant = p, Visit = v })
-            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
-        write.Trial.RequireOpenForData();
-        return (found.Participant, found.Visit ?? throw new NotFoundException("The visit"));
     }
 }
