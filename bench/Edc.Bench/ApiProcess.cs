@@ -4,7 +4,14 @@ using Edc.Infrastructure.Database;
 
 namespace Edc.Bench;
 
-/// <summary>The Release build of the API, run as its own process as in production, on a loopback port.</summary>
+/// <summary>The API could not be started, or stopped answering at start-up.</summary>
+internal sealed class ApiProcessException(string message) : Exception(message);
+
+/// <summary>
+/// The Release build of the API, run as its own process as in production (Production environment, logging at
+/// Warning), on a loopback port. Shared by the benchmarks and the fault drills (linked into their projects): its
+/// output is kept in a log file, lines at level fail/crit are counted, and it can be killed hard as a crashed host.
+/// </summary>
 internal sealed class ApiProcess : IAsyncDisposable
 {
     public const string AdminEmail = "bench-admin@edc.local";
@@ -12,21 +19,44 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private readonly StreamWriter _log;
+    private int _errorLines;
 
-    private ApiProcess(Process process, Uri baseAddress)
+    private ApiProcess(Process process, Uri baseAddress, string name, string logFile)
     {
         _process = process;
         BaseAddress = baseAddress;
+        Name = name;
+        LogFile = logFile;
+        _log = new StreamWriter(logFile) { AutoFlush = true };
     }
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ApiProcess> StartAsync(string root, string connectionString, CancellationToken cancellationToken)
+    /// <summary>The name of the instance, also the application name its database connections carry when the caller sets it.</summary>
+    public string Name { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the API wrote, kept after the run (unhandled errors with their stack traces among it).</summary>
+    public string LogFile { get; }
+
+    /// <summary>Lines the API logged at level "fail" or "crit" (unhandled errors among them).</summary>
+    public int ErrorLines => Volatile.Read(ref _errorLines);
+
+    /// <summary>
+    /// Starts the API on <paramref name="connectionString"/> with the bootstrap admin, the demonstration trial's definition
+    /// loaded and tokens that last a whole run; <paramref name="settings"/> (environment variables) add to or override that.
+    /// </summary>
+    public static async Task<ApiProcess> StartAsync(
+        string root, string connectionString, string name, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(root, "src", "Edc.Api", "bin", "Release", "net10.0");
         if (!File.Exists(Path.Combine(folder, "Edc.Api.dll")))
         {
-            throw new BenchException($"No Release build of the API in {folder}: run bench/randomization.sh, which builds it.");
+            throw new ApiProcessException($"No Release build of the API in {folder}: run the script in bench/, which builds it.");
         }
 
         var baseAddress = new Uri($"http://127.0.0.1:{LocalPostgres.FindFreePort()}");
@@ -47,10 +77,16 @@ internal sealed class ApiProcess : IAsyncDisposable
         startInfo.Environment["Edc__TrialDefinitions__LoadAtStartup"] = "true";
         startInfo.Environment["Edc__TrialDefinitions__Directory"] = Path.Combine(root, "src", "Edc.Api", "TrialDefinitions");
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
+        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
         // Long enough for a whole run: the suite signs in once and sends the same bearer token from wrk.
         startInfo.Environment["Edc__Tokens__AccessTokenMinutes"] = "240";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
 
-        var api = new ApiProcess(new Process { StartInfo = startInfo }, baseAddress);
+        var logFile = Path.Combine(Path.GetTempPath(), $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
+        var api = new ApiProcess(new Process { StartInfo = startInfo }, baseAddress, name, logFile);
         api._process.OutputDataReceived += (_, e) => api.Append(e.Data);
         api._process.ErrorDataReceived += (_, e) => api.Append(e.Data);
         api._process.Start();
@@ -58,7 +94,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         api._process.BeginErrorReadLine();
         try
         {
-            await api.WaitUntilReadyAsync(cancellationToken);
+            await api.WaitUntilReadyAsync(TimeSpan.FromMinutes(2), cancellationToken);
         }
         catch
         {
@@ -70,15 +106,15 @@ internal sealed class ApiProcess : IAsyncDisposable
         return api;
     }
 
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(TimeSpan within, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
             {
-                throw new BenchException($"The API exited with code {_process.ExitCode} at start-up.");
+                throw new ApiProcessException($"The API ({Name}) exited with code {_process.ExitCode} at start-up.");
             }
 
             try
@@ -100,7 +136,17 @@ internal sealed class ApiProcess : IAsyncDisposable
             await Task.Delay(250, cancellationToken);
         }
 
-        throw new BenchException("The API was not ready within 2 minutes.");
+        throw new ApiProcessException($"The API ({Name}) was not ready within {within.TotalSeconds:0} s.");
+    }
+
+    /// <summary>SIGKILL: the process ends at once, mid-request or mid-job, as a crashed host would.</summary>
+    public async Task KillHardAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
     }
 
     public string OutputTail()
@@ -141,6 +187,10 @@ internal sealed class ApiProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            lock (_output)
+            {
+                _log.Dispose();
+            }
         }
     }
 
@@ -151,10 +201,16 @@ internal sealed class ApiProcess : IAsyncDisposable
             return;
         }
 
+        if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _errorLines);
+        }
+
         lock (_output)
         {
+            _log.WriteLine(line);
             _output.Enqueue(line);
-            if (_output.Count > 40)
+            if (_output.Count > 60)
             {
                 _output.Dequeue();
             }

@@ -48,7 +48,7 @@ try
     var connectionString = database.ConnectionString("edc_bench");
     Console.WriteLine($"PostgreSQL: {folder} on port {database.Port}, {(options.Fast ? "fsync off" : "durable (fsync on)")}");
 
-    api = await ApiProcess.StartAsync(root, connectionString, stop.Token);
+    api = await ApiProcess.StartAsync(root, connectionString, "edc-bench-api", null, stop.Token);
     Console.WriteLine($"API: {api.BaseAddress} (Release, Production)");
 
     if (options.Workload == "suite")
@@ -132,7 +132,7 @@ try
 
     return ok ? 0 : 1;
 }
-catch (Exception e) when (e is OperationCanceledException or LocalPostgresException or BenchException or HttpRequestException or Npgsql.NpgsqlException)
+catch (Exception e) when (e is OperationCanceledException or LocalPostgresException or BenchException or ApiProcessException or HttpRequestException or Npgsql.NpgsqlException)
 {
     Console.Error.WriteLine($"Benchmark failed: {e.Message}");
     if (api is not null)

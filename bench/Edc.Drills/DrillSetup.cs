@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edc.Bench;
 
 namespace Edc.Drills;
 
@@ -76,7 +77,7 @@ internal static class DrillSetup
     /// <summary>One account per role; site-bound roles get every site of the given trials.</summary>
     public static async Task<Accounts> AccountsAsync(Uri baseAddress, IReadOnlyList<DrillTrial> trials, CancellationToken ct)
     {
-        var adminToken = await Http.SignInAsync(baseAddress, ApiInstance.AdminEmail, ApiInstance.AdminPassword, ct);
+        var adminToken = await Http.SignInAsync(baseAddress, ApiProcess.AdminEmail, ApiProcess.AdminPassword, ct);
         using var admin = Http.Client(baseAddress, adminToken);
         var allSites = trials.SelectMany(t => t.Sites.Values).ToArray();
         var ids = new Dictionary<string, Guid>();

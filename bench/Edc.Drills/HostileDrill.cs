@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Edc.Bench;
 using Npgsql;
 
 namespace Edc.Drills;
@@ -66,7 +67,7 @@ internal static class HostileDrill
         public bool RefusedByKestrel => Path.Split('?')[0].Contains("%00", StringComparison.Ordinal);
     }
 
-    public static async Task<DrillReport> RunAsync(ApiInstance api, Cluster cluster, HostileFixture fixture, int total, CancellationToken ct)
+    public static async Task<DrillReport> RunAsync(ApiProcess api, Cluster cluster, HostileFixture fixture, int total, CancellationToken ct)
     {
         var report = new DrillReport("4. Hostile input");
         Console.WriteLine($"{report.Name}: {total} malformed or hostile requests generated from /openapi/v1.json, 8 at a time");

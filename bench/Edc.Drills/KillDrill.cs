@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Edc.Bench;
 using Npgsql;
 
 namespace Edc.Drills;
@@ -14,7 +15,7 @@ namespace Edc.Drills;
 internal static class KillDrill
 {
     public static async Task<DrillReport> RunAsync(
-        ApiInstance api, Cluster cluster, DrillTrial trial, Accounts accounts, IReadOnlyList<Guid> participants, int clients, CancellationToken ct)
+        ApiProcess api, Cluster cluster, DrillTrial trial, Accounts accounts, IReadOnlyList<Guid> participants, int clients, CancellationToken ct)
     {
         var report = new DrillReport("2. Connection killed mid-randomization");
         Console.WriteLine($"{report.Name}: {clients} clients randomize {participants.Count} enrolled participants (Idempotency-Key, retried) while backends of the API are terminated");

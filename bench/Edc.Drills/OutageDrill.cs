@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Edc.Bench;
 using Npgsql;
 
 namespace Edc.Drills;
@@ -30,7 +31,7 @@ internal static class OutageDrill
     }
 
     public static async Task<DrillReport> RunAsync(
-        ApiInstance api, Cluster cluster, DrillTrial trial, Accounts accounts, int clients, TimeSpan outage, CancellationToken ct)
+        ApiProcess api, Cluster cluster, DrillTrial trial, Accounts accounts, int clients, TimeSpan outage, CancellationToken ct)
     {
         var report = new DrillReport("1. Database outage");
         Console.WriteLine($"{report.Name}: {clients} clients register, enroll, randomize and enter the Day 0 MRSS; PostgreSQL is stopped (immediate) for {outage.TotalSeconds:0} s, then started");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Edc.Bench;
 using Edc.Drills;
 using Edc.Infrastructure.Database;
 
@@ -43,15 +44,16 @@ var ct = stop.Token;
 var folder = Path.Combine(Path.GetTempPath(), "edc-drills-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(folder);
 var cluster = new Cluster(folder, LocalPostgres.FindFreePort());
-ApiInstance? api = null;
+ApiProcess? api = null;
 var reports = new List<DrillReport>();
 try
 {
     await cluster.StartAsync(ct);
     Console.WriteLine($"PostgreSQL: {folder} on port {cluster.Port}, durable (fsync on)");
     // The main instance runs without the scheduler (drill 3 starts two instances of its own with it).
-    api = await ApiInstance.StartAsync(root, cluster, "edc-drill-api", new Dictionary<string, string>
+    api = await ApiProcess.StartAsync(root, cluster.ApiConnectionString("edc-drill-api"), "edc-drill-api", new Dictionary<string, string>
     {
+        ["Edc__TrialDefinitions__LoadAtStartup"] = "false",
         ["Edc__Scheduler__Enabled"] = "false",
         // The hostile drill sends sign-ins by the thousand; with the default 20 a minute they would all stop at 429.
         ["Edc__RateLimits__LoginPermitsPerMinute"] = "1000000",
@@ -59,7 +61,7 @@ try
     Console.WriteLine($"API: {api.BaseAddress} (Release, Production, pid {api.ProcessId})");
 
     // Set-up through the API: three trials, one account per role, lists.
-    var adminToken = await Http.SignInAsync(api.BaseAddress, ApiInstance.AdminEmail, ApiInstance.AdminPassword, ct);
+    var adminToken = await Http.SignInAsync(api.BaseAddress, ApiProcess.AdminEmail, ApiProcess.AdminPassword, ct);
     using var admin = Http.Client(api.BaseAddress, adminToken);
     var outageTrial = await DrillSetup.CreateTrialAsync(admin, "DRILL-OUTAGE", ct);
     var killTrial = await DrillSetup.CreateTrialAsync(admin, "DRILL-KILL", ct);
@@ -117,7 +119,7 @@ try
 
     return reports.All(r => r.Passed || r.Skipped) ? 0 : 1;
 }
-catch (Exception e) when (e is OperationCanceledException or LocalPostgresException or DrillException or HttpRequestException or Npgsql.NpgsqlException)
+catch (Exception e) when (e is OperationCanceledException or LocalPostgresException or DrillException or ApiProcessException or HttpRequestException or Npgsql.NpgsqlException)
 {
     Console.Error.WriteLine($"Drills failed: {e}");
     if (api is not null)

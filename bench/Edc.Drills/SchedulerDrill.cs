@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Edc.Bench;
 using Npgsql;
 
 namespace Edc.Drills;
@@ -28,6 +29,7 @@ internal static class SchedulerDrill
     /// <summary>Settings of the two scheduler instances; the main instance runs with the scheduler off.</summary>
     public static Dictionary<string, string> InstanceSettings() => new()
     {
+        ["Edc__TrialDefinitions__LoadAtStartup"] = "false",
         ["Edc__Scheduler__Enabled"] = "true",
         [$"Edc__Scheduler__Jobs__{Job}__Cron"] = "0/5 * * * * ?",
         ["Edc__Scheduler__CheckinInterval"] = "00:00:02",
@@ -67,11 +69,11 @@ internal static class SchedulerDrill
         }
 
         var settings = InstanceSettings();
-        ApiInstance? a = null, b = null;
+        ApiProcess? a = null, b = null;
         try
         {
-            a = await ApiInstance.StartAsync(root, cluster, "edc-drill-sched-a", settings, ct);
-            b = await ApiInstance.StartAsync(root, cluster, "edc-drill-sched-b", settings, ct);
+            a = await ApiProcess.StartAsync(root, cluster.ApiConnectionString("edc-drill-sched-a"), "edc-drill-sched-a", settings, ct);
+            b = await ApiProcess.StartAsync(root, cluster.ApiConnectionString("edc-drill-sched-b"), "edc-drill-sched-b", settings, ct);
             report.Line($"instances: {a.Name} (pid {a.ProcessId}), {b.Name} (pid {b.ProcessId})");
 
             // The instance whose backend waits on the lock is inside the job, after its claim.

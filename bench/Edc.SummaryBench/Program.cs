@@ -60,7 +60,7 @@ try
     database = await LocalPostgres.StartAsync(folder, LocalPostgres.FindFreePort(), durable: !fast, cancellationToken: ct);
     await database.CreateDatabaseIfMissingAsync("edc_bench", ct);
     var connectionString = database.ConnectionString("edc_bench");
-    api = await ApiProcess.StartAsync(root, connectionString, ct);
+    api = await ApiProcess.StartAsync(root, connectionString, "edc-summary-bench-api", null, ct);
     Console.WriteLine($"PostgreSQL {folder} ({(fast ? "fsync off" : "durable")}); API {api.BaseAddress}");
 
     var admin = await LoginAsync(api.BaseAddress, ApiProcess.AdminEmail, ApiProcess.AdminPassword, ct);
@@ -121,7 +121,7 @@ try
     Console.WriteLine($"Written to {resultsFile}");
     return 0;
 }
-catch (Exception e) when (e is BenchException or LocalPostgresException or HttpRequestException or NpgsqlException)
+catch (Exception e) when (e is BenchException or ApiProcessException or LocalPostgresException or HttpRequestException or NpgsqlException)
 {
     Console.Error.WriteLine(e.Message);
     if (api is not null)
