@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
@@ -9,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Edc.Infrastructure;
 
@@ -27,7 +29,7 @@ public static class InfrastructureServices
         services.AddScoped<AuditInterceptor>();
         services.AddDbContext<EdcDbContext>((provider, options) => options
             .UseNpgsql(
-                RequireConnectionString(provider.GetRequiredService<IConfiguration>()),
+                WithPreparedStatements(RequireConnectionString(provider.GetRequiredService<IConfiguration>())),
                 npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
             .AddInterceptors(provider.GetRequiredService<AuditInterceptor>())
             // Migrations are hand-written without a model snapshot (no design-time tools here); the schema test
@@ -55,6 +57,25 @@ public static class InfrastructureServices
             .Configure<IServiceScopeFactory>((options, scopes) => options.XmlRepository = new DatabaseXmlRepository(scopes));
         return services;
     }
+
+    /// <summary>
+    /// The connection string with Npgsql's automatic preparation on, unless it sets its own: a statement run a few times
+    /// on a pooled connection is prepared there, so PostgreSQL plans it once per connection instead of on every run.
+    /// Planning was half of PostgreSQL's CPU per MRSS save (bench/mrss.sh).
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString) =>
+        PreparedConnectionStrings.GetOrAdd(connectionString, static raw =>
+        {
+            var builder = new NpgsqlConnectionStringBuilder(raw);
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 64;
+            }
+
+            return builder.ConnectionString;
+        });
+
+    private static readonly ConcurrentDictionary<string, string> PreparedConnectionStrings = new(StringComparer.Ordinal);
 
     public static string RequireConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString
