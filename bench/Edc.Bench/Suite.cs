@@ -106,13 +106,13 @@ internal static partial class Suite
         Print(rows[^1]);
 
         // 5. MRSS entry: a first save per request, each for a visit that has none (pool randomized through the API, not measured).
-        var mrssPool = (int)(1500 * scale);
+        var mrssPool = (int)(2000 * scale);
         var pool = await EnrollAsync(connectionString, ctx, "M", mrssPool, ct);
         await RandomizeAsync(ctx, pool, ct);
         var allMrssVisits = await MrssVisitsAsync(connectionString, pool, ct);
         var mrssVisits = allMrssVisits.SkipLast(2 * CaptureRepeats).ToList();
         var mrssCapture = allMrssVisits.TakeLast(2 * CaptureRepeats).ToList();
-        var mrssApiShare = mrssVisits.Count / 3;
+        var mrssApiShare = mrssVisits.Count / 2;
         var scores = "{" + string.Join(',', MrssAreas.Select((a, i) => $"\"{a}\":{i % 4}")) + "}";
         var mrssBody = $"{{\"assessedOn\":\"{today}\",{AssessorBody},\"scores\":{scores}}}";
         var mrssBefore = await ScalarAsync(connectionString, "SELECT count(*) FROM mrss_assessments", ct);
@@ -134,7 +134,7 @@ internal static partial class Suite
         var enrolled = await EnrollAsync(connectionString, ctx, "Z", (int)Math.Min(7500 * scale, 9500 - RealisticParticipants - mrssPool), ct);
         var randomizationPool = enrolled.SkipLast(2 * CaptureRepeats).ToList();
         var randomizationCapture = enrolled.TakeLast(2 * CaptureRepeats).ToList();
-        var randomizationApiShare = randomizationPool.Count / 3;
+        var randomizationApiShare = randomizationPool.Count / 2;
         var randomizedBefore = await ScalarAsync(connectionString, $"SELECT count(*) FROM randomization_slots WHERE trial_id = '{ctx.TrialId}' AND participant_id IS NOT NULL", ct);
         var randomizationApi = await Wrk("randomization", randomizationPool.Take(randomizationApiShare).Select(p => $"POST\t/api/trials/{ctx.TrialId}/participants/{p.Id}/randomization"), walk: true);
         var randomizedMid = await ScalarAsync(connectionString, $"SELECT count(*) FROM randomization_slots WHERE trial_id = '{ctx.TrialId}' AND participant_id IS NOT NULL", ct);
@@ -327,7 +327,7 @@ internal static partial class Suite
         text.AppendLine("- **adverse-event entry** (a non-serious event per request): twin runs one transaction: the trial `FOR SHARE`, the participant");
         text.AppendLine("  `FOR UPDATE`, then one batch inserting the event, its first version and the audit rows the API wrote for its first event");
         text.AppendLine("  (copied column by column from that event, with the new ids), `COMMIT`.");
-        text.AppendLine("- **MRSS entry** (a first save per request, each for a distinct visit with MRSS; a third of the pool for the API, the rest for the");
+        text.AppendLine("- **MRSS entry** (a first save per request, each for a distinct visit with MRSS; half of the pool for the API, half for the");
         text.AppendLine("  twin): twin runs the trial `FOR SHARE`, the participant, the visit, the existing assessment (none), then one batch inserting the");
         text.AppendLine("  assessment (copied from one the API saved, new ids) and the same audit rows, `COMMIT`.");
         text.AppendLine("- **randomization** (distinct enrolled participants, the same list and stratum): twin runs the trial `FOR SHARE`, the participant");
