@@ -111,18 +111,56 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     }
 
     [Fact]
-    public async Task CompleteVisit_WhenItIsTheLastOfTheSchedule_CompletesTheParticipantAndEndsDataEntry()
+    public async Task CompleteVisit_WhenItIsTheLastOfTheSchedule_CompletesTheParticipantOnItsDateAndEndsLaterDataEntry()
     {
         var (coordinator, trialId, participantId) = await RandomizedAsync();
+        await RandomizedDaysAgoAsync(participantId, 400);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var visits = $"/api/trials/{trialId}/participants/{participantId}/visits";
+        var visit = (string code) => $"{visits}/{code}";
 
-        var last = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/W52", new { status = "Completed", actualDate = today });
-        var afterwards = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/W2", new { status = "Completed", actualDate = today });
+        var last = await coordinator.PutAsJsonAsync(visit("W52"), new { status = "Completed", actualDate = today.AddDays(-35) });
+        var afterwards = await coordinator.PutAsJsonAsync(visit("W2"), new { status = "Completed", actualDate = today.AddDays(-34) });
+        var before = await coordinator.PutAsJsonAsync(visit("W4"), new { status = "Completed", actualDate = today.AddDays(-372) });
+        var unscheduledOnTheDay = await coordinator.PostAsJsonAsync(visits, new { name = "Flare", actualDate = today.AddDays(-35) });
+        var unscheduledLater = await coordinator.PostAsJsonAsync(visits, new { name = "Flare", actualDate = today.AddDays(-34) });
 
-        Assert.True((await last.JsonAsync()).GetProperty("outOfWindow").GetBoolean());
+        Assert.True(last.StatusCode == HttpStatusCode.OK, await last.Content.ReadAsStringAsync());
         var participant = await coordinator.GetJsonAsync($"/api/trials/{trialId}/participants/{participantId}");
         Assert.Equal("Completed", participant.GetProperty("status").GetString());
+        Assert.Equal(today.AddDays(-35).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), participant.GetProperty("completedOn").GetString());
         await afterwards.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("ParticipantNotActive", (await afterwards.JsonAsync()).GetProperty("rule").GetString());
+        Assert.True(before.StatusCode == HttpStatusCode.OK, await before.Content.ReadAsStringAsync());
+        Assert.True(unscheduledOnTheDay.StatusCode == HttpStatusCode.Created, await unscheduledOnTheDay.Content.ReadAsStringAsync());
+        await unscheduledLater.AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task RecordLastVisitAgain_MovesTheCompletionWithIt()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        await RandomizedDaysAgoAsync(participantId, 400);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var w52 = $"/api/trials/{trialId}/participants/{participantId}/visits/W52";
+        var participantPath = $"/api/trials/{trialId}/participants/{participantId}";
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(w52, new { status = "Completed", actualDate = today.AddDays(-40) })).StatusCode);
+
+        var redated = await coordinator.PutAsJsonAsync(w52, new { status = "Completed", actualDate = today.AddDays(-30), reason = "Date misread from the chart" });
+        var afterRedating = await coordinator.GetJsonAsync(participantPath);
+        var missed = await coordinator.PutAsJsonAsync(w52, new { status = "Missed", missedReason = "Did not attend", reason = "The visit never took place" });
+        var afterMissing = await coordinator.GetJsonAsync(participantPath);
+
+        Assert.True(redated.StatusCode == HttpStatusCode.OK, await redated.Content.ReadAsStringAsync());
+        Assert.Equal("Completed", afterRedating.GetProperty("status").GetString());
+        Assert.Equal(today.AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), afterRedating.GetProperty("completedOn").GetString());
+        Assert.True(missed.StatusCode == HttpStatusCode.OK, await missed.Content.ReadAsStringAsync());
+        Assert.Equal("Randomized", afterMissing.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, afterMissing.GetProperty("completedOn").ValueKind);
+        var admin = await api.AdminAsync();
+        var audit = await admin.GetJsonAsync($"/api/trials/{trialId}/audit?entityType=Participant&entityId={participantId}&pageSize=200");
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), r =>
+            r.GetProperty("field").GetString() == "CompletedOn" && r.GetProperty("reason").GetString() == "The visit never took place");
     }
 
     [Fact]
@@ -173,6 +211,10 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
         Assert.Equal(HttpStatusCode.OK, (await coordinator.RandomizeAsync(trialId, participantId)).StatusCode);
         return (coordinator, trialId, participantId);
     }
+
+    /// <summary>Moves a participant's randomization back, as if the trial had been running that long.</summary>
+    private Task RandomizedDaysAgoAsync(Guid participantId, int days) => Sql.ExecuteAsync(
+        api.ConnectionString, $"UPDATE participants SET randomized_at = randomized_at - interval '{days} days' WHERE id = @p", participantId);
 
     private static async Task<List<JsonElement>> VisitsAsync(HttpClient client, Guid trialId, Guid participantId) =>
         [.. (await client.GetJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits")).EnumerateArray()];

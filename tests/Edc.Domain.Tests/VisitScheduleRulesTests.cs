@@ -53,6 +53,33 @@ public sealed class VisitScheduleRulesTests
     }
 
     [Fact]
+    public void Complete_AfterTheParticipantCompleted_AcceptsOnlyDatesUpToTheCompletionDay()
+    {
+        var (participant, visits) = Randomized(new DateOnly(2026, 3, 2), Week4, new VisitSpec("W8", "Week 8", 56, 3, 3, ["Mrss"]));
+        participant.CompleteTrial(new DateOnly(2026, 4, 27));
+
+        Assert.False(Visit(visits, "W4").Complete(participant, new DateOnly(2026, 3, 30), FarFuture));
+        Assert.True(Visit(visits, "W4").Complete(participant, new DateOnly(2026, 4, 27), FarFuture));
+        Assert.Equal("ParticipantNotActive", Assert.Throws<RuleViolationException>(() => Visit(visits, "W4").Complete(participant, new DateOnly(2026, 4, 28), FarFuture)).Rule);
+
+        participant.ReopenCompletion();
+        Assert.Equal(ParticipantStatus.Randomized, participant.Status);
+        Assert.Null(participant.CompletedOn);
+        Assert.Equal("WrongParticipantStatus", Assert.Throws<RuleViolationException>(participant.ReopenCompletion).Rule);
+    }
+
+    [Fact]
+    public void Complete_AfterCompletionAndALaterDeath_IsBoundedByTheCompletionDay()
+    {
+        var (participant, visits) = Randomized(new DateOnly(2026, 3, 2), Week4);
+        participant.CompleteTrial(new DateOnly(2026, 3, 30));
+        participant.RecordDeath(Guid.NewGuid(), new DateOnly(2026, 5, 10));
+
+        Assert.False(Visit(visits, "W4").Complete(participant, new DateOnly(2026, 3, 30), FarFuture));
+        Assert.Equal("ParticipantNotActive", Assert.Throws<RuleViolationException>(() => Visit(visits, "W4").Complete(participant, new DateOnly(2026, 3, 31), FarFuture)).Rule);
+    }
+
+    [Fact]
     public void ScheduleFor_WithAWindow_TargetsDayZeroPlusDayAndOpensAndClosesAroundIt()
     {
         var (_, visits) = Randomized(new DateOnly(2026, 3, 1), new VisitSpec("D0", "Day 0", 0, 0, 0, []), Week4);

@@ -69,6 +69,9 @@ public sealed class Participant : ITrialScoped, ISiteScoped
 
     public DateOnly? DiedOn { get; private set; }
 
+    /// <summary>The date of the schedule's last visit, which completed the participant.</summary>
+    public DateOnly? CompletedOn { get; private set; }
+
     /// <summary>The fatal (grade 5) adverse event that recorded the death.</summary>
     public Guid? DeathAdverseEventId { get; private set; }
 
@@ -177,11 +180,23 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         Status = ParticipantStatus.Withdrawn;
     }
 
-    /// <summary>The last visit of the schedule is done: the participant has completed the trial.</summary>
-    public void CompleteTrial()
+    /// <summary>The last visit of the schedule is done, on <paramref name="on"/>: the participant has completed the trial.</summary>
+    public void CompleteTrial(DateOnly on)
     {
         RequireStatus("completed", ParticipantStatus.Randomized);
         Status = ParticipantStatus.Completed;
+        CompletedOn = on;
+    }
+
+    /// <summary>
+    /// The last visit, which completed the participant, is being recorded again (re-dated or missed): the completion
+    /// follows that record, so the participant is randomized again until the visit completes them anew.
+    /// </summary>
+    public void ReopenCompletion()
+    {
+        RequireStatus("reopened", ParticipantStatus.Completed);
+        Status = ParticipantStatus.Randomized;
+        CompletedOn = null;
     }
 
     /// <summary>

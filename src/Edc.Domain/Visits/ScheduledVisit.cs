@@ -128,14 +128,17 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
 
     /// <summary>
     /// Visits are recorded for randomized participants only: not before randomization, nor after withdrawal, death or
-    /// completion. What happened on or before the day a participant withdrew or died can still be entered afterwards,
-    /// dated by <paramref name="onDate"/> (null: an undated record, allowed only while the participant is on study).
+    /// completion. What happened on or before the day a participant withdrew, died or completed can still be entered
+    /// afterwards, dated by <paramref name="onDate"/> (null: an undated record, allowed only while the participant is
+    /// on study).
     /// </summary>
     public static void RequireOnStudy(Participant participant, DateOnly? onDate)
     {
         var lastDay = participant.Status switch
         {
             ParticipantStatus.Withdrawn => participant.WithdrawnOn,
+            ParticipantStatus.Completed => participant.CompletedOn,
+            ParticipantStatus.Deceased when participant.CompletedOn is { } completed && participant.DiedOn > completed => completed,
             ParticipantStatus.Deceased => participant.DiedOn,
             _ => null,
         };

@@ -181,7 +181,7 @@ public static class SeedDemoData
             }
             else if (visits.All(v => v.Status == VisitStatus.Completed))
             {
-                participant.CompleteTrial();
+                participant.CompleteTrial(visits.Where(v => v.Day is not null).MaxBy(v => v.Day)!.ActualDate!.Value);
             }
         }
 

@@ -31,6 +31,7 @@ public sealed record ParticipantView(
     DateTimeOffset? RandomizedAt,
     WithdrawalView? Withdrawal,
     DateOnly? DiedOn,
+    DateOnly? CompletedOn,
     EmergencyUnblindingView? EmergencyUnblinding,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArmView? Arm)
 {
@@ -71,6 +72,7 @@ internal sealed class ParticipantReader(EdcDbContext db, CurrentUser user, Assig
             p.RandomizationNumber, p.KitNumber, p.RandomizedAt,
             p.WithdrawnOn is { } date ? new WithdrawalView(date, p.WithdrawalReason!) : null,
             p.DiedOn,
+            p.CompletedOn,
             p.EmergencyUnblindedAt is { } at ? new EmergencyUnblindingView(p.EmergencyUnblindedBy!.Value, at, p.EmergencyUnblindingReason!) : null,
             arms.GetValueOrDefault(p.Id)))];
     }

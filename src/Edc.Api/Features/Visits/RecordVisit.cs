@@ -1,5 +1,6 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Trials;
+using Edc.Domain.Participants;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -30,7 +31,7 @@ public static class RecordVisit
     /// <summary>
     /// Completes a visit (flagged out of window, with a protocol deviation, when its date falls outside the window) or
     /// records it as missed. A visit already recorded changes only with a reason. Completing the schedule's last visit
-    /// completes the participant.
+    /// completes the participant on its date; recording that visit again moves the completion with it.
     /// </summary>
     internal sealed class Handler(EdcDbContext db, VisitAccess visits, TimeProvider clock) : IRequestHandler<Command, VisitView>
     {
@@ -39,6 +40,13 @@ public static class RecordVisit
             await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
             ChangeReason.Apply(db, visit.Status != VisitStatus.Scheduled, command.Reason, "visit");
+            var lastDay = await db.Visits.Where(v => v.ParticipantId == participant.Id && v.Day != null).MaxAsync(v => v.Day, cancellationToken);
+            var isLast = visit.Day is not null && visit.Day == lastDay;
+            if (isLast && participant.Status == ParticipantStatus.Completed)
+            {
+                participant.ReopenCompletion();
+            }
+
             var now = clock.GetUtcNow();
             if (command.Status == "Missed")
             {
@@ -49,10 +57,9 @@ public static class RecordVisit
                 db.ProtocolDeviations.Add(ProtocolDeviation.VisitOutOfWindow(visit, now));
             }
 
-            var lastDay = await db.Visits.Where(v => v.ParticipantId == participant.Id && v.Day != null).MaxAsync(v => v.Day, cancellationToken);
-            if (visit.Status == VisitStatus.Completed && visit.Day is not null && visit.Day == lastDay)
+            if (isLast && visit.Status == VisitStatus.Completed)
             {
-                participant.CompleteTrial();
+                participant.CompleteTrial(visit.ActualDate!.Value);
             }
 
             await db.SaveChangesAsync(cancellationToken);
