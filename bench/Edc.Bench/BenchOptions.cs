@@ -36,9 +36,11 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
             };
         }
 
-        if (options.Workload is not ("adverse-events" or "suite") && (options.Slots < options.Warmup + options.Requests || options.Slots > 10_000))
+        // The MRSS workload randomizes twice as many participants in its plain trial (its twin runs twice).
+        var randomizations = (options.Warmup + options.Requests) * (options.Workload == "mrss" ? 2 : 1);
+        if (options.Workload is not ("adverse-events" or "suite") && (options.Slots < randomizations || options.Slots > 10_000))
         {
-            throw new BenchException("--slots must cover warm-up plus requests, and be at most 10000 (the API's limit).");
+            throw new BenchException("--slots must cover warm-up plus requests (twice for mrss), and be at most 10000 (the API's limit).");
         }
 
         return options;

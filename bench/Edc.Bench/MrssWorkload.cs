@@ -126,10 +126,13 @@ internal static class MrssWorkload
     /// The same first save as one explicit transaction per participant on its own connection: the trial FOR SHARE (must
     /// be Active); the participant (must be Randomized) with its Day 0 visit (must include Mrss); then one batch
     /// (INSERT of the assessment returning xmin, INSERT of the same audit rows, chained by the same trigger); COMMIT.
+    /// Run for <paramref name="participants"/>, with Npgsql's defaults (every statement planned on every run) or, when
+    /// <paramref name="prepared"/>, with the automatic preparation the API's connections use (64 statements per connection).
     /// </summary>
-    public static async Task<RunResult> PlainSqlAsync(string connectionString, BenchSetup setup, AuditShape audit, BenchOptions options, CancellationToken ct)
+    public static async Task<RunResult> PlainSqlAsync(
+        string connectionString, BenchTrial trial, IReadOnlyList<Guid> participants, bool prepared, AuditShape audit, BenchOptions options, CancellationToken ct)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.Clients + 4 };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.Clients + 4, MaxAutoPrepare = prepared ? 64 : 0 };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         var connections = new List<NpgsqlConnection>();
         try
@@ -141,9 +144,8 @@ internal static class MrssWorkload
 
             var insertAudit = AuditInsertSql(audit.Fields.Count);
             var insertAssessment = AssessmentInsertSql();
-            var trial = setup.PlainTrial;
             return await Workloads.TimedAsync(
-                trial.Participants, options, connectionString, connections,
+                participants, options, connectionString, connections,
                 (connection, participant, token) => SaveAsync(connection, trial, participant, audit, insertAssessment, insertAudit, token),
                 ct);
         }
@@ -315,8 +317,10 @@ internal static class MrssWorkload
             return client;
         })];
 
+    public const string ApiName = "API: PUT /visits/D0/mrss (HTTP, EF Core)";
+
     public static string Markdown(
-        BenchOptions options, MachineInfo machine, string postgresVersion, RunResult api, RunResult plain,
+        BenchOptions options, MachineInfo machine, string postgresVersion, RunResult api, RunResult plain, RunResult preparedPlain,
         VerificationResult apiCheck, VerificationResult plainCheck, double auditPerSave, AuditShape audit, TimeSpan elapsed)
     {
         var text = new StringBuilder();
@@ -326,18 +330,21 @@ internal static class MrssWorkload
         text.AppendLine(inv, $"`{options.CommandLine}`: {options.Clients} concurrent clients, {options.Warmup} warm-up first saves (not measured), " +
             $"then {options.Requests} measured, per workload; each save for a distinct randomized participant's {VisitCode} visit.");
         text.AppendLine();
-        text.AppendLine(Report.Table(api, plain, "API: PUT /visits/D0/mrss (HTTP, EF Core)"));
+        text.AppendLine(Report.Table(api, plain, ApiName, preparedPlain));
         text.AppendLine();
-        text.AppendLine(inv, $"Aim of the issue: API throughput at least 0.75x the plain insert's; measured {api.Throughput / plain.Throughput:0.00}x.");
+        text.AppendLine(inv, $"Aim of the issue: API throughput at least 0.75x the plain insert's; measured {api.Throughput / plain.Throughput:0.00}x against " +
+            $"the plain insert with Npgsql's defaults and {api.Throughput / preparedPlain.Throughput:0.00}x against the same insert preparing its statements as the API does.");
         text.AppendLine();
         text.AppendLine("Latency is measured by the client, per request (API) or per transaction (plain SQL); req/s is the measured count over the");
-        text.AppendLine("wall time of the measured phase. Speed is reported here, never asserted by a test. Both workloads serialize on the audit");
+        text.AppendLine("wall time of the measured phase. Speed is reported here, never asserted by a test. Every workload serializes on the audit");
         text.AppendLine("chain's advisory lock, taken by the first audit insert and held until COMMIT (a WAL flush when durable). The API sends its");
         text.AppendLine("audit rows (one multi-row INSERT) and the COMMIT in one batch; the plain transaction sends its inserts in one batch, then");
         text.AppendLine("commits through `NpgsqlTransaction`, as plain Npgsql code does. The API's connections prepare the statements they repeat");
-        text.AppendLine("(Npgsql's automatic preparation, on by default in the API); the plain transaction's, with Npgsql's defaults, are planned on");
-        text.AppendLine("every run. The warm-up lets .NET's tiered JIT reach optimized code: with 50 warm-up saves, a profile of the API during");
-        text.AppendLine("the measured phase found a quarter of its CPU in the JIT compiler.");
+        text.AppendLine("(Npgsql's automatic preparation, on by default in the API). The plain transaction runs twice, on distinct participants:");
+        text.AppendLine("with Npgsql's defaults (every statement planned on every run), then with the same automatic preparation as the API (64");
+        text.AppendLine("statements per connection), so the second ratio shows what is left once both sides plan their statements once. The");
+        text.AppendLine("warm-up lets .NET's tiered JIT reach optimized code: with 50 warm-up saves, a profile of the API during the measured");
+        text.AppendLine("phase found a quarter of its CPU in the JIT compiler.");
         text.AppendLine();
         Report.AppendMachine(text, machine, postgresVersion, options);
         text.AppendLine("## Workloads");
@@ -352,14 +359,16 @@ internal static class MrssWorkload
         text.AppendLine("  with its D0 visit (must include Mrss), then one batch (`INSERT` of the assessment `RETURNING xmin`, `INSERT` of the same");
         text.AppendLine("  audit rows the API writes, chained by the same trigger), `COMMIT`.");
         text.AppendLine(inv, $"- Audit rows per save written by the API in the measured phase: {auditPerSave:0.##} " +
-            $"({string.Join(", ", audit.Fields.Select(f => f.Field))}); plain SQL wrote {(double)plain.AuditRowsAdded / plain.Requests:0.##}.");
+            $"({string.Join(", ", audit.Fields.Select(f => f.Field))}); plain SQL wrote {(double)plain.AuditRowsAdded / plain.Requests:0.##}, " +
+            $"prepared {(double)preparedPlain.AuditRowsAdded / preparedPlain.Requests:0.##}.");
         text.AppendLine();
         text.AppendLine("## Verification");
         text.AppendLine();
         text.AppendLine(inv, $"- API: {api.Failures.Count} failed requests{Report.FirstFailure(api)}; {apiCheck.Summary}");
-        text.AppendLine(inv, $"- plain SQL: {plain.Failures.Count} failed transactions{Report.FirstFailure(plain)}; {plainCheck.Summary}");
+        text.AppendLine(inv, $"- plain SQL: {plain.Failures.Count} failed transactions{Report.FirstFailure(plain)}, prepared " +
+            $"{preparedPlain.Failures.Count}{Report.FirstFailure(preparedPlain)}; both runs: {plainCheck.Summary}");
         text.AppendLine();
-        text.AppendLine(inv, $"Set-up and both runs took {elapsed.TotalSeconds:0} s (the build not included).");
+        text.AppendLine(inv, $"Set-up and the three runs took {elapsed.TotalSeconds:0} s (the build not included).");
         return text.ToString();
     }
 }

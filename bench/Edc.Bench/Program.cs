@@ -79,21 +79,28 @@ try
         var auditPerSave = (double)apiMrss.AuditRowsAdded / options.Requests;
         Console.WriteLine($"API: {auditPerSave:0.##} audit rows per save ({string.Join(", ", mrssShape.Fields.Select(f => f.Field))})");
 
-        var plainMrss = await MrssWorkload.PlainSqlAsync(connectionString, setup, mrssShape, options, stop.Token);
+        // The plain twin twice, on halves of its trial's participants: with Npgsql's defaults, then preparing its statements as the API does.
+        var perRun = options.Warmup + options.Requests;
+        var plainTrial = setup.PlainTrial;
+        var plainMrss = await MrssWorkload.PlainSqlAsync(connectionString, plainTrial, [.. plainTrial.Participants.Take(perRun)], prepared: false, mrssShape, options, stop.Token);
         Console.WriteLine(plainMrss.Line("plain SQL (Npgsql)"));
-        var plainMrssCheck = await MrssWorkload.CheckAsync(connectionString, setup.PlainTrial, options.Warmup + options.Requests, stop.Token);
+        var preparedMrss = await MrssWorkload.PlainSqlAsync(connectionString, plainTrial, [.. plainTrial.Participants.Skip(perRun)], prepared: true, mrssShape, options, stop.Token);
+        Console.WriteLine(preparedMrss.Line("plain SQL (Npgsql, prepared statements)"));
+        var plainMrssCheck = await MrssWorkload.CheckAsync(connectionString, plainTrial, 2 * perRun, stop.Token);
 
         var version = await Verification.PostgresVersionAsync(connectionString, stop.Token);
-        var mrssReport = MrssWorkload.Markdown(options, machine, version, apiMrss, plainMrss, apiMrssCheck, plainMrssCheck, auditPerSave, mrssShape, total.Elapsed);
+        var mrssReport = MrssWorkload.Markdown(
+            options, machine, version, apiMrss, plainMrss, preparedMrss, apiMrssCheck, plainMrssCheck, auditPerSave, mrssShape, total.Elapsed);
         var mrssFile = Path.Combine(root, "bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "-mrss.md");
         Directory.CreateDirectory(Path.GetDirectoryName(mrssFile)!);
         await File.WriteAllTextAsync(mrssFile, mrssReport, CancellationToken.None);
         Console.WriteLine();
-        Console.WriteLine(Report.Table(apiMrss, plainMrss, "API: PUT /visits/D0/mrss (HTTP, EF Core)"));
+        Console.WriteLine(Report.Table(apiMrss, plainMrss, MrssWorkload.ApiName, preparedMrss));
         Console.WriteLine();
         Console.WriteLine($"Written to {Path.GetRelativePath(root, mrssFile)}");
-        var mrssOk = apiMrss.Failures.Count == 0 && plainMrss.Failures.Count == 0 && apiMrssCheck.Ok && plainMrssCheck.Ok
-            && mrssShape.Fields.Count == Math.Round(auditPerSave) && plainMrss.AuditRowsAdded == apiMrss.AuditRowsAdded;
+        var mrssOk = apiMrss.Failures.Count == 0 && plainMrss.Failures.Count == 0 && preparedMrss.Failures.Count == 0 && apiMrssCheck.Ok && plainMrssCheck.Ok
+            && mrssShape.Fields.Count == Math.Round(auditPerSave) && plainMrss.AuditRowsAdded == apiMrss.AuditRowsAdded
+            && preparedMrss.AuditRowsAdded == apiMrss.AuditRowsAdded;
         if (!mrssOk)
         {
             Console.Error.WriteLine("The run is not valid: see the verification section of the results file.");

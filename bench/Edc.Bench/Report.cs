@@ -5,16 +5,30 @@ namespace Edc.Bench;
 
 internal static class Report
 {
-    public static string Table(RunResult api, RunResult plain, string apiName = "API: POST /randomization (HTTP, EF Core)")
+    /// <param name="preparedPlain">The plain transaction again on connections that prepare their statements, as the API's do.</param>
+    public static string Table(RunResult api, RunResult plain, string apiName = "API: POST /randomization (HTTP, EF Core)", RunResult? preparedPlain = null)
     {
         var table = new StringBuilder();
         table.AppendLine("| workload | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|");
         Row(table, apiName, api);
         Row(table, "plain SQL transaction (Npgsql)", plain);
+        if (preparedPlain is not null)
+        {
+            Row(table, "plain SQL transaction (Npgsql), prepared statements", preparedPlain);
+        }
+
         table.AppendLine();
         table.Append(CultureInfo.InvariantCulture,
             $"API/plain: throughput {api.Throughput / plain.Throughput:0.00}x, p99 latency {api.Percentile(99) / plain.Percentile(99):0.00}x");
+        if (preparedPlain is not null)
+        {
+            table.AppendLine();
+            table.AppendLine();
+            table.Append(CultureInfo.InvariantCulture,
+                $"API/plain prepared: throughput {api.Throughput / preparedPlain.Throughput:0.00}x, p99 latency {api.Percentile(99) / preparedPlain.Percentile(99):0.00}x");
+        }
+
         return table.ToString();
     }
 

@@ -61,7 +61,8 @@ internal static class Setup
         var count = options.Warmup + options.Requests;
         return new BenchSetup(
             new BenchTrial(demoTrial, demoSite, await EnrollAsync(connectionString, demoTrial, demoSite, count, ct)),
-            new BenchTrial(plainTrial, plainSite, await EnrollAsync(connectionString, plainTrial, plainSite, count, ct)),
+            // The MRSS workload runs its plain twin twice (Npgsql's defaults, then prepared statements): twice the participants.
+            new BenchTrial(plainTrial, plainSite, await EnrollAsync(connectionString, plainTrial, plainSite, options.Workload == "mrss" ? 2 * count : count, ct)),
             coordinator.DefaultRequestHeaders.Authorization!.Parameter!);
     }
 

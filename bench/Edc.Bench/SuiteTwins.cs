@@ -90,7 +90,8 @@ internal static class Twin
     public static async Task<SideResult> RunAsync(
         string connectionString, BenchOptions options, int count, bool cycle, Func<NpgsqlConnection, int, CancellationToken, Task> operation, CancellationToken ct)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.Clients + 4 };
+        // Statements prepared as the API's connections prepare theirs (Npgsql's automatic preparation, 64 per connection).
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.Clients + 4, MaxAutoPrepare = 64 };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         var connections = new List<NpgsqlConnection>();
         for (var i = 0; i < options.Clients; i++)

@@ -29,7 +29,7 @@ public static class InfrastructureServices
         services.AddScoped<AuditInterceptor>();
         services.AddDbContext<EdcDbContext>((provider, options) => options
             .UseNpgsql(
-                WithPreparedStatements(RequireConnectionString(provider.GetRequiredService<IConfiguration>())),
+                ForApplicationPool(RequireConnectionString(provider.GetRequiredService<IConfiguration>())),
                 npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
             .AddInterceptors(provider.GetRequiredService<AuditInterceptor>())
             // Migrations are hand-written without a model snapshot (no design-time tools here); the schema test
@@ -59,14 +59,20 @@ public static class InfrastructureServices
     }
 
     /// <summary>
-    /// The connection string with Npgsql's automatic preparation on, unless it sets its own: a statement run a few times
-    /// on a pooled connection is prepared there, so PostgreSQL plans it once per connection instead of on every run.
-    /// Planning was half of PostgreSQL's CPU per MRSS save (bench/mrss.sh).
+    /// The connection string of the application's own pool.
+    /// - Npgsql's automatic preparation is on, unless the string sets its own: a statement run a few times on a pooled
+    ///   connection is prepared there, so PostgreSQL plans it once per connection instead of on every run (planning was
+    ///   half of PostgreSQL's CPU per MRSS save, bench/mrss.sh).
+    /// - A connection going back to the pool is not reset (a batch of 7 statements, prepended to the next request's
+    ///   first query, twice per request). The reset guards against session state, and the application keeps none:
+    ///   its locks and settings end with their transaction (pg_advisory_xact_lock, SET LOCAL), the one session lock
+    ///   (<see cref="Database.StartupLock"/>) has an unpooled connection of its own, and Npgsql still rolls back a
+    ///   transaction left open before the connection is used again.
     /// </summary>
-    public static string WithPreparedStatements(string connectionString) =>
-        PreparedConnectionStrings.GetOrAdd(connectionString, static raw =>
+    public static string ForApplicationPool(string connectionString) =>
+        ApplicationConnectionStrings.GetOrAdd(connectionString, static raw =>
         {
-            var builder = new NpgsqlConnectionStringBuilder(raw);
+            var builder = new NpgsqlConnectionStringBuilder(raw) { NoResetOnClose = true };
             if (builder.MaxAutoPrepare == 0)
             {
                 builder.MaxAutoPrepare = 64;
@@ -75,7 +81,7 @@ public static class InfrastructureServices
             return builder.ConnectionString;
         });
 
-    private static readonly ConcurrentDictionary<string, string> PreparedConnectionStrings = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> ApplicationConnectionStrings = new(StringComparer.Ordinal);
 
     public static string RequireConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connectionString

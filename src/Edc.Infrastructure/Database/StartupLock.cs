@@ -15,7 +15,8 @@ public sealed class StartupLock : IAsyncDisposable
 
     public static async Task<StartupLock> AcquireAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: closing it ends the session, and the lock with it, whatever happened to the unlock.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
         command.Parameters.AddWithValue("key", LockKey);
