@@ -28,7 +28,16 @@ public sealed class AuditedTransaction : IAsyncDisposable
     /// <summary>The transaction's id (xid8, as text): what <c>pg_xact_status</c> answers about after a lost COMMIT.</summary>
     public string Id { get; }
 
-    public static async Task<AuditedTransaction> BeginAsync(EdcDbContext db, CancellationToken cancellationToken)
+    public static async Task<AuditedTransaction> BeginAsync(EdcDbContext db, CancellationToken cancellationToken) =>
+        await BeginAsync(db, new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text"), cancellationToken)
+        ?? throw new InvalidOperationException("The transaction answered no id.");
+
+    /// <summary>
+    /// Begins with <paramref name="identify"/> in the same round trip: a statement answering the transaction's id
+    /// (<c>pg_current_xact_id()::text</c>), e.g. from a row it locks. When it answers no row, the transaction is rolled
+    /// back and the answer is null.
+    /// </summary>
+    public static async Task<AuditedTransaction?> BeginAsync(EdcDbContext db, NpgsqlBatchCommand identify, CancellationToken cancellationToken)
     {
         if (db.AuditedTransaction is not null || db.Database.CurrentTransaction is not null)
         {
@@ -38,15 +47,14 @@ public sealed class AuditedTransaction : IAsyncDisposable
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var begin = new NpgsqlBatch(Connection(db))
+            await using var begin = new NpgsqlBatch(Connection(db)) { BatchCommands = { new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"), identify } };
+            if (await begin.ExecuteScalarAsync(cancellationToken) is not string id)
             {
-                BatchCommands =
-                {
-                    new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"),
-                    new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text"),
-                },
-            };
-            var id = (string)(await begin.ExecuteScalarAsync(cancellationToken))!;
+                await RollbackAsync(db);
+                await db.Database.CloseConnectionAsync();
+                return null;
+            }
+
             db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
             return db.AuditedTransaction = new AuditedTransaction(db, id);
         }
@@ -91,21 +99,26 @@ public sealed class AuditedTransaction : IAsyncDisposable
         if (!_ended)
         {
             End();
-            if (Connection(_db).State == ConnectionState.Open)
-            {
-                try
-                {
-                    await using var rollback = new NpgsqlCommand("ROLLBACK", Connection(_db));
-                    await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-                catch (NpgsqlException)
-                {
-                    // The connection broke: the server has ended the transaction, and the pool discards the connection.
-                }
-            }
+            await RollbackAsync(_db);
         }
 
         await _db.Database.CloseConnectionAsync();
+    }
+
+    private static async Task RollbackAsync(EdcDbContext db)
+    {
+        if (Connection(db).State == ConnectionState.Open)
+        {
+            try
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", Connection(db));
+                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (NpgsqlException)
+            {
+                // The connection broke: the server has ended the transaction, and the pool discards the connection.
+            }
+        }
     }
 
     private void End()

@@ -81,17 +81,20 @@ public static class RecordMrss
     {
         public async Task<MrssView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
+            await using var write = await TrialWrite.LockAsync(db, command.TrialId, cancellationToken);
 
-            // The participant (one the caller may see), the visit and its MRSS if recorded: one query, left joins on unique indexes.
+            // The trial, the participant (one the caller may see), the visit and its MRSS if recorded: one query, left
+            // joins on unique indexes.
             var found = await (
-                    from p in participants.Visible(write.Trial.Id).Where(p => p.Id == command.ParticipantId)
+                    from t in db.Trials.Where(t => t.Id == write.TrialId)
+                    from p in participants.Visible(write.TrialId).Where(p => p.Id == command.ParticipantId).DefaultIfEmpty()
                     from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == command.VisitCode).DefaultIfEmpty()
                     from m in db.MrssAssessments.Where(m => m.VisitId == v.Id).DefaultIfEmpty()
-                    select new { Participant = p, Visit = v, Assessment = m })
-                .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
-            write.Trial.RequireOpenForData();
-            var (participant, visit, assessment) = (found.Participant, found.Visit ?? throw new NotFoundException("The visit"), found.Assessment);
+                    select new { Trial = t, Participant = p, Visit = v, Assessment = m })
+                .SingleAsync(cancellationToken);
+            var participant = found.Participant ?? throw new NotFoundException("The participant");
+            found.Trial.RequireOpenForData();
+            var (visit, assessment) = (found.Visit ?? throw new NotFoundException("The visit"), found.Assessment);
             var assessedOn = command.AssessedOn!.Value;
             ScheduledVisit.RequireOnStudy(participant, assessedOn);
             var assessorName = command.AssessorName!.Trim();

@@ -16,30 +16,44 @@ internal sealed class TrialWrite : IAsyncDisposable
 {
     private readonly EdcDbContext _db;
     private readonly AuditedTransaction _transaction;
+    private Trial? _trial;
 
-    private TrialWrite(EdcDbContext db, AuditedTransaction transaction, Trial trial)
+    private TrialWrite(EdcDbContext db, AuditedTransaction transaction, Guid trialId)
     {
         _db = db;
         _transaction = transaction;
-        Trial = trial;
+        TrialId = trialId;
     }
 
-    public Trial Trial { get; }
+    public Guid TrialId { get; }
+
+    /// <summary>The trial, tracked: loaded by <see cref="BeginAsync"/>, not by <see cref="LockAsync"/>.</summary>
+    public Trial Trial => _trial ?? throw new InvalidOperationException("This write locked the trial without loading it.");
 
     public static async Task<TrialWrite> BeginAsync(EdcDbContext db, Guid trialId, CancellationToken cancellationToken)
     {
-        var transaction = await AuditedTransaction.BeginAsync(db, cancellationToken);
+        var write = await LockAsync(db, trialId, cancellationToken);
         try
         {
-            var trial = await db.Trials.FromSql($"SELECT * FROM trials WHERE id = {trialId} FOR SHARE").SingleOrDefaultAsync(cancellationToken)
-                ?? throw new NotFoundException("The trial");
-            return new TrialWrite(db, transaction, trial);
+            write._trial = await db.Trials.SingleAsync(t => t.Id == trialId, cancellationToken);
+            return write;
         }
         catch
         {
-            await transaction.DisposeAsync();
+            await write.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Begins the transaction holding the trial's row shared, in the round trip that begins it, without loading the
+    /// trial: for a write that reads the trial along with what it changes, in one query.
+    /// </summary>
+    public static async Task<TrialWrite> LockAsync(EdcDbContext db, Guid trialId, CancellationToken cancellationToken)
+    {
+        var lockTrial = new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text FROM trials WHERE id = $1 FOR SHARE") { Parameters = { new() { Value = trialId } } };
+        var transaction = await AuditedTransaction.BeginAsync(db, lockTrial, cancellationToken) ?? throw new NotFoundException("The trial");
+        return new TrialWrite(db, transaction, trialId);
     }
 
     /// <summary>
