@@ -106,7 +106,7 @@ internal static partial class Suite
         Print(rows[^1]);
 
         // 5. MRSS entry: a first save per request, each for a visit that has none (pool randomized through the API, not measured).
-        var mrssPool = (int)(2000 * scale);
+        var mrssPool = (int)(4000 * scale);
         var pool = await EnrollAsync(connectionString, ctx, "M", mrssPool, ct);
         await RandomizeAsync(ctx, pool, ct);
         var allMrssVisits = await MrssVisitsAsync(connectionString, pool, ct);
@@ -131,7 +131,7 @@ internal static partial class Suite
         Print(rows[^1]);
 
         // 6. Randomization of enrolled participants (the same list, stratum and advisory lock for both sides).
-        var enrolled = await EnrollAsync(connectionString, ctx, "Z", (int)Math.Min(7500 * scale, 9500 - RealisticParticipants - mrssPool), ct);
+        var enrolled = await EnrollAsync(connectionString, ctx, "Z", (int)Math.Min(10_000 * scale, 19_500 - RealisticParticipants - mrssPool), ct);
         var randomizationPool = enrolled.SkipLast(2 * CaptureRepeats).ToList();
         var randomizationCapture = enrolled.TakeLast(2 * CaptureRepeats).ToList();
         var randomizationApiShare = randomizationPool.Count / 2;
@@ -303,7 +303,7 @@ internal static partial class Suite
         text.AppendLine();
         text.AppendLine(inv, $"`{options.CommandLine.Replace("bench/suite.sh", "bench/suite.sh", StringComparison.Ordinal)}`: each workload {options.Duration} s with wrk " +
             $"(`-c{options.Clients} -t2 --latency`, one bearer token signed in once at set-up), then its plain-SQL twin {options.Duration} s " +
-            $"({options.Clients} Npgsql connections, one per client, closed loop), on the same database.");
+            $"({options.Clients} Npgsql connections, one per client, closed loop, preparing their statements as the API's do), on the same database.");
         text.AppendLine();
         text.AppendLine(table);
         text.AppendLine();
@@ -481,6 +481,9 @@ internal static partial class Suite
         using (var statistician = await Setup.SignedInClientAsync(baseAddress, "bench-statistician@edc.local", UserPassword, ct))
         {
             await PostAsync(statistician, $"/api/trials/{trialId}/randomization-list", new { seed = 20261121, blockSizes = new[] { 2, 4 }, slotsPerStratum = 10_000 }, ct);
+
+            // Extended once (10,000 slots a request at most): the MRSS and randomization pools outgrew one list.
+            await PostAsync(statistician, $"/api/trials/{trialId}/randomization-list/extension", new { slots = 10_000 }, ct);
         }
 
         var coordinator = await Setup.SignedInClientAsync(baseAddress, "bench-coordinator@edc.local", UserPassword, ct);
