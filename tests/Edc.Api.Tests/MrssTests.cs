@@ -157,6 +157,22 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     }
 
     [Fact]
+    public async Task PutMrss_ForAnUnknownTrialOrParticipant_Returns404AndLeavesNoTransactionOpen()
+    {
+        var p = await RandomizedAsync();
+
+        var unknownTrial = await p.Coordinator.PutAsJsonAsync($"/api/trials/{Guid.NewGuid()}/participants/{p.ParticipantId}/visits/D0/mrss", Body(Scores(1)));
+        var unknownParticipant = await p.Coordinator.PutAsJsonAsync($"/api/trials/{p.TrialId}/participants/{Guid.NewGuid()}/visits/D0/mrss", Body(Scores(1)));
+
+        await unknownTrial.AssertProblemAsync(HttpStatusCode.NotFound);
+        await unknownParticipant.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(
+            api.ConnectionString,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(p, "D0", Body(Scores(1)))).StatusCode);
+    }
+
+    [Fact]
     public async Task PutMrss_AssessedAfterTheWithdrawal_Returns409ParticipantNotActive()
     {
         var p = await RandomizedAsync();
