@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
+using Edc.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public sealed class CalendarEdgeTests(MovedClockApiFactory api) : IClassFixture<
     public async Task CompleteWeek4_AtTheEdgesOfAWindowAcrossTheLeapDay_FlagsOnlyTheDaysOutsideIt()
     {
         var p = await RandomizedOnAsync(Day("2028-02-01"));
-        var coordinator = await p.SignInOnAsync(Day("2028-03-10"));
+        var coordinator = await CoordinatorOnAsync(Day("2028-03-10"));
         var week4 = $"{p.Path}/visits/W4";
 
         var dayBefore = await coordinator.PutAsJsonAsync(week4, new { status = "Completed", actualDate = "2028-02-25" });
@@ -65,7 +66,7 @@ public sealed class CalendarEdgeTests(MovedClockApiFactory api) : IClassFixture<
     public async Task Worklist_AroundAWindowAcrossTheLeapDay_ListsWeek4AsTheDayRequires(string today, string? urgency, int? days)
     {
         var p = await RandomizedOnAsync(Day("2028-02-01"));
-        var coordinator = await p.SignInOnAsync(Day(today));
+        var coordinator = await CoordinatorOnAsync(Day(today));
 
         var item = (await WorklistAsync(coordinator, p.TrialId)).SingleOrDefault(i =>
             i.GetProperty("participantId").GetGuid() == p.ParticipantId && i.GetProperty("visitCode").GetString() == "W4");
@@ -87,8 +88,8 @@ public sealed class CalendarEdgeTests(MovedClockApiFactory api) : IClassFixture<
         // Day 0 on 15 February 2027: W2's window is 26 February to 4 March, W2 on 1 March.
         var p = await RandomizedOnAsync(Day("2027-02-15"));
 
-        var onTheFourth = await WorklistAsync(await p.SignInOnAsync(Day("2027-03-04")), p.TrialId);
-        var onTheFifth = await WorklistAsync(await p.SignInOnAsync(Day("2027-03-05")), p.TrialId);
+        var onTheFourth = await WorklistAsync(await CoordinatorOnAsync(Day("2027-03-04")), p.TrialId);
+        var onTheFifth = await WorklistAsync(await CoordinatorOnAsync(Day("2027-03-05")), p.TrialId);
 
         Assert.Equal("Due", Week2(onTheFourth).GetProperty("urgency").GetString());
         Assert.Equal("Overdue", Week2(onTheFifth).GetProperty("urgency").GetString());
@@ -97,14 +98,21 @@ public sealed class CalendarEdgeTests(MovedClockApiFactory api) : IClassFixture<
             items.Single(i => i.GetProperty("participantId").GetGuid() == p.ParticipantId && i.GetProperty("visitCode").GetString() == "W2");
     }
 
-    /// <summary>A participant of the demonstration trial randomized on <paramref name="dayZero"/> by a coordinator of its site.</summary>
-    private async Task<ClockedParticipant> RandomizedOnAsync(DateOnly dayZero)
+    /// <summary>A participant of the demonstration trial randomized on <paramref name="dayZero"/> by a new coordinator of its site.</summary>
+    private async Task<RandomizedParticipant> RandomizedOnAsync(DateOnly dayZero)
     {
         api.Clock.SetToday(dayZero);
         var admin = await api.AdminAsync();
         var (_, email) = await admin.CreateUserAsync([Roles.Coordinator], await admin.DemoSiteIdAsync());
-        var participant = await api.RandomizedAsync(await api.LoginAsync(email, TestData.UserPassword));
-        return new ClockedParticipant(api, participant, email);
+        return await api.RandomizedAsync(await api.LoginAsync(email, TestData.UserPassword));
+    }
+
+    /// <summary>Moves the API's clock to <paramref name="today"/> and signs in a new coordinator of the site (tokens are dated by it).</summary>
+    private async Task<HttpClient> CoordinatorOnAsync(DateOnly today)
+    {
+        api.Clock.SetToday(today);
+        var admin = await api.AdminAsync();
+        return await api.ClientForNewUserAsync(admin, Roles.Coordinator, await admin.DemoSiteIdAsync());
     }
 
     private static async Task<List<JsonElement>> WorklistAsync(HttpClient client, Guid trialId)
@@ -131,24 +139,6 @@ public sealed class CalendarEdgeTests(MovedClockApiFactory api) : IClassFixture<
         (visit.GetProperty("targetDate").GetString(), visit.GetProperty("windowStart").GetString(), visit.GetProperty("windowEnd").GetString());
 
     private static DateOnly Day(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private sealed record ClockedParticipant(MovedClockApiFactory Api, RandomizedParticipant Participant, string CoordinatorEmail)
-    {
-        public Guid TrialId => Participant.TrialId;
-
-        public Guid ParticipantId => Participant.ParticipantId;
-
-        public string Path => Participant.Path;
-
-        public HttpClient Coordinator => Participant.Coordinator;
-
-        /// <summary>Moves the API's clock to <paramref name="today"/> and signs the coordinator in again (tokens are dated by it).</summary>
-        public Task<HttpClient> SignInOnAsync(DateOnly today)
-        {
-            Api.Clock.SetToday(today);
-            return Api.LoginAsync(CoordinatorEmail, TestData.UserPassword);
-        }
-    }
 }
 
 /// <summary>An API whose clock a test moves to the day it needs (noon UTC, then running on).</summary>
@@ -163,17 +153,17 @@ public sealed class MovedClockApiFactory : EdcApiFactory
     }
 }
 
-/// <summary>The system clock shifted to a chosen day, at PostgreSQL's precision (microseconds), as the API's own clock.</summary>
+/// <summary>The API's own clock (<see cref="DatabaseClock"/>) shifted to a chosen day by whole microseconds.</summary>
 public sealed class MovableClock : TimeProvider
 {
+    private readonly DatabaseClock _clock = new();
     private long _offsetTicks;
 
-    public void SetToday(DateOnly day) =>
-        Interlocked.Exchange(ref _offsetTicks, (new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero) - System.GetUtcNow()).Ticks);
-
-    public override DateTimeOffset GetUtcNow()
+    public void SetToday(DateOnly day)
     {
-        var now = System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        var offset = new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero) - _clock.GetUtcNow();
+        Interlocked.Exchange(ref _offsetTicks, offset.Ticks - (offset.Ticks % TimeSpan.TicksPerMicrosecond));
     }
+
+    public override DateTimeOffset GetUtcNow() => _clock.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
 }

@@ -17,13 +17,19 @@ public sealed class VisitScheduleRulesTests
 
     private static (Participant Participant, IReadOnlyList<ScheduledVisit> Visits) Randomized(DateOnly dayZero, params VisitSpec[] visits)
     {
+        var (_, participant, scheduled) = RandomizedInTrial(dayZero, visits);
+        return (participant, scheduled);
+    }
+
+    private static (Trial Trial, Participant Participant, IReadOnlyList<ScheduledVisit> Visits) RandomizedInTrial(DateOnly dayZero, params VisitSpec[] visits)
+    {
         var now = new DateTimeOffset(dayZero.ToDateTime(new TimeOnly(9, 30)), TimeSpan.Zero);
         var trial = Trial.Define(
             new TrialDefinition("T1", "Trial one", [new ArmSpec("A", "Active", 1), new ArmSpec("P", "Placebo", 1)], visits, [], []), now);
         var participant = Participant.Register(trial, trial.AddSite("S1", "Site", []), "S1-001", "F", 1970, now);
         participant.Enroll(trial, dayZero, new Dictionary<string, bool>(), new Dictionary<string, string>(), now);
         participant.Randomize(trial, "R001", "K001", now);
-        return (participant, ScheduledVisit.ScheduleFor(participant, trial.Visits, dayZero));
+        return (trial, participant, ScheduledVisit.ScheduleFor(participant, trial.Visits, dayZero));
     }
 
     private static ScheduledVisit Visit(IReadOnlyList<ScheduledVisit> visits, string code) => visits.Single(v => v.Code == code);
@@ -31,14 +37,8 @@ public sealed class VisitScheduleRulesTests
     [Fact]
     public void Complete_AfterAWithdrawal_AcceptsOnlyDatesUpToTheWithdrawalDay()
     {
-        var dayZero = new DateOnly(2026, 3, 2);
-        var now = new DateTimeOffset(dayZero.ToDateTime(new TimeOnly(9, 30)), TimeSpan.Zero);
-        var trial = Trial.Define(
-            new TrialDefinition("T1", "Trial one", [new ArmSpec("A", "Active", 1), new ArmSpec("P", "Placebo", 1)], [Week4], [], []), now);
-        var participant = Participant.Register(trial, trial.AddSite("S1", "Site", []), "S1-001", "F", 1970, now);
-        participant.Enroll(trial, dayZero, new Dictionary<string, bool>(), new Dictionary<string, string>(), now);
-        participant.Randomize(trial, "R001", "K001", now);
-        var w4 = Visit(ScheduledVisit.ScheduleFor(participant, trial.Visits, dayZero), "W4");
+        var (trial, participant, visits) = RandomizedInTrial(new DateOnly(2026, 3, 2), Week4);
+        var w4 = Visit(visits, "W4");
         participant.Withdraw(trial, new DateOnly(2026, 3, 31), "Moved away", FarFuture);
 
         // Entered after the withdrawal was recorded, but it happened before: kept.
@@ -66,6 +66,18 @@ public sealed class VisitScheduleRulesTests
         Assert.Equal(ParticipantStatus.Randomized, participant.Status);
         Assert.Null(participant.CompletedOn);
         Assert.Equal("WrongParticipantStatus", Assert.Throws<RuleViolationException>(participant.ReopenCompletion).Rule);
+    }
+
+    [Fact]
+    public void Complete_AfterAWithdrawalAndALaterDeath_IsBoundedByTheWithdrawalDay()
+    {
+        var (trial, participant, visits) = RandomizedInTrial(new DateOnly(2026, 3, 2), Week4);
+        participant.Withdraw(trial, new DateOnly(2026, 3, 30), "Moved away", FarFuture);
+        participant.RecordDeath(Guid.NewGuid(), new DateOnly(2026, 5, 10));
+
+        Assert.Equal(new DateOnly(2026, 3, 30), participant.LeftStudyOn);
+        Assert.False(Visit(visits, "W4").Complete(participant, new DateOnly(2026, 3, 30), FarFuture));
+        Assert.Equal("ParticipantNotActive", Assert.Throws<RuleViolationException>(() => Visit(visits, "W4").Complete(participant, new DateOnly(2026, 3, 31), FarFuture)).Rule);
     }
 
     [Fact]

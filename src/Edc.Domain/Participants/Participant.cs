@@ -72,6 +72,12 @@ public sealed class Participant : ITrialScoped, ISiteScoped
     /// <summary>The date of the schedule's last visit, which completed the participant.</summary>
     public DateOnly? CompletedOn { get; private set; }
 
+    /// <summary>
+    /// The day participation ended, whichever came first: withdrawal, completion or death (a death after a withdrawal
+    /// or a completion does not extend it). Null while the participant is on study, or before it.
+    /// </summary>
+    public DateOnly? LeftStudyOn => new[] { WithdrawnOn, CompletedOn, DiedOn }.Min();
+
     /// <summary>The fatal (grade 5) adverse event that recorded the death.</summary>
     public Guid? DeathAdverseEventId { get; private set; }
 

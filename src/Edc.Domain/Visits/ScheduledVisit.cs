@@ -134,15 +134,13 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
     /// </summary>
     public static void RequireOnStudy(Participant participant, DateOnly? onDate)
     {
-        var lastDay = participant.Status switch
+        if (participant.Status == ParticipantStatus.Randomized)
         {
-            ParticipantStatus.Withdrawn => participant.WithdrawnOn,
-            ParticipantStatus.Completed => participant.CompletedOn,
-            ParticipantStatus.Deceased when participant.CompletedOn is { } completed && participant.DiedOn > completed => completed,
-            ParticipantStatus.Deceased => participant.DiedOn,
-            _ => null,
-        };
-        if (participant.Status == ParticipantStatus.Randomized || (lastDay is { } last && onDate is { } date && date <= last))
+            return;
+        }
+
+        var lastDay = participant.LeftStudyOn;
+        if (lastDay is { } last && onDate is { } date && date <= last)
         {
             return;
         }
