@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fault drills (README.md, "Fault drills"): a database outage under load, connections killed mid-randomization, an
-# instance killed mid-job (skipped without a scheduler), and 10,000 hostile requests. Builds in Release, starts a
+# instance killed mid-job (skipped without a job server), and 10,000 hostile requests. Builds in Release, starts a
 # private PostgreSQL cluster and the API as its own process, prints what each drill counted and PASS/FAIL/SKIPPED,
 # and exits non-zero on any FAIL. Options: see bench/Edc.Drills/Program.cs.
 set -euo pipefail

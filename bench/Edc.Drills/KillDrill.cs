@@ -102,7 +102,14 @@ internal static class KillDrill
                     {
                         // The key stays claimed: either the randomization was saved and its answer could not be kept
                         // (documented: the key answers 409 until it expires), or nothing was saved and the key was not let go.
+                        // The read may meet a killed connection too (503): it is repeated until it answers.
                         var read = await Http.GetAsync(http, $"/api/trials/{trial.Id}/participants/{participant}", ct);
+                        for (var again = 0; read.Status == 503 && again < 20; again++)
+                        {
+                            await Task.Delay(100, ct);
+                            read = await Http.GetAsync(http, $"/api/trials/{trial.Id}/participants/{participant}", ct);
+                        }
+
                         var status = read.Ok ? read.Json().GetProperty("status").GetString() : $"read {read.Status}";
                         settled[participant] = status == "Randomized" ? "randomized, answer lost (key kept in doubt)" : $"key stuck, participant {status}";
                         break;

@@ -6,8 +6,8 @@ using Edc.Drills;
 using Edc.Infrastructure.Database;
 
 // Fault drills: see README.md, "Fault drills". Options (all optional):
-//   --only 1,2,3,4   --clients 16   --outage-seconds 5   --participants 400   --hostile 10000
-var only = new HashSet<int> { 1, 2, 3, 4 };
+//   --only 1,2,3,4,5   --clients 16   --outage-seconds 5   --participants 400   --hostile 10000
+var only = new HashSet<int> { 1, 2, 3, 4, 5 };
 int clients = 16, outageSeconds = 5, killParticipants = 400, hostile = 10_000;
 for (var i = 0; i < args.Length; i++)
 {
@@ -20,7 +20,7 @@ for (var i = 0; i < args.Length; i++)
         case "--participants": killParticipants = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--hostile": hostile = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine($"Unknown option {args[i]}; known: --only 1,2,3,4 --clients N --outage-seconds N --participants N --hostile N");
+            Console.Error.WriteLine($"Unknown option {args[i]}; known: --only 1,2,3,4,5 --clients N --outage-seconds N --participants N --hostile N");
             return 2;
     }
 }
@@ -50,11 +50,11 @@ try
 {
     await cluster.StartAsync(ct);
     Console.WriteLine($"PostgreSQL: {folder} on port {cluster.Port}, durable (fsync on)");
-    // The main instance runs without the scheduler (drill 3 starts two instances of its own with it).
+    // The main instance runs without a job server (drill 3 starts two instances of its own with one each).
     api = await ApiProcess.StartAsync(root, cluster.ApiConnectionString("edc-drill-api"), "edc-drill-api", new Dictionary<string, string>
     {
         ["Edc__TrialDefinitions__LoadAtStartup"] = "false",
-        ["Edc__Scheduler__Enabled"] = "false",
+        ["Edc__JobServer__Enabled"] = "false",
         // The hostile drill sends sign-ins by the thousand; with the default 20 a minute they would all stop at 429.
         ["Edc__RateLimits__LoginPermitsPerMinute"] = "1000000",
     }, ct);
@@ -101,13 +101,19 @@ try
             }
         }
 
-        reports.Add(await SchedulerDrill.RunAsync(root, cluster, killTrial, ct));
+        reports.Add(await JobServerDrill.RunAsync(root, cluster, killTrial, ct));
         Console.WriteLine();
     }
 
     if (only.Contains(4))
     {
         reports.Add(await HostileDrill.RunAsync(api, cluster, fixture, hostile, ct));
+        Console.WriteLine();
+    }
+
+    if (only.Contains(5))
+    {
+        reports.Add(await BackupDrill.RunAsync(root, cluster, outageTrial, accounts, api.BaseAddress, ct));
         Console.WriteLine();
     }
 

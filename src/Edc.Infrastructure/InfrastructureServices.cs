@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -31,10 +30,7 @@ public static class InfrastructureServices
             .UseNpgsql(
                 ForApplicationPool(RequireConnectionString(provider.GetRequiredService<IConfiguration>())),
                 npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-            .AddInterceptors(provider.GetRequiredService<AuditInterceptor>())
-            // Migrations are hand-written without a model snapshot (no design-time tools here); the schema test
-            // compares a migrated database with the model instead of EF's snapshot check.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+            .AddInterceptors(provider.GetRequiredService<AuditInterceptor>()));
 
         services.AddIdentityCore<EdcUser>(options =>
             {

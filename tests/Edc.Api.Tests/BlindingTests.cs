@@ -18,14 +18,14 @@ namespace Edc.Api.Tests;
 /// Blinding on every path. A trial with arm codes and names that cannot occur by accident is randomized; then every
 /// GET endpoint of the route table is called, as each blinded role, with real ids, filters and unknown ids, and no
 /// response (success or error), header or log line may contain an arm code, an arm name, the masked group key or the
-/// list's seed (from which the whole list can be regenerated).
+/// list's seed (from which the whole list can be regenerated); nor may anything the API's telemetry exports.
 /// <para>
 /// Two things are allowed by the contract and excluded on purpose: the protocol definition
 /// (<c>GET /api/trials/{trialId}</c> lists arm codes and names: arm names are public, assignments are not), and audit
 /// rows of entity type <c>TrialArm</c> (the trial's definition being created). Nothing else is exempt.
 /// </para>
 /// </summary>
-public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
+public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixture<EdcApiWithTelemetry>
 {
     /// <summary>Distinctive like the arm strings: with the seed and the (public) algorithm, anyone can regenerate the list.</summary>
     private const long Seed = 7319046628;
@@ -88,6 +88,14 @@ public sealed partial class BlindingTests(EdcApiFactory api) : IClassFixture<Edc
             .Where(line => DistinctiveTrial.ArmStrings.Append(seed).Any(secret => line.Contains(secret, StringComparison.OrdinalIgnoreCase)))
             .ToList();
         Assert.True(leakingLines.Count == 0, "Log lines naming an arm or the seed:\n" + string.Join("\n", leakingLines.Take(20)));
+
+        // Nor did its telemetry (spans, metrics and log records, as sent over OTLP), which names no password and no
+        // clinical text either; the walk's own spans are there, so the search is not vacuous.
+        CapturedTelemetry.Flush(api.Services);
+        var exported = api.Telemetry!.ReceivedText();
+        Assert.Contains("/api/trials/{trialId:guid}/participants/{participantId:guid}", exported, StringComparison.Ordinal);
+        string[] secrets = [.. DistinctiveTrial.ArmStrings, seed, EdcApiFactory.AdminPassword, TestData.UserPassword, EmergencyReason];
+        Assert.All(secrets, secret => Assert.DoesNotContain(secret, exported, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -77,30 +77,46 @@ public sealed class ErrorHandlingTests(EdcApiFactory api) : IClassFixture<EdcApi
     }
 
     [Fact]
-    public async Task CreateTrial_WhenBodyIsNotJson_ReturnsClientErrorProblem()
+    public async Task CreateTrial_WhenBodyIsNotJson_Returns415ProblemAndCreatesNothing()
     {
-        // 415 would be the precise answer, but the catch-all {*path} route wins over routing's 415 endpoint and answers 404.
-        // The contract names neither; what matters is a problem body and nothing created.
         var admin = await api.AdminAsync();
         var before = await TrialCountAsync(admin);
         using var content = new StringContent("code=X", Encoding.UTF8, "text/plain");
+
         var response = await admin.PostAsync("/api/trials", content);
-        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.UnsupportedMediaType, HttpStatusCode.NotFound });
-        await response.AssertProblemAsync(response.StatusCode);
+
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("application/json", (await response.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await TrialCountAsync(admin));
     }
 
     [Theory]
-    [InlineData("DELETE", "/api/trials")]
-    [InlineData("PUT", "/api/me")]
-    public async Task KnownRoute_WhenMethodIsNotMapped_ReturnsClientErrorProblem(string method, string path)
+    [InlineData("DELETE", "/api/trials", "GET, POST")]
+    [InlineData("PUT", "/api/me", "GET")]
+    [InlineData("DELETE", "/api/trials/3fa85f64-5717-4562-b3fc-2c963f66afa6", "GET")]
+    public async Task KnownRoute_WhenMethodIsNotMapped_Returns405ProblemWithAllow(string method, string path, string allowed)
     {
-        // As above, the catch-all route answers 404 where routing alone would answer 405.
         var admin = await api.AdminAsync();
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
         var response = await admin.SendAsync(request);
-        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.MethodNotAllowed, HttpStatusCode.NotFound });
-        await response.AssertProblemAsync(response.StatusCode);
+
+        await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(allowed, string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/no-such-thing")]
+    [InlineData("DELETE", "/api/trials/not-a-guid")]
+    public async Task UnknownRoute_WhateverTheMethod_Returns404Problem(string method, string path)
+    {
+        // A path no route takes (a route's constraints included) is unknown, whatever the method.
+        var admin = await api.AdminAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        var response = await admin.SendAsync(request);
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Theory]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Edc.Api.Tests;
 
-/// <summary>The SAE deadline monitor (run by the scheduler every 15 minutes): each overdue report is announced once.</summary>
+/// <summary>The SAE deadline monitor (a recurring job, every 15 minutes): each overdue report is announced once.</summary>
 public sealed class ReportingDeadlineMonitorTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
 {
     [Fact]
@@ -75,7 +75,7 @@ public sealed class ReportingDeadlineMonitorTests(EdcApiFactory api) : IClassFix
         """,
         adverseEventId);
 
-    private static async Task<Guid> RecordSeriousAsync(RandomizedParticipant participant, string term, int awareHoursAgo, string relatedness)
+    internal static async Task<Guid> RecordSeriousAsync(RandomizedParticipant participant, string term, int awareHoursAgo, string relatedness)
     {
         var awareAt = DateTimeOffset.UtcNow.AddHours(-awareHoursAgo);
         var response = await participant.Coordinator.PostAsJsonAsync($"/api/trials/{participant.TrialId}/participants/{participant.ParticipantId}/adverse-events", new

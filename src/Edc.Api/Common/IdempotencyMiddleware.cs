@@ -26,6 +26,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
     /// <summary>How long a failed release of a key is retried in the background (the database may be down for a while).</summary>
     public static readonly TimeSpan ReleaseRetryPeriod = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many times a completed request's response is tried to be kept before its key is left in doubt.</summary>
+    private const int KeepAttempts = 3;
+
     public async Task InvokeAsync(
         HttpContext context, EdcDbContext db, CurrentUser user, TimeProvider clock, IProblemDetailsService problems, IServiceScopeFactory scopes)
     {
@@ -169,26 +172,38 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
             var contentType = response.ContentType;
             var location = response.Headers.Location.Count > 0 ? response.Headers.Location.ToString() : null;
             var body = buffer.ToArray();
-            try
+            // On a context of its own: the request's connection may have died right after its commit. A lost connection
+            // is tried again on a new one, a few times: a key left unkept answers 409 for a day.
+            for (var attempt = 1; ; attempt++)
             {
-                // On a context of its own: the request's connection may have died right after its commit.
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<EdcDbContext>().IdempotencyRecords
-                    .Where(r => r.UserId == userId && r.Key == key)
-                    .ExecuteUpdateAsync(
-                        setters => setters
-                            .SetProperty(r => r.CompletedAt, completedAt)
-                            .SetProperty(r => r.StatusCode, statusCode)
-                            .SetProperty(r => r.ContentType, contentType)
-                            .SetProperty(r => r.Location, location)
-                            .SetProperty(r => r.ResponseBody, body),
-                        CancellationToken.None);
-            }
-            catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
-            {
-                // The change is saved: the client still gets its answer, and the key, not completed, answers 409 until
-                // it expires, so a retry creates nothing twice.
-                logger.LogWarning(exception, "Could not keep the response of an idempotent request; its key stays claimed until it expires");
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<EdcDbContext>().IdempotencyRecords
+                        .Where(r => r.UserId == userId && r.Key == key)
+                        .ExecuteUpdateAsync(
+                            setters => setters
+                                .SetProperty(r => r.CompletedAt, completedAt)
+                                .SetProperty(r => r.StatusCode, statusCode)
+                                .SetProperty(r => r.ContentType, contentType)
+                                .SetProperty(r => r.Location, location)
+                                .SetProperty(r => r.ResponseBody, body),
+                            CancellationToken.None);
+                    break;
+                }
+                catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
+                {
+                    if (attempt < KeepAttempts)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), CancellationToken.None);
+                        continue;
+                    }
+
+                    // The change is saved: the client still gets its answer, and the key, not completed, answers 409 until
+                    // it expires, so a retry creates nothing twice.
+                    logger.LogWarning(exception, "Could not keep the response of an idempotent request; its key stays claimed until it expires");
+                    break;
+                }
             }
         }
         else

@@ -56,9 +56,11 @@ public static class ApiPipeline
         app.MapExportEndpoints();
         app.MapNotificationEndpoints();
         app.MapSafetySummaryEndpoints();
+        app.MapJobsDashboard();
 
-        // Unknown routes answer 404 problem details, not the fallback policy's 401/403.
-        app.MapFallback("{*path}", () => Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.")))
+        // Unknown routes answer 404 problem details, not the fallback policy's 401/403; known paths with another
+        // method or content type answer 405 or 415.
+        app.MapFallback("{*path}", (HttpContext http, UnmatchedRequests unmatched) => unmatched.Answer(http))
             .AllowAnonymous()
             .ExcludeFromDescription();
         return app;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
@@ -34,6 +35,9 @@ public static class ApiServices
         services.AddHostedService<LocalDatabaseService>();
         services.AddHostedService<StartupInitializer>();
         services.AddEdcInfrastructure();
+        // Data Protection warns that its keys are stored unencrypted: they live in the application's database
+        // (DatabaseXmlRepository), protected by its access control and encryption at rest like the trial's data.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -48,9 +52,11 @@ public static class ApiServices
         });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
+        // The request's W3C trace id: the one its spans and log records carry, so a reported error can be found in them.
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemMapping>();
+        services.AddSingleton<UnmatchedRequests>();
 
         services.AddAuthentication(IdentityConstants.BearerScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options =>
@@ -93,26 +99,23 @@ public static class ApiServices
         });
         services.AddSingleton<NotificationSender>();
 
-        // Last: its hosted service starts the scheduler after the database is started and migrated.
-        return builder.AddEdcScheduler();
+        builder.AddEdcTelemetry();
+        // Last: the job server's hosted service starts after the database is started and migrated.
+        return builder.AddEdcJobs();
     }
 
     private static void AddMediator(IServiceCollection services)
     {
         var assembly = typeof(ApiServices).Assembly;
-        services.AddScoped<ServiceFactory>(provider => provider.GetService!);
-        services.AddScoped<IMediator, Mediator>();
-        foreach (var type in assembly.GetTypes().Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false }))
+        services.AddMediatR(mediatr =>
         {
-            foreach (var handler in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequestHandler<,>)))
-            {
-                services.AddScoped(handler, type);
-            }
-        }
-
-        services.AddScoped(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
+            mediatr.RegisterServicesFromAssembly(assembly);
+            // Scoped as the DbContext the handlers use: one per request or job run.
+            mediatr.Lifetime = ServiceLifetime.Scoped;
+            mediatr.AddOpenBehavior(typeof(ValidationBehavior<,>));
+        });
         // Singletons: building a validator compiles its rules' expressions, work to do once, not per request.
-        AssemblyScanner.FindValidatorsInAssembly(assembly).ForEach(v => services.AddSingleton(v.InterfaceType, v.ValidatorType));
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
     }
 
     private static async ValueTask WriteRateLimitedAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public static class StartupBanner
 
             Edc API is listening on {address}
               API docs: {address}/swagger   OpenAPI: {address}/openapi/v1.json   Health: {address}/health/ready
+              Jobs dashboard (Admin): {address}/jobs
               {signIn}
             Press Ctrl+C to stop.
 

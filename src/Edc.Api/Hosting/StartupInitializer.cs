@@ -4,17 +4,21 @@ using Edc.Domain.Security;
 using Edc.Infrastructure;
 using Edc.Infrastructure.Database;
 using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Jobs;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using System.Text.Json;
 
 namespace Edc.Api.Hosting;
 
 /// <summary>
-/// Brings the database to the current schema and seeds what must exist, before the API takes requests. Instances
+/// Brings the database to the current schema (the application's migrations, then Hangfire's tables), registers the
+/// recurring jobs and seeds what must exist, before the API takes requests. Instances
 /// starting at once take turns through a database lock; the later ones find the work done.
 /// </summary>
 public sealed class StartupInitializer(
@@ -25,11 +29,17 @@ public sealed class StartupInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var startupLock = await StartupLock.AcquireAsync(InfrastructureServices.RequireConnectionString(configuration), cancellationToken);
+        var connectionString = InfrastructureServices.RequireConnectionString(configuration);
+        await using var startupLock = await StartupLock.AcquireAsync(connectionString, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
         var db = provider.GetRequiredService<EdcDbContext>();
+        // The history table first: on a new database, Npgsql's migrator would otherwise read it before it exists and
+        // log that failed query as an error (npgsql/efcore.pg#3407), though nothing is wrong.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        JobStore.Install(connectionString);
+        BackgroundJobs.RegisterRecurringJobs(provider);
         EnsureSigningKey(provider.GetRequiredService<IKeyManager>(), provider.GetRequiredService<TimeProvider>());
         await EnsureBootstrapAdminAsync(provider, cancellationToken);
         if (configuration.GetValue<bool>("Edc:TrialDefinitions:LoadAtStartup"))

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Edc.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Edc.Api.Tests.Infrastructure;
 
@@ -23,8 +25,8 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Edc:TrialDefinitions:LoadAtStartup"] = "true",
         ["Edc:RateLimits:LoginPermitsPerMinute"] = "1000",
 
-        // No background jobs unless a test turns them on.
-        ["Edc:Scheduler:Enabled"] = "false",
+        // No job server unless a test turns it on.
+        ["Edc:JobServer:Enabled"] = "false",
     };
 
     public EdcApiFactory()
@@ -36,6 +38,9 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Log lines the API wrote, for tests that check what leaves the system through the log.</summary>
     public CapturedLogs Logs { get; } = new();
+
+    /// <summary>What OpenTelemetry exported, once <see cref="WithTelemetry"/> turned it on; null otherwise.</summary>
+    public CapturedTelemetry? Telemetry { get; private set; }
 
     /// <summary>Uses an existing database instead of a new one: a second API instance on the first one's data.</summary>
     public EdcApiFactory WithConnectionString(string connectionString)
@@ -50,6 +55,13 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
+    /// <summary>Turns OpenTelemetry on, exporting over OTLP to a collector of the test's own.</summary>
+    public EdcApiFactory WithTelemetry()
+    {
+        Telemetry = new CapturedTelemetry();
+        return this;
+    }
+
     public virtual async Task InitializeAsync()
     {
         if (ConnectionString.Length == 0)
@@ -57,10 +69,30 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ConnectionString = await TestDatabaseServer.CreateDatabaseAsync();
         }
 
+        if (Telemetry is not null)
+        {
+            foreach (var (key, value) in await Telemetry.StartAsync())
+            {
+                _settings[key] = value;
+            }
+        }
+
         StartServer();
     }
 
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+
+        // The database is this class's alone: its idle pooled connections (the API's and Hangfire's) would otherwise stay
+        // open for minutes, and the test run's classes together would exhaust the server's connections.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(InfrastructureServices.ForApplicationPool(ConnectionString)));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -72,6 +104,10 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (Telemetry is not null)
+        {
+            builder.ConfigureServices(Telemetry.AddCapture);
+        }
     }
 
     public HttpClient Anonymous() => CreateClient();
@@ -89,4 +125,10 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public Task<HttpClient> AdminAsync() => LoginAsync(AdminEmail, AdminPassword);
 
     public sealed record Tokens(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
+}
+
+/// <summary>An API instance with OpenTelemetry on, exporting to a collector of the test's own (<see cref="CapturedTelemetry"/>).</summary>
+public sealed class EdcApiWithTelemetry : EdcApiFactory
+{
+    public EdcApiWithTelemetry() => WithTelemetry();
 }

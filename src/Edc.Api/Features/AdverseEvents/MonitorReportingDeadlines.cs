@@ -1,7 +1,7 @@
+using Edc.Api.Common;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 
 namespace Edc.Api.Features.AdverseEvents;
 
@@ -59,10 +59,9 @@ public static class MonitorReportingDeadlines
     }
 }
 
-/// <summary>Runs <see cref="MonitorReportingDeadlines"/> on its schedule (Edc:Scheduler:Jobs:ReportingDeadlineMonitor:Cron, every 15 minutes).</summary>
-[DisallowConcurrentExecution]
-public sealed class ReportingDeadlineMonitorJob(IMediator mediator) : IJob
+/// <summary>Runs <see cref="MonitorReportingDeadlines"/> on its schedule (Edc:Jobs:ReportingDeadlineMonitor).</summary>
+public sealed class ReportingDeadlineMonitorJob(IMediator mediator) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await mediator.Send(new MonitorReportingDeadlines.Command(), cancellationToken);
+    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
+        mediator.Send(new MonitorReportingDeadlines.Command(), cancellationToken);
 }

@@ -8,18 +8,17 @@ namespace Edc.Api.Features.Auth;
 
 public static class Logout
 {
-    public sealed record Command(Guid SessionId) : IRequest<Unit>;
+    public sealed record Command(Guid SessionId) : IRequest;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser currentUser, TimeProvider clock) : IRequestHandler<Command, Unit>
+    internal sealed class Handler(EdcDbContext db, CurrentUser currentUser, TimeProvider clock) : IRequestHandler<Command>
     {
-        public async Task<Unit> Handle(Command command, CancellationToken cancellationToken)
+        public async Task Handle(Command command, CancellationToken cancellationToken)
         {
             var session = await db.AuthSessions.SingleAsync(s => s.Id == command.SessionId && s.UserId == currentUser.Id, cancellationToken);
             session.RevokedAt ??= clock.GetUtcNow();
             db.AuditEntries.Add(AuditEntry.Create(
                 new AuditActor(currentUser.Id, currentUser.Email, string.Join(',', currentUser.Roles)), "Logout", "User", session.UserId.ToString()));
             await db.SaveChangesAsync(cancellationToken);
-            return Unit.Value;
         }
     }
 }

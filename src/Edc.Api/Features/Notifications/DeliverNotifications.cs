@@ -1,7 +1,7 @@
+using Edc.Api.Common;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 
 namespace Edc.Api.Features.Notifications;
 
@@ -71,10 +71,9 @@ public static class DeliverNotifications
     }
 }
 
-/// <summary>Runs <see cref="DeliverNotifications"/> on its schedule (Edc:Scheduler:Jobs:NotificationDelivery:Cron).</summary>
-[DisallowConcurrentExecution]
-public sealed class NotificationDeliveryJob(IMediator mediator) : IJob
+/// <summary>Runs <see cref="DeliverNotifications"/> on its schedule (Edc:Jobs:NotificationDelivery).</summary>
+public sealed class NotificationDeliveryJob(IMediator mediator) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await mediator.Send(new DeliverNotifications.Command(), cancellationToken);
+    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
+        mediator.Send(new DeliverNotifications.Command(), cancellationToken);
 }

@@ -1,9 +1,9 @@
+using Edc.Api.Common;
 using Edc.Domain.Scheduling;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 
 namespace Edc.Api.Features.SafetySummaries;
 
@@ -37,10 +37,9 @@ public static class WeeklySafetySummaries
     }
 }
 
-/// <summary>Runs <see cref="WeeklySafetySummaries"/> on its schedule (Edc:Scheduler:Jobs:WeeklySafetySummary:Cron).</summary>
-[DisallowConcurrentExecution]
-public sealed class WeeklySafetySummaryJob(IMediator mediator) : IJob
+/// <summary>Runs <see cref="WeeklySafetySummaries"/> on its schedule (Edc:Jobs:WeeklySafetySummary).</summary>
+public sealed class WeeklySafetySummaryJob(IMediator mediator) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await mediator.Send(new WeeklySafetySummaries.Command(context.ScheduledFireTimeUtc ?? context.FireTimeUtc), cancellationToken);
+    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
+        mediator.Send(new WeeklySafetySummaries.Command(scheduledAt), cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Edc.Api.Common;
 using Edc.Domain.Notifications;
 using Edc.Domain.Participants;
 using Edc.Domain.Scheduling;
@@ -11,7 +12,6 @@ using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Scheduling;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Quartz;
 
 namespace Edc.Api.Features.Visits;
 
@@ -117,10 +117,9 @@ public static class OverdueVisitDigest
     private sealed record OverdueVisit(Guid SiteId, string SiteCode, string ScreeningNumber, string VisitCode, DateOnly WindowEnd);
 }
 
-/// <summary>Runs <see cref="OverdueVisitDigest"/> on its schedule (Edc:Scheduler:Jobs:OverdueVisitDigest:Cron).</summary>
-[DisallowConcurrentExecution]
-public sealed class OverdueVisitDigestJob(IMediator mediator) : IJob
+/// <summary>Runs <see cref="OverdueVisitDigest"/> on its schedule (Edc:Jobs:OverdueVisitDigest).</summary>
+public sealed class OverdueVisitDigestJob(IMediator mediator) : IRecurringJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await mediator.Send(new OverdueVisitDigest.Command(context.ScheduledFireTimeUtc ?? context.FireTimeUtc), cancellationToken);
+    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
+        mediator.Send(new OverdueVisitDigest.Command(scheduledAt), cancellationToken);
 }

@@ -3,22 +3,17 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Edc.Infrastructure.Persistence.Migrations;
 
-/// <summary>The clustered scheduler's job store (Quartz's qrtz_ tables) and the runs of scheduled jobs.</summary>
+/// <summary>
+/// The runs of scheduled jobs. (It also created the first release's job store, the qrtz_ tables; the jobs moved to
+/// Hangfire, so a new database no longer gets them and <see cref="HangfireReplacesTheFirstScheduler"/> drops them.)
+/// </summary>
 [DbContext(typeof(EdcDbContext))]
 [Migration("20261121120000_SchedulerAndNotifications")]
 public sealed class SchedulerAndNotifications : Migration
 {
-    protected override void Up(MigrationBuilder migrationBuilder)
-    {
-        migrationBuilder.Sql(Schema);
-        migrationBuilder.Sql(QuartzSchemaSql.Create);
-    }
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql(Schema);
 
-    protected override void Down(MigrationBuilder migrationBuilder)
-    {
-        migrationBuilder.Sql(QuartzSchemaSql.Drop);
-        migrationBuilder.Sql("DROP TABLE job_runs;");
-    }
+    protected override void Down(MigrationBuilder migrationBuilder) => migrationBuilder.Sql("DROP TABLE job_runs;");
 
     private const string Schema = """
         CREATE TABLE job_runs (

@@ -1,21 +1,26 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
+using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Notifications;
+using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Features.Visits;
 using Edc.Api.Hosting;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Domain.Scheduling;
 using Edc.Domain.Security;
+using Hangfire;
+using Hangfire.Storage;
 using MediatR;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Edc.Api.Tests;
 
-/// <summary>Two API instances on one database, each running the clustered scheduler.</summary>
-public sealed class ClusteredInstances : IAsyncLifetime
+/// <summary>Two API instances on one database, each a Hangfire server.</summary>
+public sealed class TwoJobServers : IAsyncLifetime
 {
-    /// <summary>A schedule that does not come due during a test run: jobs run only when a test triggers them.</summary>
-    private const string NeverDuringTests = "0 0 0 1 1 ? 2099";
+    /// <summary>A schedule that never comes due (31 February): jobs run only when a test triggers them.</summary>
+    public const string Never = "0 0 31 2 *";
 
     public EdcApiFactory A { get; private set; } = null!;
 
@@ -29,6 +34,13 @@ public sealed class ClusteredInstances : IAsyncLifetime
         A = Instance();
         B = Instance();
         await Task.WhenAll(Task.Run(A.InitializeAsync), Task.Run(B.InitializeAsync));
+
+        // A server announces itself shortly after its host has started: the tests begin once both have.
+        var monitoring = A.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        for (var wait = 0; wait < 300 && monitoring.Servers().Count < 2; wait++)
+        {
+            await Task.Delay(100);
+        }
     }
 
     public async Task DisposeAsync()
@@ -37,15 +49,12 @@ public sealed class ClusteredInstances : IAsyncLifetime
         await B.DisposeAsync();
     }
 
-    public static async Task<IScheduler> SchedulerOf(EdcApiFactory instance) =>
-        await instance.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-
     private EdcApiFactory Instance()
     {
-        var instance = new EdcApiFactory().WithConnectionString(ConnectionString).WithSetting("Edc:Scheduler:Enabled", "true");
-        foreach (var (name, _) in Scheduler.Jobs)
+        var instance = new EdcApiFactory().WithConnectionString(ConnectionString).WithSetting("Edc:JobServer:Enabled", "true");
+        foreach (var (name, _) in BackgroundJobs.Recurring)
         {
-            instance.WithSetting($"Edc:Scheduler:Jobs:{name}:Cron", NeverDuringTests);
+            instance.WithSetting($"{BackgroundJobs.SchedulesSection}:{name}", Never);
         }
 
         return instance;
@@ -53,42 +62,41 @@ public sealed class ClusteredInstances : IAsyncLifetime
 }
 
 /// <summary>
-/// The scheduler clustered over two instances: an occurrence fired on both, or run on both at the same moment, runs
-/// once (one job_runs row, one notification per recipient), and the outbox is delivered once.
+/// Hangfire runs a job at least once; each job's effect stays exactly once. Every recurring job triggered on both servers
+/// at the same moment has one effect: one summary per trial and week, one digest per recipient and day, one announcement
+/// per overdue report, one delivery per notification.
 /// </summary>
-public sealed class SchedulerTests(ClusteredInstances cluster) : IClassFixture<ClusteredInstances>
+public sealed class BackgroundJobTests(TwoJobServers cluster) : IClassFixture<TwoJobServers>
 {
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
     [Fact]
-    public async Task Schedulers_OnTwoInstances_AreClusteredUnderIdsOfTheirOwn()
+    public async Task JobServers_OnTwoInstances_ShareOneStorageWithEveryRecurringJobInTheHangfireSchema()
     {
-        var a = await ClusteredInstances.SchedulerOf(cluster.A);
-        var b = await ClusteredInstances.SchedulerOf(cluster.B);
+        var monitoring = cluster.A.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(2, monitoring.Servers().Count);
+        Assert.Equal(2, cluster.B.Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers().Count);
 
-        foreach (var scheduler in new[] { a, b })
-        {
-            Assert.Equal(SchedulerStatus.Running, scheduler.Status);
-            Assert.True((await scheduler.GetMetadata()).JobStoreClustered);
-            foreach (var (name, _) in Scheduler.Jobs)
-            {
-                Assert.True(await scheduler.Exists(new JobKey(name)), name);
-            }
-        }
+        using var connection = cluster.B.Services.GetRequiredService<JobStorage>().GetConnection();
+        var recurring = connection.GetRecurringJobs();
+        Assert.Equal(
+            ["NotificationDelivery", "OverdueVisitDigest", "ReportingDeadlineMonitor", "WeeklySafetySummary"],
+            recurring.Select(j => j.Id).Order(StringComparer.Ordinal));
+        Assert.All(recurring, j => Assert.Equal(TwoJobServers.Never, j.Cron));
+        Assert.All(recurring, j => Assert.Equal("UTC", j.TimeZoneId));
 
-        Assert.NotEqual(a.SchedulerInstanceId, b.SchedulerInstanceId);
-        Assert.Equal(2L, await Sql.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM qrtz_scheduler_state"));
+        Assert.True(await Sql.ScalarAsync<bool>(cluster.ConnectionString, "SELECT to_regclass('hangfire.job') IS NOT NULL"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'qrtz%'"));
         TwoInstanceTests.AssertNoErrorsLogged(cluster.A);
         TwoInstanceTests.AssertNoErrorsLogged(cluster.B);
     }
 
     [Fact]
-    public async Task OverdueVisitDigest_FiredOnBothInstances_NotifiesEachSiteUserOnceAndRecordsOneRun()
+    public async Task OverdueVisitDigest_TriggeredOnBothServers_NotifiesEachSiteUserOnceAndRecordsOneRun()
     {
         var s = await DigestScenarioAsync();
 
-        // Today's occurrence fired on both instances: it runs twice, one after the other, and the second finds the run.
-        await FireOnBothAsync(OverdueVisitDigest.JobName);
+        await TriggerOnBothAsync(OverdueVisitDigest.JobName);
 
         Assert.Equal(
             [$"{Day(0)}|3 overdue visits at 2 sites; 4 notifications."],
@@ -129,13 +137,48 @@ public sealed class SchedulerTests(ClusteredInstances cluster) : IClassFixture<C
     }
 
     [Fact]
-    public async Task NotificationDelivery_FiredOnBothInstancesOrRunOnBothAtOnce_DeliversEachNotificationOnce()
+    public async Task WeeklySafetySummary_TriggeredOnBothServers_CreatesOneSummaryPerActiveTrialAndOneNotificationPerReader()
+    {
+        var admin = await cluster.A.AdminAsync();
+        var (reader, _) = await admin.CreateUserAsync([Roles.DsmbMember]);
+        var week = JobPeriods.IsoWeek(DateTimeOffset.UtcNow);
+
+        await TriggerOnBothAsync(WeeklySafetySummaries.JobName);
+
+        var activeTrials = await Sql.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM trials WHERE status = 'Active'");
+        Assert.True(activeTrials >= 1);
+        Assert.Equal(activeTrials, await Sql.ScalarAsync<long>(cluster.ConnectionString,
+            $"SELECT count(*) FROM safety_summaries WHERE period_key = '{week}' AND generated_by_job = '{WeeklySafetySummaries.JobName}'"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cluster.ConnectionString,
+            $"SELECT count(*) FROM (SELECT 1 FROM safety_summaries WHERE period_key = '{week}' GROUP BY trial_id HAVING count(*) > 1) twice"));
+        Assert.Equal(activeTrials, await Sql.ScalarAsync<long>(cluster.ConnectionString,
+            "SELECT count(*) FROM notifications WHERE kind = 'SafetySummaryReady' AND recipient_user_id = @p", reader));
+    }
+
+    [Fact]
+    public async Task ReportingDeadlineMonitor_TriggeredOnBothServers_AnnouncesEachOverdueReportOnce()
+    {
+        var participant = await cluster.A.RandomizedAsync();
+        var investigator = await participant.Admin.CreateUserAsync([Roles.Investigator], participant.SiteId);
+        var overdue = await ReportingDeadlineMonitorTests.RecordSeriousAsync(participant, "Pulmonary embolism", awareHoursAgo: 30, relatedness: "NotRelated");
+
+        await TriggerOnBothAsync("ReportingDeadlineMonitor");
+        await TriggerOnBothAsync("ReportingDeadlineMonitor");
+
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cluster.ConnectionString, $"""
+            SELECT count(*) FROM notifications n JOIN adverse_events a ON n.body LIKE '%' || a.term || '%'
+            WHERE n.kind = 'ExpeditedReportOverdue' AND a.id = @p AND n.recipient_user_id = '{investigator.Id}'
+            """, overdue));
+    }
+
+    [Fact]
+    public async Task NotificationDelivery_TriggeredOnBothServersOrRunOnBothAtOnce_DeliversEachNotificationOnce()
     {
         var admin = await cluster.A.AdminAsync();
         var (userId, _) = await admin.CreateUserAsync([Roles.DsmbMember]);
         var fired = await QueueAsync(userId, 3 * DeliverNotifications.BatchSize);
 
-        await FireOnBothAsync("NotificationDelivery");
+        await TriggerOnBothAsync("NotificationDelivery");
 
         AssertDeliveredOnce(fired);
 
@@ -146,6 +189,64 @@ public sealed class SchedulerTests(ClusteredInstances cluster) : IClassFixture<C
         AssertDeliveredOnce(concurrent);
         Assert.Equal(fired.Count + concurrent.Count, await Sql.ScalarAsync<long>(cluster.ConnectionString,
             "SELECT count(*) FROM notifications WHERE recipient_user_id = @p AND delivered_at IS NOT NULL AND attempts = 1", userId));
+    }
+
+    [Fact]
+    public async Task Dashboard_AnswersAdminOnly_AndRefusesARevokedSessionAtOnce()
+    {
+        var admin = await cluster.A.AdminAsync();
+        var coordinator = await cluster.A.ClientForNewUserAsync(admin, Roles.Coordinator, await admin.DemoSiteIdAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cluster.A.Anonymous().GetAsync("/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.GetAsync("/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.GetAsync("/jobs/recurring")).StatusCode);
+
+        var recurring = await admin.GetAsync("/jobs/recurring");
+        Assert.Equal(HttpStatusCode.OK, recurring.StatusCode);
+        var page = await recurring.Content.ReadAsStringAsync();
+        Assert.All(BackgroundJobs.Recurring, job => Assert.Contains(job.Name, page, StringComparison.Ordinal));
+        Assert.Contains("Next execution", page, StringComparison.Ordinal);
+        Assert.Contains("Last execution", page, StringComparison.Ordinal);
+        var servers = await (await admin.GetAsync("/jobs/servers")).Content.ReadAsStringAsync();
+        Assert.All(
+            cluster.A.Services.GetRequiredService<JobStorage>().GetMonitoringApi().Servers(),
+            server => Assert.Contains(WebUtility.HtmlEncode(server.Name), servers, StringComparison.Ordinal));
+        Assert.DoesNotContain("Host=", await (await admin.GetAsync("/jobs")).Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        // Signed out: the same token is refused at once, on either instance.
+        var signedOut = await cluster.A.AdminAsync();
+        Assert.Equal(HttpStatusCode.OK, (await signedOut.GetAsync("/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await signedOut.PostAsync("/api/auth/logout", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await signedOut.GetAsync("/jobs")).StatusCode);
+        var onB = cluster.B.Anonymous();
+        onB.DefaultRequestHeaders.Authorization = signedOut.DefaultRequestHeaders.Authorization;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/jobs/recurring")).StatusCode);
+    }
+
+    /// <summary>
+    /// Triggers the recurring job through each instance's own manager at the same moment (as an admin's "Trigger now" on
+    /// both dashboards would), and waits until both runs have succeeded, on whichever servers fetched them.
+    /// </summary>
+    private async Task TriggerOnBothAsync(string job)
+    {
+        var runs = await Task.WhenAll(new[] { cluster.A, cluster.B }.Select(instance => Task.Run(() =>
+            instance.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(job))));
+        Assert.Equal(2, runs.Distinct().Count());
+
+        using var connection = cluster.A.Services.GetRequiredService<JobStorage>().GetConnection();
+        for (var wait = 0; wait < 600; wait++)
+        {
+            var states = runs.Select(id => connection.GetStateData(id)?.Name).ToList();
+            Assert.DoesNotContain("Failed", states);
+            if (states.All(state => state == "Succeeded"))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The runs of {job} did not succeed within a minute.");
     }
 
     private async Task<List<Guid>> QueueAsync(Guid userId, int count)
@@ -164,32 +265,6 @@ public sealed class SchedulerTests(ClusteredInstances cluster) : IClassFixture<C
     {
         var lines = cluster.A.Logs.Lines.Concat(cluster.B.Logs.Lines).ToList();
         Assert.All(notifications, id => Assert.Single(lines, l => l.Contains($"Notification {id} to", StringComparison.Ordinal)));
-    }
-
-    /// <summary>Triggers the job through each instance's scheduler and waits until both firings have run.</summary>
-    private async Task FireOnBothAsync(string job)
-    {
-        foreach (var instance in new[] { cluster.A, cluster.B })
-        {
-            await (await ClusteredInstances.SchedulerOf(instance)).TriggerJob(new JobKey(job));
-        }
-
-        // Only the job's own schedule left and nothing executing: both one-off triggers have fired and finished.
-        for (var wait = 0; wait < 600; wait++)
-        {
-            var pending = await Sql.ScalarAsync<long>(cluster.ConnectionString, """
-                SELECT (SELECT count(*) FROM qrtz_triggers WHERE job_name = @p) - 1
-                     + (SELECT count(*) FROM qrtz_fired_triggers WHERE job_name = @p)
-                """, job);
-            if (pending == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"The firings of {job} did not finish within a minute.");
     }
 
     private async Task<List<string>> RunsAsync(Guid trialId)

@@ -5,44 +5,46 @@ using Npgsql;
 namespace Edc.Drills;
 
 /// <summary>
-/// Drill 3: an API instance killed (SIGKILL) while a scheduled job runs; the job must complete once, on the other
-/// instance. Written for the clustered Quartz scheduler (Edc:Scheduler, qrtz_ tables, job_runs keyed by job, trial and
-/// period); a build without it is reported as skipped.
+/// Drill 3: an API instance killed (SIGKILL) while a job runs; the job must be finished by the other instance, and its
+/// effect made once. Written for Hangfire (Edc:JobServer, the hangfire schema, job_runs keyed by job, trial and period);
+/// a build without it is reported as skipped.
 /// <para>
-/// Two instances with the scheduler on share the database and fire the daily overdue-visit digest every 5 s (its
-/// period stays the day, so only the first firing does the work). The drill makes D0 visits of the kill drill's
+/// Two instances, each a Hangfire server, share the database and fire the daily overdue-visit digest every 5 s (its
+/// period stays the day, so only the first run does the work). The drill makes D0 visits of the kill drill's
 /// participants overdue, holds an ACCESS EXCLUSIVE lock on visits so the first run stops right after claiming its
-/// occurrence, kills the instance whose backend waits on that lock, lets the lock go, and waits for the survivor.
+/// occurrence, kills the instance whose backend waits on that lock, lets the lock go, and waits: the killed server's
+/// claim rolls back with its connection, the survivor's runs make the digest, and the job the killed server had fetched
+/// is fetched again by the survivor once its invisibility timeout passes (15 s here) and ends Succeeded, doing nothing.
 /// </para>
 /// </summary>
-internal static class SchedulerDrill
+internal static class JobServerDrill
 {
     public const string Job = "OverdueVisitDigest";
     public const string Kind = "VisitsOverdue";
 
-    public static async Task<bool> SchedulerPresentAsync(string connectionString, CancellationToken ct) =>
+    public static async Task<bool> JobServerPresentAsync(string connectionString, CancellationToken ct) =>
         await Integrity.ScalarAsync(
             connectionString,
-            "SELECT CASE WHEN to_regclass('public.qrtz_job_details') IS NOT NULL AND to_regclass('public.job_runs') IS NOT NULL THEN 1 ELSE 0 END",
+            "SELECT CASE WHEN to_regclass('hangfire.job') IS NOT NULL AND to_regclass('public.job_runs') IS NOT NULL THEN 1 ELSE 0 END",
             ct) == 1;
 
-    /// <summary>Settings of the two scheduler instances; the main instance runs with the scheduler off.</summary>
+    /// <summary>Settings of the two job-server instances; the main instance runs with its job server off.</summary>
     public static Dictionary<string, string> InstanceSettings() => new()
     {
         ["Edc__TrialDefinitions__LoadAtStartup"] = "false",
-        ["Edc__Scheduler__Enabled"] = "true",
-        [$"Edc__Scheduler__Jobs__{Job}__Cron"] = "0/5 * * * * ?",
-        ["Edc__Scheduler__CheckinInterval"] = "00:00:02",
-        ["Edc__Scheduler__CheckinMisfireThreshold"] = "00:00:05",
+        ["Edc__JobServer__Enabled"] = "true",
+        [$"Edc__Jobs__{Job}"] = "*/5 * * * * *",
+        ["Edc__JobServer__InvisibilityTimeout"] = "00:00:15",
+        ["Edc__JobServer__PollInterval"] = "00:00:02",
     };
 
     public static async Task<DrillReport> RunAsync(string root, Cluster cluster, DrillTrial trial, CancellationToken ct)
     {
-        var report = new DrillReport("3. Scheduled job on a killed instance");
-        Console.WriteLine($"{report.Name}: two instances with the clustered scheduler; the one running the overdue-visit digest is killed (SIGKILL) mid-run");
-        if (!await SchedulerPresentAsync(cluster.ConnectionString, ct))
+        var report = new DrillReport("3. Job on a killed instance");
+        Console.WriteLine($"{report.Name}: two instances, each a Hangfire server; the one running the overdue-visit digest is killed (SIGKILL) mid-run");
+        if (!await JobServerPresentAsync(cluster.ConnectionString, ct))
         {
-            report.Skip("no scheduler in this build (no qrtz_ tables and job_runs after the migrations)");
+            report.Skip("no job server in this build (no hangfire schema and job_runs after the migrations)");
             return report;
         }
 
@@ -102,8 +104,9 @@ internal static class SchedulerDrill
             }
 
             var (victim, survivor) = running == a.Name ? (a, b) : (b, a);
+            var orphans = await RunningOnAsync(cluster.ConnectionString, victim.ProcessId, ct);
             await victim.KillHardAsync();
-            report.Line($"caught {victim.Name} mid-run after {clock.Elapsed.TotalSeconds:0.0} s: killed with SIGKILL; lock released");
+            report.Line($"caught {victim.Name} mid-run after {clock.Elapsed.TotalSeconds:0.0} s: killed with SIGKILL; lock released; the Hangfire jobs it was running: #{string.Join(", #", orphans)}");
             await hold.CommitAsync(ct);
 
             var activeTrials = await Integrity.ScalarAsync(cluster.ConnectionString, "SELECT count(*) FROM trials WHERE status = 'Active'", ct);
@@ -121,6 +124,15 @@ internal static class SchedulerDrill
                 await Task.Delay(500, ct);
             }
 
+            // The killed server's jobs become visible again after the invisibility timeout; the survivor finishes them.
+            var finished = new List<long>();
+            var recovery = Stopwatch.StartNew();
+            while (finished.Count < orphans.Count && recovery.Elapsed < TimeSpan.FromSeconds(90))
+            {
+                await Task.Delay(1000, ct);
+                finished = await FinishedByAsync(cluster.ConnectionString, orphans, survivor.ProcessId, ct);
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(12), ct); // more firings on the survivor: they must do nothing
             var runs = await Integrity.ScalarAsync(cluster.ConnectionString, "SELECT count(*) FROM job_runs WHERE job = @job AND started_at >= @since", ct, ("job", Job), ("since", since));
             var runsForTrial = await Integrity.ScalarAsync(cluster.ConnectionString,
@@ -134,6 +146,8 @@ internal static class SchedulerDrill
             report.Check(completed == activeTrials && runs == activeTrials, $"the occurrence completed exactly once per active trial ({completed} completed, {runs} rows, {activeTrials} trials)");
             report.Check(runsForTrial == 1 && notifications == recipients, $"the drill trial's digest ran once: {notifications} notifications of {recipients} expected");
             report.Check(duplicates == 0, $"no notification queued twice ({duplicates})");
+            report.Check(orphans.Count > 0 && finished.Count == orphans.Count,
+                $"the killed server's jobs in flight ({orphans.Count}) were finished by the survivor ({finished.Count}, {recovery.Elapsed.TotalSeconds:0} s after the kill)");
             report.Check(!survivor.HasExited, $"the survivor {survivor.Name} is still running");
         }
         finally
@@ -150,6 +164,42 @@ internal static class SchedulerDrill
         }
 
         return report;
+    }
+
+    /// <summary>The Hangfire jobs the instance's server is processing (its server id is host:pid:guid).</summary>
+    private static async Task<List<long>> RunningOnAsync(string connectionString, int processId, CancellationToken ct) =>
+        await IdsAsync(connectionString, """
+            SELECT j.id FROM hangfire.job j JOIN hangfire.state s ON s.id = j.stateid
+            WHERE j.statename = 'Processing' AND s.data::jsonb->>'ServerId' LIKE '%:' || @pid || ':%'
+            """, ct, ("pid", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>Those of the jobs that succeeded after a run on the instance's server.</summary>
+    private static async Task<List<long>> FinishedByAsync(string connectionString, List<long> jobs, int processId, CancellationToken ct) =>
+        await IdsAsync(connectionString, """
+            SELECT j.id FROM hangfire.job j
+            WHERE j.id = ANY(@jobs) AND j.statename = 'Succeeded'
+              AND (SELECT s.data::jsonb->>'ServerId' FROM hangfire.state s WHERE s.jobid = j.id AND s.name = 'Processing' ORDER BY s.id DESC LIMIT 1)
+                  LIKE '%:' || @pid || ':%'
+            """, ct, ("jobs", jobs.ToArray()), ("pid", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static async Task<List<long>> IdsAsync(string connectionString, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var ids = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
     }
 
     private static async Task<int> ExecuteAsync(string connectionString, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)

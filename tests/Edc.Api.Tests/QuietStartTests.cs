@@ -1,0 +1,48 @@
+using System.Net;
+using Edc.Api.Tests.Infrastructure;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Edc.Api.Tests;
+
+/// <summary>
+/// What a newcomer sees in the log: a first start on an empty database and a restart on it, each running a job and
+/// stopping cleanly, log no warning and no error (no failed migration-history query, no key-encryption warning, no
+/// "failed or restarted instance").
+/// </summary>
+public sealed class QuietStartTests
+{
+    [Fact]
+    public async Task FirstStartAndRestart_WithAJobRun_LogNoWarningAndNoError()
+    {
+        var database = await TestDatabaseServer.CreateDatabaseAsync();
+        foreach (var start in new[] { "first start", "restart" })
+        {
+            var instance = new EdcApiFactory().WithConnectionString(database).WithSetting("Edc:JobServer:Enabled", "true");
+            try
+            {
+                await instance.InitializeAsync();
+                Assert.Equal(HttpStatusCode.OK, (await instance.Anonymous().GetAsync("/health/ready")).StatusCode);
+                await instance.AdminAsync();
+                var run = instance.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob("NotificationDelivery");
+                using var connection = instance.Services.GetRequiredService<JobStorage>().GetConnection();
+                for (var wait = 0; wait < 300 && connection.GetStateData(run)?.Name != "Succeeded"; wait++)
+                {
+                    await Task.Delay(100);
+                }
+
+                Assert.Equal("Succeeded", connection.GetStateData(run)?.Name);
+            }
+            finally
+            {
+                await instance.DisposeAsync();
+            }
+
+            var worrying = instance.Logs.Lines
+                .Where(l => l.StartsWith("Warning ", StringComparison.Ordinal) || l.StartsWith("Error ", StringComparison.Ordinal)
+                    || l.StartsWith("Critical ", StringComparison.Ordinal))
+                .ToList();
+            Assert.True(worrying.Count == 0, $"The {start} logged:\n" + string.Join("\n", worrying));
+        }
+    }
+}
