@@ -46,3 +46,19 @@ public sealed class QuietStartTests
         }
     }
 }
+
+/// <summary>A schedule that names no job, or a job without a schedule, stops the start with a message saying which.</summary>
+public sealed class JobScheduleConfigurationTests
+{
+    [Theory]
+    [InlineData("Edc:Jobs:WeeklySafetySumary", "0 5 * * MON", "names no job called WeeklySafetySumary")]
+    [InlineData("Edc:Jobs:OverdueVisitDigest", "", "set Edc:Jobs:OverdueVisitDigest")]
+    public async Task Start_WithAScheduleForNoJobOrAJobWithoutOne_FailsNamingIt(string key, string value, string message)
+    {
+        await using var instance = new EdcApiFactory().WithSetting(key, value);
+
+        var failure = await Assert.ThrowsAnyAsync<InvalidOperationException>(instance.InitializeAsync);
+
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+    }
+}
