@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Edc.Bench;
 using Edc.Infrastructure.Database;
-using Npgsql;
 
 namespace Edc.Drills;
 
@@ -109,7 +108,7 @@ internal static class BackupDrill
         {
             var token = await Http.SignInAsync(edc.BaseAddress, ApiProcess.AdminEmail, ApiProcess.AdminPassword, ct);
             var (intact, text) = await Integrity.VerifyAuditChainAsync(edc.BaseAddress, token, ct);
-            var hashAtLast = await HashAtAsync(restoredCs, lastSequence, ct);
+            var hashAtLast = (await Integrity.ColumnAsync<string>(restoredCs, "SELECT hash FROM audit_entries WHERE seq = @seq", ct, ("seq", lastSequence))).SingleOrDefault();
             report.Line($"Edc on the restored database: {text}");
             report.Check(intact, "Edc started on the restore and verifies its audit chain intact");
             report.Check(hashAtLast == lastHash, "the restored chain passes through the manifest's last hash at its last sequence number");
@@ -142,15 +141,6 @@ internal static class BackupDrill
 
     /// <summary>The libpq URI of a database of a local cluster (user edc, trusted on loopback).</summary>
     private static string Uri(int port, string database) => $"postgresql://{LocalPostgres.SuperUser}@127.0.0.1:{port}/{database}";
-
-    private static async Task<string?> HashAtAsync(string connectionString, long sequence, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT hash FROM audit_entries WHERE seq = @seq", connection);
-        command.Parameters.AddWithValue("seq", sequence);
-        return (string?)await command.ExecuteScalarAsync(ct);
-    }
 
     private static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(string root, string script, string[] arguments, CancellationToken ct)
     {

@@ -93,7 +93,11 @@ internal static class Integrity
         return (intact, Http.Truncate(answer.Body, 200));
     }
 
-    public static async Task<long> ScalarAsync(string connectionString, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    public static async Task<long> ScalarAsync(string connectionString, string sql, CancellationToken ct, params (string Name, object Value)[] parameters) =>
+        Convert.ToInt64((await ColumnAsync<object>(connectionString, sql, ct, parameters)).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The first column of every row the query answers.</summary>
+    public static async Task<List<T>> ColumnAsync<T>(string connectionString, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
@@ -103,6 +107,13 @@ internal static class Integrity
             command.Parameters.AddWithValue(name, value);
         }
 
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        var values = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
     }
 }

@@ -168,39 +168,19 @@ internal static class JobServerDrill
 
     /// <summary>The Hangfire jobs the instance's server is processing (its server id is host:pid:guid).</summary>
     private static async Task<List<long>> RunningOnAsync(string connectionString, int processId, CancellationToken ct) =>
-        await IdsAsync(connectionString, """
+        await Integrity.ColumnAsync<long>(connectionString, """
             SELECT j.id FROM hangfire.job j JOIN hangfire.state s ON s.id = j.stateid
             WHERE j.statename = 'Processing' AND s.data::jsonb->>'ServerId' LIKE '%:' || @pid || ':%'
             """, ct, ("pid", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Those of the jobs that succeeded after a run on the instance's server.</summary>
     private static async Task<List<long>> FinishedByAsync(string connectionString, List<long> jobs, int processId, CancellationToken ct) =>
-        await IdsAsync(connectionString, """
+        await Integrity.ColumnAsync<long>(connectionString, """
             SELECT j.id FROM hangfire.job j
             WHERE j.id = ANY(@jobs) AND j.statename = 'Succeeded'
               AND (SELECT s.data::jsonb->>'ServerId' FROM hangfire.state s WHERE s.jobid = j.id AND s.name = 'Processing' ORDER BY s.id DESC LIMIT 1)
                   LIKE '%:' || @pid || ':%'
             """, ct, ("jobs", jobs.ToArray()), ("pid", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-    private static async Task<List<long>> IdsAsync(string connectionString, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var ids = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-
-        return ids;
-    }
 
     private static async Task<int> ExecuteAsync(string connectionString, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
