@@ -77,6 +77,26 @@ public sealed class ErrorHandlingTests(EdcApiFactory api) : IClassFixture<EdcApi
     }
 
     [Fact]
+    public async Task Refusals_ByAuthenticationAndAuthorization_AreEdcProblemsWithADetail()
+    {
+        // The framework answers these before any handler runs; they still speak Edc's vocabulary.
+        var admin = await api.AdminAsync();
+        var coordinator = await api.ClientForNewUserAsync(admin, "Coordinator", await admin.DemoSiteIdAsync());
+
+        var anonymous = await api.Anonymous().GetAsync("/api/me");
+        var forbidden = await coordinator.GetAsync("/api/users");
+
+        await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await forbidden.AssertProblemAsync(HttpStatusCode.Forbidden);
+        var unauthorized = await anonymous.JsonAsync();
+        var refused = await forbidden.JsonAsync();
+        Assert.Equal("urn:edc:problem:unauthorized", unauthorized.GetProperty("type").GetString());
+        Assert.Contains("Bearer", unauthorized.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("urn:edc:problem:forbidden", refused.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(refused.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
     public async Task CreateTrial_WhenBodyIsNotJson_Returns415ProblemAndCreatesNothing()
     {
         var admin = await api.AdminAsync();

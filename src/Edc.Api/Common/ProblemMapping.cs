@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Edc.Domain.Common;
 using FluentValidation;
@@ -56,8 +57,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             StatusCodes.Status403Forbidden, "reauthentication-failed", "The password is not correct.", "Enter your own password again to confirm."),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "forbidden", "Forbidden.", forbidden.Message),
         AuthenticationFailedException failed => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication failed.", failed.Message),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Request body too large.", "Request bodies are limited to 1 MB."),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(StatusCodes.Status413PayloadTooLarge),
         BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
         BadHttpRequestException bad => Problem(bad.StatusCode, "bad-request", "Bad request.", "The request could not be read."),
         DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, "stale-write", "The data changed since it was read.", "Read it again and reapply the change."),
@@ -167,6 +167,41 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
 
         return problem;
     }
+
+    /// <summary>
+    /// Gives a problem the framework wrote itself (an empty 401 or 403 from authorization, a 413 from Kestrel, turned into
+    /// a problem body by the status-code pages, typed by a link to RFC 9110) Edc's own type, title and a detail, like
+    /// every other error; and every problem the request's W3C trace id, the one its spans and log records carry.
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) != true
+            && problem.Status is { } status && Standard.TryGetValue(status, out var edc))
+        {
+            problem.Type = TypePrefix + edc.Type;
+            problem.Title = edc.Title;
+            problem.Detail ??= edc.Detail;
+        }
+
+        problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+    }
+
+    /// <summary>The problem of a status that means one thing wherever it is answered.</summary>
+    public static ProblemDetails Problem(int status)
+    {
+        var (type, title, detail) = Standard[status];
+        return Problem(status, type, title, detail);
+    }
+
+    private static readonly Dictionary<int, (string Type, string Title, string Detail)> Standard = new()
+    {
+        [StatusCodes.Status401Unauthorized] = ("unauthorized", "Authentication required.",
+            "Sign in and send the access token as 'Authorization: Bearer <token>'. A token whose session has ended (signed out, deactivated or expired) is refused."),
+        [StatusCodes.Status403Forbidden] = ("forbidden", "Forbidden.", "Your role may not do this."),
+        [StatusCodes.Status404NotFound] = ("not-found", "Not found.", "No such resource."),
+        [StatusCodes.Status413PayloadTooLarge] = ("payload-too-large", "Request body too large.", "Request bodies are limited to 1 MB."),
+    };
 
     /// <summary>"Arms[0].Code" becomes "arms[0].code", matching the JSON the client sent.</summary>
     public static string CamelCasePath(string path) =>

@@ -19,7 +19,7 @@ public sealed class UnmatchedRequests(EndpointDataSource endpoints, IInlineConst
         var matching = (_routes ??= Routes()).Where(r => r.Matches(path, http)).ToList();
         if (matching.Count == 0)
         {
-            return Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.");
+            return Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound));
         }
 
         var method = http.Request.Method;
@@ -37,7 +37,7 @@ public sealed class UnmatchedRequests(EndpointDataSource endpoints, IInlineConst
             ? Problem(
                 StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type.",
                 $"This resource takes a body of type {string.Join(" or ", accepted)}.")
-            : Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", "No such resource.");
+            : Results.Problem(ProblemMapping.Problem(StatusCodes.Status404NotFound));
     }
 
     private static IResult Problem(int status, string type, string title, string detail) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
@@ -52,9 +51,7 @@ public static class ApiServices
         });
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
-        // The request's W3C trace id: the one its spans and log records carry, so a reported error can be found in them.
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemMapping.Complete);
         services.AddExceptionHandler<ProblemMapping>();
         services.AddSingleton<UnmatchedRequests>();
 
