@@ -533,6 +533,11 @@ internal static class HostileDrill
             {
                 request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.MediaType);
             }
+
+            // A body over the limit is refused by its length (413) and the connection closed unread: HttpClient, which
+            // reads the answer only once it has sent the whole body, would then often see a broken pipe instead of the
+            // 413. Waiting for "100 Continue" first, as curl does for large bodies, lets it read the 413 every time.
+            request.Headers.ExpectContinue = spec.Body.Length > 1024 * 1024; // the API's limit (ApiServices.MaxRequestBodyBytes)
         }
 
         using var response = await http.SendAsync(request, ct);
