@@ -482,9 +482,12 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         db.Sites.Add(site);
         await db.SaveChangesAsync();
 
-        // Saved but not yet sent: the rows go with the COMMIT, so the chain's lock is not held before it.
-        Assert.Equal(0L, await ScalarAsync<long>(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 2001 AND objid = 1 AND granted"));
+        // Saved but not yet sent: the rows go with the COMMIT, so the chain's lock is not held before it. (In this
+        // database: pg_locks shows the whole cluster, where other test classes' databases take the same key.)
+        Assert.Equal(0L, await ScalarAsync<long>("""
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 2001 AND objid = 1 AND granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """));
         await transaction.CommitAsync(CancellationToken.None);
 
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM sites WHERE id = @p", site.Id));
