@@ -19,9 +19,6 @@ namespace Edc.Api.Tests;
 /// <summary>Two API instances on one database, each a Hangfire server.</summary>
 public sealed class TwoJobServers : IAsyncLifetime
 {
-    /// <summary>A schedule that never comes due (31 February): jobs run only when a test triggers them.</summary>
-    public const string Never = "0 0 31 2 *";
-
     public EdcApiFactory A { get; private set; } = null!;
 
     public EdcApiFactory B { get; private set; } = null!;
@@ -49,16 +46,7 @@ public sealed class TwoJobServers : IAsyncLifetime
         await B.DisposeAsync();
     }
 
-    private EdcApiFactory Instance()
-    {
-        var instance = new EdcApiFactory().WithConnectionString(ConnectionString).WithSetting("Edc:JobServer:Enabled", "true");
-        foreach (var (name, _) in BackgroundJobs.Recurring)
-        {
-            instance.WithSetting($"{BackgroundJobs.SchedulesSection}:{name}", Never);
-        }
-
-        return instance;
-    }
+    private EdcApiFactory Instance() => new EdcApiFactory().WithConnectionString(ConnectionString).WithJobServer();
 }
 
 /// <summary>
@@ -82,7 +70,7 @@ public sealed class BackgroundJobTests(TwoJobServers cluster) : IClassFixture<Tw
         Assert.Equal(
             ["NotificationDelivery", "OverdueVisitDigest", "ReportingDeadlineMonitor", "WeeklySafetySummary"],
             recurring.Select(j => j.Id).Order(StringComparer.Ordinal));
-        Assert.All(recurring, j => Assert.Equal(TwoJobServers.Never, j.Cron));
+        Assert.All(recurring, j => Assert.Equal(JobRuns.NeverDue, j.Cron));
         Assert.All(recurring, j => Assert.Equal("UTC", j.TimeZoneId));
 
         Assert.True(await Sql.ScalarAsync<bool>(cluster.ConnectionString, "SELECT to_regclass('hangfire.job') IS NOT NULL"));
@@ -229,24 +217,9 @@ public sealed class BackgroundJobTests(TwoJobServers cluster) : IClassFixture<Tw
     /// </summary>
     private async Task TriggerOnBothAsync(string job)
     {
-        var runs = await Task.WhenAll(new[] { cluster.A, cluster.B }.Select(instance => Task.Run(() =>
-            instance.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(job))));
+        var runs = await Task.WhenAll(new[] { cluster.A, cluster.B }.Select(instance => Task.Run(() => instance.TriggerJob(job))));
         Assert.Equal(2, runs.Distinct().Count());
-
-        using var connection = cluster.A.Services.GetRequiredService<JobStorage>().GetConnection();
-        for (var wait = 0; wait < 600; wait++)
-        {
-            var states = runs.Select(id => connection.GetStateData(id)?.Name).ToList();
-            Assert.DoesNotContain("Failed", states);
-            if (states.All(state => state == "Succeeded"))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"The runs of {job} did not succeed within a minute.");
+        await cluster.A.WaitSucceededAsync(runs);
     }
 
     private async Task<List<Guid>> QueueAsync(Guid userId, int count)

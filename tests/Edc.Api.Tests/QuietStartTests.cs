@@ -1,7 +1,5 @@
 using System.Net;
 using Edc.Api.Tests.Infrastructure;
-using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Edc.Api.Tests;
 
@@ -18,20 +16,13 @@ public sealed class QuietStartTests
         var database = await TestDatabaseServer.CreateDatabaseAsync();
         foreach (var start in new[] { "first start", "restart" })
         {
-            var instance = new EdcApiFactory().WithConnectionString(database).WithSetting("Edc:JobServer:Enabled", "true");
+            var instance = new EdcApiFactory().WithConnectionString(database).WithJobServer();
             try
             {
                 await instance.InitializeAsync();
                 Assert.Equal(HttpStatusCode.OK, (await instance.Anonymous().GetAsync("/health/ready")).StatusCode);
                 await instance.AdminAsync();
-                var run = instance.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob("NotificationDelivery");
-                using var connection = instance.Services.GetRequiredService<JobStorage>().GetConnection();
-                for (var wait = 0; wait < 300 && connection.GetStateData(run)?.Name != "Succeeded"; wait++)
-                {
-                    await Task.Delay(100);
-                }
-
-                Assert.Equal("Succeeded", connection.GetStateData(run)?.Name);
+                await instance.WaitSucceededAsync(instance.TriggerJob("NotificationDelivery"));
             }
             finally
             {

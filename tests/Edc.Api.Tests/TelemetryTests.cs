@@ -3,7 +3,6 @@ using System.Net;
 using Edc.Api.Hosting;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
-using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -13,14 +12,7 @@ namespace Edc.Api.Tests;
 /// <summary>An instance with OpenTelemetry on and a job server, its jobs run only when triggered.</summary>
 public sealed class TelemetryInstance : EdcApiFactory
 {
-    public TelemetryInstance()
-    {
-        WithTelemetry().WithSetting("Edc:JobServer:Enabled", "true");
-        foreach (var (name, _) in BackgroundJobs.Recurring)
-        {
-            WithSetting($"{BackgroundJobs.SchedulesSection}:{name}", TwoJobServers.Never);
-        }
-    }
+    public TelemetryInstance() => WithTelemetry().WithJobServer();
 }
 
 /// <summary>
@@ -69,8 +61,8 @@ public sealed class TelemetryTests(TelemetryInstance api) : IClassFixture<Teleme
         var (userId, _) = await admin.CreateUserAsync([Roles.DsmbMember]);
         var notification = await NotificationTests.QueueAsync(api, userId, "Traced");
 
-        var run = api.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob("NotificationDelivery");
-        await WaitSucceededAsync(run);
+        var run = api.TriggerJob("NotificationDelivery");
+        await api.WaitSucceededAsync(run);
         CapturedTelemetry.Flush(api.Services);
 
         // Activity sources are process-wide, so spans of the test run's other instances are captured too: the job's span
@@ -85,17 +77,5 @@ public sealed class TelemetryTests(TelemetryInstance api) : IClassFixture<Teleme
         Assert.Equal(job.SpanId, delivered.SpanId);
         Assert.Contains(api.Telemetry.Received, r => r.Path == "/v1/logs");
         Assert.Contains("job NotificationDelivery", api.Telemetry.ReceivedText(), StringComparison.Ordinal);
-    }
-
-    private async Task WaitSucceededAsync(string jobId)
-    {
-        using var connection = api.Services.GetRequiredService<JobStorage>().GetConnection();
-        for (var wait = 0; wait < 600 && connection.GetStateData(jobId)?.Name != "Succeeded"; wait++)
-        {
-            Assert.NotEqual("Failed", connection.GetStateData(jobId)?.Name);
-            await Task.Delay(100);
-        }
-
-        Assert.Equal("Succeeded", connection.GetStateData(jobId)?.Name);
     }
 }

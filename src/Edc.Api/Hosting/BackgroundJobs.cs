@@ -90,7 +90,7 @@ public static class BackgroundJobs
             var cron = schedules.GetValueOrDefault(name) is { Length: > 0 } configured
                 ? configured
                 : throw new InvalidOperationException($"The job {type.Name} has no schedule: set {SchedulesSection}:{name} to a cron expression (UTC).");
-            manager.AddOrUpdate<RecurringJobRunner>(name, runner => runner.RunAsync(name, null, CancellationToken.None), cron, options);
+            manager.AddOrUpdate<RecurringJobRunner>(name, runner => runner.RunAsync(name, null!, CancellationToken.None), cron, options);
         }
 
         using var connection = provider.GetRequiredService<JobStorage>().GetConnection();

@@ -14,14 +14,15 @@ public sealed class RecurringJobRunner(IServiceProvider services)
 {
     [JobDisplayName("{0}")]
     [AutomaticRetry(Attempts = 3)]
-    public async Task RunAsync(string job, PerformContext? context, CancellationToken cancellationToken)
+    /// <param name="context">Supplied by Hangfire when the job runs (the stored call passes null).</param>
+    public async Task RunAsync(string job, PerformContext context, CancellationToken cancellationToken)
     {
         var type = BackgroundJobs.Recurring.FirstOrDefault(j => j.Name == job).Type
             ?? throw new InvalidOperationException($"No recurring job is called {job}.");
         var scheduledAt = ScheduledAt(context);
         using var activity = EdcTelemetry.Jobs.StartActivity("job " + job);
         activity?.SetTag("edc.job.name", job);
-        activity?.SetTag("edc.job.id", context?.BackgroundJob.Id);
+        activity?.SetTag("edc.job.id", context.BackgroundJob.Id);
         activity?.SetTag("edc.job.scheduled_at", scheduledAt.ToString("O", CultureInfo.InvariantCulture));
         try
         {
@@ -39,8 +40,8 @@ public sealed class RecurringJobRunner(IServiceProvider services)
     /// When the occurrence was due: Hangfire gives a run started by the recurring-job scheduler (or the dashboard's
     /// "Trigger now") the time it was triggered for; any other run counts as due when it was created.
     /// </summary>
-    private static DateTimeOffset ScheduledAt(PerformContext? context) =>
-        context?.GetJobParameter<long?>("Time") is { } unixSeconds
+    private static DateTimeOffset ScheduledAt(PerformContext context) =>
+        context.GetJobParameter<long?>("Time") is { } unixSeconds
             ? DateTimeOffset.FromUnixTimeSeconds(unixSeconds)
-            : new DateTimeOffset(context?.BackgroundJob.CreatedAt ?? DateTime.UtcNow, TimeSpan.Zero);
+            : new DateTimeOffset(DateTime.SpecifyKind(context.BackgroundJob.CreatedAt, DateTimeKind.Utc));
 }
