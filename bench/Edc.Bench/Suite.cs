@@ -470,13 +470,19 @@ internal static partial class Suite
         var site2 = (await PostAsync(admin, $"/api/trials/{trialId}/sites", new { code = "BENCH2", name = "Benchmark second site" }, ct)).GetProperty("id").GetGuid();
         await PostAsync(admin, "/api/users", new
         {
-            email = "bench-coordinator@edc.local", password = UserPassword, displayName = "Benchmark coordinator",
-            roles = new[] { "Coordinator" }, siteIds = new[] { site1, site2 },
+            email = "bench-coordinator@edc.local",
+            password = UserPassword,
+            displayName = "Benchmark coordinator",
+            roles = new[] { "Coordinator" },
+            siteIds = new[] { site1, site2 },
         }, ct);
         await PostAsync(admin, "/api/users", new
         {
-            email = "bench-statistician@edc.local", password = UserPassword, displayName = "Benchmark statistician",
-            roles = new[] { "UnblindedStatistician" }, siteIds = Array.Empty<Guid>(),
+            email = "bench-statistician@edc.local",
+            password = UserPassword,
+            displayName = "Benchmark statistician",
+            roles = new[] { "UnblindedStatistician" },
+            siteIds = Array.Empty<Guid>(),
         }, ct);
         using (var statistician = await Setup.SignedInClientAsync(baseAddress, "bench-statistician@edc.local", UserPassword, ct))
         {

@@ -359,7 +359,11 @@ internal static class Twin
         var audit = await RowTemplate.ReadAsync(connection, "audit_entries", "entity_id = ANY (@key) AND action = 'Update' ORDER BY seq", new[] { participant.ToString(), slot.ToString() }, ct);
         return new WriteTemplate([], null, audit, new Dictionary<string, object>
         {
-            ["participant"] = participant, ["slot"] = slot, ["number"] = number, ["kit"] = kit, ["site"] = site,
+            ["participant"] = participant,
+            ["slot"] = slot,
+            ["number"] = number,
+            ["kit"] = kit,
+            ["site"] = site,
         });
     }
 

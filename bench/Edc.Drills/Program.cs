@@ -169,8 +169,15 @@ static async Task<HostileFixture> HostileFixtureAsync(Uri baseAddress, DrillTria
     Http.Expect(await Http.PutAsync(coordinator, $"{participants}/{participant}/visits/D0/mrss", DrillSetup.Mrss(1), ct), "the MRSS");
     var adverseEvent = Http.Expect(await Http.PostAsync(coordinator, $"{participants}/{participant}/adverse-events", new
     {
-        term = "Headache", onsetDate = DateTime.UtcNow.ToString("yyyy-MM-dd"), ongoing = true, grade = 1, serious = false,
-        seriousnessCriteria = Array.Empty<string>(), relatedness = "Unlikely", actionTaken = "DoseNotChanged", outcome = "Recovering",
+        term = "Headache",
+        onsetDate = DateTime.UtcNow.ToString("yyyy-MM-dd"),
+        ongoing = true,
+        grade = 1,
+        serious = false,
+        seriousnessCriteria = Array.Empty<string>(),
+        relatedness = "Unlikely",
+        actionTaken = "DoseNotChanged",
+        outcome = "Recovering",
     }, ct), "the adverse event").GetProperty("id").GetGuid();
     var request = Http.Expect(await Http.PostAsync(dsmb, $"/api/trials/{trial.Id}/unblinding-requests", new { justification = "Drill" }, ct), "the unblinding request")
         .GetProperty("id").GetGuid();

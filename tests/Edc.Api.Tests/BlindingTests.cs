@@ -575,9 +575,15 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
             {
                 var recorded = await client.PostAsJsonAsync($"/api/trials/{trial.Id}/participants/{participant}/adverse-events", new
                 {
-                    term, onsetDate = today, ongoing = true, grade = serious ? 3 : 1, serious,
-                    seriousnessCriteria = serious ? new[] { "Hospitalization" } : [], relatedness = serious ? "Probable" : "Unlikely",
-                    actionTaken = "DoseNotChanged", outcome = "NotRecovered",
+                    term,
+                    onsetDate = today,
+                    ongoing = true,
+                    grade = serious ? 3 : 1,
+                    serious,
+                    seriousnessCriteria = serious ? new[] { "Hospitalization" } : [],
+                    relatedness = serious ? "Probable" : "Unlikely",
+                    actionTaken = "DoseNotChanged",
+                    outcome = "NotRecovered",
                 });
                 Assert.True(recorded.StatusCode == HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
                 AssertNoArmStrings(await recorded.Content.ReadAsStringAsync());

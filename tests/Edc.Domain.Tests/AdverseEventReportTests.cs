@@ -18,7 +18,12 @@ public sealed class AdverseEventReportTests
 
     private static readonly AdverseEventReport Fatal = Mild with
     {
-        Grade = 5, Serious = true, SeriousnessCriteria = [SeriousnessCriterion.Death], Outcome = AdverseEventOutcome.Fatal, Ongoing = false, EndDate = Onset.AddDays(2),
+        Grade = 5,
+        Serious = true,
+        SeriousnessCriteria = [SeriousnessCriterion.Death],
+        Outcome = AdverseEventOutcome.Fatal,
+        Ongoing = false,
+        EndDate = Onset.AddDays(2),
     };
 
     private static List<string> FieldsOf(AdverseEventReport report, DateOnly? consent = null) =>
@@ -182,7 +187,9 @@ public sealed class AdverseEventReportTests
     {
         var report = Mild with
         {
-            Relatedness = relatedness, Expected = expected, Serious = serious,
+            Relatedness = relatedness,
+            Expected = expected,
+            Serious = serious,
             SeriousnessCriteria = serious ? [SeriousnessCriterion.Hospitalization] : [],
         };
 

@@ -26,7 +26,11 @@ public sealed class AdverseEventTests
 
     private static readonly AdverseEventReport Fatal = Sae with
     {
-        Grade = 5, SeriousnessCriteria = [SeriousnessCriterion.Death], Outcome = AdverseEventOutcome.Fatal, Ongoing = false, EndDate = Onset.AddDays(3),
+        Grade = 5,
+        SeriousnessCriteria = [SeriousnessCriterion.Death],
+        Outcome = AdverseEventOutcome.Fatal,
+        Ongoing = false,
+        EndDate = Onset.AddDays(3),
     };
 
     private static Trial NewTrial() => Trial.Define(

@@ -104,13 +104,16 @@ public static class BackgroundJobs
     /// Hangfire's dashboard at <c>/jobs</c>, for admins only, through the API's own authentication and session check (a
     /// revoked session is refused at once): the recurring jobs with their last and next runs, the servers, failures.
     /// </summary>
-    public static void MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapHangfireDashboardWithNoAuthorizationFilters("/jobs", new DashboardOptions
-            {
-                DashboardTitle = "Edc jobs",
-                DisplayStorageConnectionString = false,
-                AppPath = null,
-            })
+    public static void MapJobsDashboard(this IEndpointRouteBuilder endpoints)
+    {
+        var options = new DashboardOptions
+        {
+            DashboardTitle = "Edc jobs",
+            DisplayStorageConnectionString = false,
+            AppPath = null,
+        };
+        endpoints.MapHangfireDashboardWithNoAuthorizationFilters("/jobs", options)
             .RequireRoles(Roles.Admin)
             .ExcludeFromDescription();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Edc.Api.Features.DemoData;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Security;
@@ -12,7 +13,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using System.Text.Json;
 
 namespace Edc.Api.Hosting;
 

@@ -110,10 +110,22 @@ public sealed class MrssAssessment : ITrialScoped, ISiteScoped
 
     public IReadOnlyDictionary<string, int> Scores => new Dictionary<string, int>
     {
-        ["face"] = Face, ["anteriorChest"] = AnteriorChest, ["abdomen"] = Abdomen, ["rightFingers"] = RightFingers,
-        ["leftFingers"] = LeftFingers, ["rightHand"] = RightHand, ["leftHand"] = LeftHand, ["rightForearm"] = RightForearm,
-        ["leftForearm"] = LeftForearm, ["rightUpperArm"] = RightUpperArm, ["leftUpperArm"] = LeftUpperArm, ["rightThigh"] = RightThigh,
-        ["leftThigh"] = LeftThigh, ["rightLowerLeg"] = RightLowerLeg, ["leftLowerLeg"] = LeftLowerLeg, ["rightFoot"] = RightFoot,
+        ["face"] = Face,
+        ["anteriorChest"] = AnteriorChest,
+        ["abdomen"] = Abdomen,
+        ["rightFingers"] = RightFingers,
+        ["leftFingers"] = LeftFingers,
+        ["rightHand"] = RightHand,
+        ["leftHand"] = LeftHand,
+        ["rightForearm"] = RightForearm,
+        ["leftForearm"] = LeftForearm,
+        ["rightUpperArm"] = RightUpperArm,
+        ["leftUpperArm"] = LeftUpperArm,
+        ["rightThigh"] = RightThigh,
+        ["leftThigh"] = LeftThigh,
+        ["rightLowerLeg"] = RightLowerLeg,
+        ["leftLowerLeg"] = LeftLowerLeg,
+        ["rightFoot"] = RightFoot,
         ["leftFoot"] = LeftFoot,
     };
 }

@@ -6,8 +6,8 @@ using Edc.Domain.Trials;
 using Edc.Domain.Unblinding;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Auditing;
-using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Idempotency;
+using Edc.Infrastructure.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,8 +2,8 @@ using Edc.Api.Common;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Unblinding;
 using Edc.Api.Security;
-using Edc.Domain.Security;
 using Edc.Domain.Participants;
+using Edc.Domain.Security;
 using MediatR;
 
 namespace Edc.Api.Features.Participants;

@@ -3,8 +3,8 @@ using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
 using Edc.Domain.Trials;
 using Edc.Domain.Unblinding;
-using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Idempotency;
+using Edc.Infrastructure.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
