@@ -454,7 +454,7 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         var db = scope.ServiceProvider.GetRequiredService<EdcDbContext>();
         Guid siteId;
 
-        await using (await AuditedTransaction.BeginAsync(db, CancellationToken.None))
+        await using (await AuditedTransaction.BeginAsync(db, reason: null, CancellationToken.None))
         {
             var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
             var site = trial.AddSite(NewCode("GONE"), "Never committed", []);
@@ -476,7 +476,7 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         using var scope = api.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<EdcDbContext>();
 
-        await using var transaction = await AuditedTransaction.BeginAsync(db, CancellationToken.None);
+        await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, CancellationToken.None);
         var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
         var site = trial.AddSite(NewCode("KEPT"), "Committed", []);
         db.Sites.Add(site);

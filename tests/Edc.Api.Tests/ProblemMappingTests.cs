@@ -1,3 +1,5 @@
+using Edc.Infrastructure.Auditing;
+using Edc.Infrastructure.Persistence;
 using System.Net;
 using System.Net.Http.Json;
 using Edc.Api.Common;
@@ -45,7 +47,7 @@ public sealed class ProblemMappingTests(EdcApiFactory api) : IClassFixture<EdcAp
     [Theory]
     [MemberData(nameof(UnavailableChains))]
     public void LostConnection_AnywhereInTheChain_IsDatabaseUnavailable(string chain) =>
-        Assert.True(ProblemMapping.IsDatabaseUnavailable(Chain(chain)));
+        Assert.True(DatabaseFailures.IsUnavailable(Chain(chain)));
 
     [Fact]
     public void ConnectionLostDuringCommit_Answers503CommitOutcomeUnknown_NotNothingWasSaved()
@@ -61,8 +63,8 @@ public sealed class ProblemMappingTests(EdcApiFactory api) : IClassFixture<EdcAp
     [Fact]
     public void OtherDatabaseErrors_AreNotDatabaseUnavailable()
     {
-        Assert.False(ProblemMapping.IsDatabaseUnavailable(new DbUpdateException("saving", Postgres(PostgresErrorCodes.CheckViolation))));
-        Assert.False(ProblemMapping.IsDatabaseUnavailable(new InvalidOperationException("bug")));
+        Assert.False(DatabaseFailures.IsUnavailable(new DbUpdateException("saving", Postgres(PostgresErrorCodes.CheckViolation))));
+        Assert.False(DatabaseFailures.IsUnavailable(new InvalidOperationException("bug")));
     }
 
     [Fact]

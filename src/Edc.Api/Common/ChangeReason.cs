@@ -1,4 +1,3 @@
-using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using FluentValidation.Results;
 
@@ -7,16 +6,14 @@ namespace Edc.Api.Common;
 internal static class ChangeReason
 {
     /// <summary>
-    /// Every change to clinical data after its first save carries a reason (400 without); the audit rows of the
-    /// change carry it too.
+    /// Every change to clinical data after its first save carries a reason (400 without); the change's transaction
+    /// writes it into each of its audit rows.
     /// </summary>
-    public static void Apply(EdcDbContext db, bool alreadyRecorded, string? reason, string what)
+    public static void Require(bool alreadyRecorded, string? reason, string what)
     {
         if (alreadyRecorded && string.IsNullOrWhiteSpace(reason))
         {
             throw new ValidationException([new ValidationFailure("reason", $"The {what} is already recorded: a change needs a reason.")]);
         }
-
-        db.AuditReason = reason;
     }
 }

@@ -1,3 +1,4 @@
+using Edc.Infrastructure.Auditing;
 using System.Security.Cryptography;
 using System.Text;
 using Edc.Infrastructure.Persistence;
@@ -191,7 +192,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
                             CancellationToken.None);
                     break;
                 }
-                catch (Exception exception) when (ProblemMapping.IsDatabaseUnavailable(exception))
+                catch (Exception exception) when (DatabaseFailures.IsUnavailable(exception))
                 {
                     if (attempt < KeepAttempts)
                     {

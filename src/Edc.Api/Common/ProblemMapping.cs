@@ -1,3 +1,5 @@
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Auditing;
 using System.Diagnostics;
 using System.Text.Json;
 using Edc.Domain.Common;
@@ -75,57 +77,18 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         },
         _ when IsRetryableConflict(exception) =>
             Problem(StatusCodes.Status409Conflict, "conflict", "Conflict.", "The change met another one saved at the same time; nothing was saved. Try again."),
-        _ when IsDatabaseUnavailable(exception) =>
+        _ when DatabaseFailures.IsUnavailable(exception) =>
             Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service unavailable.", "The database cannot be reached; nothing was saved. Try again shortly."),
         _ => Problem(StatusCodes.Status500InternalServerError, "internal", "An unexpected error occurred.", "The error was logged; nothing about it is shown here."),
     };
 
     // A deadlock or serialization failure rolled the whole transaction back: safe to retry.
     private static bool IsRetryableConflict(Exception exception) =>
-        Chain(exception).OfType<PostgresException>().Any(p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure);
+        DatabaseFailures.Chain(exception).OfType<PostgresException>().Any(p => p.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure);
 
     // Text PostgreSQL cannot hold (a NUL character, 22021; or one the encoding lacks, 22P05) in a body, query or header.
     private static bool IsInvalidText(Exception exception) =>
-        Chain(exception).OfType<PostgresException>().Any(p => p.SqlState is PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter);
-
-    /// <summary>
-    /// The database could not be reached or dropped the connection: refused or lost connections, a server shutting
-    /// down, crashed or starting up (57P01-57P03), connection errors (08xxx), other transient errors (too many
-    /// connections), anywhere in the exception's chain (EF Core wraps them in DbUpdateException and "transient failure"
-    /// InvalidOperationException, a disposed transaction in ObjectDisposedException).
-    /// </summary>
-    public static bool IsDatabaseUnavailable(Exception exception) =>
-        Chain(exception).Any(e => e switch
-        {
-            PostgresException p => p.IsTransient
-                || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                || p.SqlState.StartsWith("08", StringComparison.Ordinal),
-            NpgsqlException n => n.IsTransient,
-            TimeoutException => true,
-            _ => false,
-        });
-
-    /// <summary>The exception and all its inner exceptions (every one of an AggregateException's), outermost first.</summary>
-    public static IEnumerable<Exception> Chain(Exception exception)
-    {
-        var pending = new Stack<Exception>([exception]);
-        var seen = 0;
-        while (pending.TryPop(out var current) && seen++ < 64)
-        {
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.Reverse())
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (current.InnerException is { } inner)
-            {
-                pending.Push(inner);
-            }
-        }
-    }
+        DatabaseFailures.Chain(exception).OfType<PostgresException>().Any(p => p.SqlState is PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter);
 
     private static ProblemDetails ValidationProblem(ValidationException validation)
     {

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
@@ -64,9 +65,10 @@ public static class ApiServices
         services.AddAuthorization(Authorization.DenyByDefault);
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<AssignmentGate>();
-        services.AddScoped<ParticipantReader>();
+        services.AddScoped<ParticipantViews>();
+        services.AddScoped<VisibleData>();
         services.AddScoped<RandomizationListStore>();
-        services.AddScoped<VisitAccess>();
+        services.AddScoped<ForChange>();
         services.AddScoped<AdverseEventReader>();
         services.AddScoped<SafetyNotifications>();
         services.AddScoped<SafetySummaryReader>();
@@ -110,6 +112,7 @@ public static class ApiServices
             // Scoped as the DbContext the handlers use: one per request or job run.
             mediatr.Lifetime = ServiceLifetime.Scoped;
             mediatr.AddOpenBehavior(typeof(ValidationBehavior<,>));
+            mediatr.AddOpenBehavior(typeof(ChangeTransactionBehavior<,>));
         });
         // Singletons: building a validator compiles its rules' expressions, work to do once, not per request.
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);

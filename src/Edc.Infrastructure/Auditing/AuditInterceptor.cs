@@ -167,7 +167,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         _pending = [.. events.Select(e => (AuditEntry)e.Entity), .. entries
             .Where(e => !NotAudited.Contains(e.Metadata.ClrType))
             .Where(e => !IsDerivedInsert(e))
-            .SelectMany(e => RowsFor(e, actor, db.AuditReason))];
+            .SelectMany(e => RowsFor(e, actor, db.AuditedTransaction?.Reason))];
         events.ForEach(e => e.State = EntityState.Detached);
         return _pending.Count > 0 ? db : null;
     }

@@ -19,25 +19,42 @@ public sealed class AuditedTransaction : IAsyncDisposable
     private bool _ended;
     private bool _disposed;
 
-    private AuditedTransaction(EdcDbContext db, string id)
+    private AuditedTransaction(EdcDbContext db, string id, string? reason)
     {
         _db = db;
         Id = id;
+        Reason = reason;
     }
 
     /// <summary>The transaction's id (xid8, as text): what <c>pg_xact_status</c> answers about after a lost COMMIT.</summary>
     public string Id { get; }
 
-    public static async Task<AuditedTransaction> BeginAsync(EdcDbContext db, CancellationToken cancellationToken) =>
-        await BeginAsync(db, new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text"), cancellationToken)
+    /// <summary>The reason the caller gave for the change; every audit row of the transaction carries it.</summary>
+    public string? Reason { get; }
+
+    /// <summary>Begins a change that is not bound to one trial's data (accounts, the trial row itself).</summary>
+    public static async Task<AuditedTransaction> BeginAsync(EdcDbContext db, string? reason, CancellationToken cancellationToken) =>
+        await BeginAsync(db, new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text"), reason, cancellationToken)
         ?? throw new InvalidOperationException("The transaction answered no id.");
+
+    /// <summary>
+    /// Begins a change to one trial's data holding the trial's row shared until the transaction ends, in the round
+    /// trip that begins it: the database lock (an update of that row) waits for the changes under way, and a change
+    /// begun after it sees the trial locked. Null, and nothing begun, when there is no such trial.
+    /// </summary>
+    public static Task<AuditedTransaction?> BeginHoldingTrialRowAsync(EdcDbContext db, Guid trialId, string? reason, CancellationToken cancellationToken) =>
+        BeginAsync(
+            db,
+            new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text FROM trials WHERE id = $1 FOR SHARE") { Parameters = { new() { Value = trialId } } },
+            reason,
+            cancellationToken);
 
     /// <summary>
     /// Begins with <paramref name="identify"/> in the same round trip: a statement answering the transaction's id
     /// (<c>pg_current_xact_id()::text</c>), e.g. from a row it locks. When it answers no row, the transaction is rolled
     /// back and the answer is null.
     /// </summary>
-    public static async Task<AuditedTransaction?> BeginAsync(EdcDbContext db, NpgsqlBatchCommand identify, CancellationToken cancellationToken)
+    private static async Task<AuditedTransaction?> BeginAsync(EdcDbContext db, NpgsqlBatchCommand identify, string? reason, CancellationToken cancellationToken)
     {
         if (db.AuditedTransaction is not null || db.Database.CurrentTransaction is not null)
         {
@@ -56,7 +73,7 @@ public sealed class AuditedTransaction : IAsyncDisposable
             }
 
             db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
-            return db.AuditedTransaction = new AuditedTransaction(db, id);
+            return db.AuditedTransaction = new AuditedTransaction(db, id, reason);
         }
         catch
         {
@@ -67,7 +84,12 @@ public sealed class AuditedTransaction : IAsyncDisposable
 
     internal void AddAuditRows(IEnumerable<AuditEntry> rows) => _auditRows.AddRange(rows);
 
-    /// <summary>Sends the audit rows and the COMMIT in one batch. A failure leaves the transaction to be rolled back.</summary>
+    /// <summary>
+    /// Sends the audit rows and the COMMIT in one batch. A failure leaves the transaction to be rolled back. A
+    /// connection lost during the COMMIT is settled by asking the database, on a new connection, what became of this
+    /// transaction: aborted (a connection lost before, too), the error goes on (503 "unavailable"); committed or not to
+    /// be found out, it is a <see cref="CommitOutcomeUnknownException"/> (the change may be saved).
+    /// </summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         if (_ended)
@@ -75,17 +97,58 @@ public sealed class AuditedTransaction : IAsyncDisposable
             throw new InvalidOperationException("The transaction has already ended.");
         }
 
-        await using var batch = new NpgsqlBatch(Connection(_db));
-        if (_auditRows.Count > 0)
+        try
         {
-            var insert = new NpgsqlBatchCommand(AuditRows.InsertSql);
-            insert.Parameters.AddRange(AuditRows.Parameters(_auditRows));
-            batch.BatchCommands.Add(insert);
+            await using var batch = new NpgsqlBatch(Connection(_db));
+            if (_auditRows.Count > 0)
+            {
+                var insert = new NpgsqlBatchCommand(AuditRows.InsertSql);
+                insert.Parameters.AddRange(AuditRows.Parameters(_auditRows));
+                batch.BatchCommands.Add(insert);
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception exception) when (DatabaseFailures.IsUnavailable(exception))
+        {
+            if (await StatusAsync(_db.Database.GetConnectionString()!, Id) == "aborted")
+            {
+                throw;
+            }
+
+            throw new CommitOutcomeUnknownException(exception);
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
         End(); // a save after this is a change of its own, audited as usual
+    }
+
+    /// <summary>pg_xact_status of the transaction ("committed", "aborted"), or null when the database cannot say now.</summary>
+    private static async Task<string?> StatusAsync(string connectionString, string xid)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(CancellationToken.None);
+                await using var command = new NpgsqlCommand("SELECT pg_xact_status(@xid::xid8)", connection);
+                command.Parameters.AddWithValue("xid", xid);
+                var status = (string?)await command.ExecuteScalarAsync(CancellationToken.None);
+                if (status is not "in progress")
+                {
+                    return status;
+                }
+            }
+            catch (Exception exception) when (DatabaseFailures.IsUnavailable(exception))
+            {
+                return null;
+            }
+
+            await Task.Delay(100, CancellationToken.None); // the terminated backend is still ending its transaction
+        }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()

@@ -54,9 +54,6 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    /// <summary>The reason the caller gave for the change being saved; copied into each audit row it produces.</summary>
-    public string? AuditReason { get; set; }
-
     /// <summary>The transaction under way that takes this context's audit rows to send with its COMMIT, if any.</summary>
     public AuditedTransaction? AuditedTransaction { get; internal set; }
 

@@ -12,13 +12,13 @@ public static class ListAdverseEvents
     public sealed record Query(Guid TrialId, bool? Serious, Guid? SiteId, Guid? ParticipantId, PageRequest Page) : IRequest<PagedList<AdverseEventView>>;
 
     /// <summary>The adverse events the caller may see, newest first, filtered by seriousness, site and participant.</summary>
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, AdverseEventReader reader, TimeProvider clock)
+    internal sealed class Handler(EdcDbContext db, TimeProvider clock, VisibleData visible)
         : IRequestHandler<Query, PagedList<AdverseEventView>>
     {
         public async Task<PagedList<AdverseEventView>> Handle(Query query, CancellationToken cancellationToken)
         {
-            await TrialAccess.RequireVisibleTrialAsync(db, user, query.TrialId, cancellationToken);
-            var events = reader.Visible(query.TrialId).AsNoTracking();
+            await visible.RequireTrialAsync(query.TrialId, cancellationToken);
+            var events = visible.AdverseEvents(query.TrialId).AsNoTracking();
             if (query.Serious is { } serious)
             {
                 events = events.Where(a => a.Serious == serious);

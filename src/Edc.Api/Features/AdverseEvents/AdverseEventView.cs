@@ -69,15 +69,10 @@ public sealed record AdverseEventFormView(
 }
 
 /// <summary>The adverse events the caller may see: every site's for roles not bound to sites, otherwise their sites' only.</summary>
-internal sealed class AdverseEventReader(EdcDbContext db, CurrentUser user)
+internal sealed class AdverseEventReader(EdcDbContext db, VisibleData visible)
 {
-    public IQueryable<AdverseEvent> Visible(Guid trialId) =>
-        user.SeesAllSites
-            ? db.AdverseEvents.Where(a => a.TrialId == trialId)
-            : db.AdverseEvents.Where(a => a.TrialId == trialId && user.SiteIds.Contains(a.SiteId));
-
     public async Task<AdverseEvent> GetAsync(Guid trialId, Guid adverseEventId, CancellationToken cancellationToken) =>
-        await Visible(trialId).SingleOrDefaultAsync(a => a.Id == adverseEventId, cancellationToken)
+        await visible.AdverseEvents(trialId).SingleOrDefaultAsync(a => a.Id == adverseEventId, cancellationToken)
         ?? throw new NotFoundException("The adverse event");
 
     public Task<string> ScreeningNumberAsync(AdverseEvent adverseEvent, CancellationToken cancellationToken) =>

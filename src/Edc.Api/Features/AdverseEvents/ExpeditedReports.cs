@@ -38,14 +38,14 @@ public static class ExpeditedReportWorklist
     /// The reports due to the sponsor (serious events) and to the regulators (SUSARs) that are not yet recorded as
     /// sent, at the caller's sites, the nearest deadline first: overdue ones lead.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, AdverseEventReader reader, TimeProvider clock)
+    internal sealed class Handler(EdcDbContext db, TimeProvider clock, VisibleData visible)
         : IRequestHandler<Query, PagedList<ExpeditedReportItem>>
     {
         public async Task<PagedList<ExpeditedReportItem>> Handle(Query query, CancellationToken cancellationToken)
         {
-            await TrialAccess.RequireVisibleTrialAsync(db, user, query.TrialId, cancellationToken);
+            await visible.RequireTrialAsync(query.TrialId, cancellationToken);
             var now = clock.GetUtcNow();
-            var events = reader.Visible(query.TrialId).AsNoTracking();
+            var events = visible.AdverseEvents(query.TrialId).AsNoTracking();
             if (query.SiteId is { } siteId)
             {
                 events = events.Where(a => a.SiteId == siteId);

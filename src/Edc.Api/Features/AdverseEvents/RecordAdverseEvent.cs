@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Safety;
@@ -11,7 +12,10 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class RecordAdverseEvent
 {
-    public sealed record Command(Guid TrialId, Guid ParticipantId, AdverseEventBody Form) : IRequest<Recorded>, IAdverseEventForm;
+    public sealed record Command(Guid TrialId, Guid ParticipantId, AdverseEventBody Form) : IRequest<Recorded>, IAdverseEventForm, ITrialChange
+    {
+        public string? Reason => Form.Reason;
+    }
 
     public sealed record Recorded(Guid Id, int Version);
 
@@ -25,16 +29,16 @@ public static class RecordAdverseEvent
     /// starts the sponsor's 24-hour clock and tells the site's investigators and the admins; a fatal one records the
     /// participant's death.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, SafetyNotifications notifications, TimeProvider clock)
+    internal sealed class Handler(EdcDbContext db, ForChange load, CurrentUser user, SafetyNotifications notifications, TimeProvider clock)
         : IRequestHandler<Command, Recorded>
     {
         public async Task<Recorded> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var participant = await ParticipantLock.ForChangeAsync(db, user, write.Trial, command.ParticipantId, cancellationToken);
+            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
+            var participant = await load.ParticipantAsync(trial.Id, command.ParticipantId, cancellationToken);
             var now = clock.GetUtcNow();
             var report = command.Form.ToConsistentReport(command.Form.AwarenessDate ?? now, participant.ConsentDate, now);
-            var (adverseEvent, version) = AdverseEvent.Record(write.Trial, participant, report, user.Id!.Value, now);
+            var (adverseEvent, version) = AdverseEvent.Record(trial, participant, report, user.Id!.Value, now);
             db.AdverseEvents.Add(adverseEvent);
             db.AdverseEventVersions.Add(version);
             if (adverseEvent.Serious)
@@ -42,8 +46,6 @@ public static class RecordAdverseEvent
                 await notifications.SeriousEventEnteredAsync(adverseEvent, participant, now, cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
             return new Recorded(adverseEvent.Id, adverseEvent.CurrentVersion);
         }
     }

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Safety;
@@ -12,7 +13,10 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class ReviseAdverseEvent
 {
-    public sealed record Command(Guid TrialId, Guid AdverseEventId, AdverseEventBody Form) : IRequest<AdverseEventView>, IAdverseEventForm;
+    public sealed record Command(Guid TrialId, Guid AdverseEventId, AdverseEventBody Form) : IRequest<AdverseEventView>, IAdverseEventForm, ITrialChange
+    {
+        public string? Reason => Form.Reason;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -28,34 +32,24 @@ public static class ReviseAdverseEvent
     /// Replaces the current version with the whole form given, kept as a new version with its reason. The event row is
     /// locked, so concurrent revisions follow one another and each gets its own number.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, SafetyNotifications notifications, TimeProvider clock)
+    internal sealed class Handler(EdcDbContext db, ForChange load, CurrentUser user, SafetyNotifications notifications, TimeProvider clock)
         : IRequestHandler<Command, AdverseEventView>
     {
         public async Task<AdverseEventView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var adverseEvent = await db.AdverseEvents
-                .FromSql($"SELECT * FROM adverse_events WHERE id = {command.AdverseEventId} AND trial_id = {command.TrialId} FOR UPDATE")
-                .SingleOrDefaultAsync(cancellationToken);
-            if (adverseEvent is null || !user.CanSeeSite(adverseEvent.SiteId))
-            {
-                throw new NotFoundException("The adverse event");
-            }
-
-            var participant = await ParticipantLock.ForChangeAsync(db, user, write.Trial, adverseEvent.ParticipantId, cancellationToken);
+            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
+            var adverseEvent = await load.AdverseEventAsync(trial.Id, command.AdverseEventId, cancellationToken);
+            var participant = await load.ParticipantAsync(trial.Id, adverseEvent.ParticipantId, cancellationToken);
             var now = clock.GetUtcNow();
             var awareAt = command.Form.AwarenessDate ?? adverseEvent.AwarenessWhenNotGiven(command.Form.Serious!.Value, now);
             var report = command.Form.ToConsistentReport(awareAt, participant.ConsentDate, now);
             var wasSerious = adverseEvent.Serious;
-            db.AuditReason = command.Form.Reason;
-            db.AdverseEventVersions.Add(adverseEvent.Revise(write.Trial, participant, report, command.Form.Reason!, user.Id!.Value, now));
+            db.AdverseEventVersions.Add(adverseEvent.Revise(trial, participant, report, command.Form.Reason!, user.Id!.Value, now));
             if (adverseEvent.Serious && !wasSerious)
             {
                 await notifications.SeriousEventEnteredAsync(adverseEvent, participant, now, cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
             return AdverseEventView.From(adverseEvent, participant.ScreeningNumber, now);
         }
     }

@@ -32,14 +32,14 @@ public static class ListAuditEntries
     /// <param name="TrialId">null for the whole trail (Admin only), logins and account changes included.</param>
     public sealed record Query(Guid? TrialId, AuditFilter Filter, PageRequest Page) : IRequest<PagedList<AuditEntryView>>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser currentUser) : IRequestHandler<Query, PagedList<AuditEntryView>>
+    internal sealed class Handler(EdcDbContext db, CurrentUser currentUser, VisibleData visible) : IRequestHandler<Query, PagedList<AuditEntryView>>
     {
         public async Task<PagedList<AuditEntryView>> Handle(Query query, CancellationToken cancellationToken)
         {
             var rows = db.AuditEntries.AsNoTracking();
             if (query.TrialId is { } trialId)
             {
-                await TrialAccess.RequireVisibleTrialAsync(db, currentUser, trialId, cancellationToken);
+                await visible.RequireTrialAsync(trialId, cancellationToken);
                 rows = rows.Where(a => a.TrialId == trialId);
                 if (!currentUser.SeesAllSites)
                 {

@@ -1,3 +1,4 @@
+using Edc.Api.Common;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Visits;
 using Edc.Infrastructure.Persistence;
@@ -28,12 +29,12 @@ public static class GetCasebook
 {
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<CasebookView>;
 
-    internal sealed class Handler(EdcDbContext db, ParticipantReader participants) : IRequestHandler<Query, CasebookView>
+    internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible) : IRequestHandler<Query, CasebookView>
     {
         public async Task<CasebookView> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (trial, participant) = await participants.GetForChangeAsync(query.TrialId, query.ParticipantId, cancellationToken);
-            var view = await participants.ViewAsync(trial, participant, cancellationToken);
+            var (trial, participant) = await visible.TrialAndParticipantAsync(query.TrialId, query.ParticipantId, cancellationToken);
+            var view = await views.ViewAsync(trial, participant, cancellationToken);
 
             var visits = await db.Visits.AsNoTracking().Where(v => v.ParticipantId == participant.Id)
                 .OrderBy(v => v.Day == null).ThenBy(v => v.Day).ThenBy(v => v.Code)

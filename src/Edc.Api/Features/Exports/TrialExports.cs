@@ -34,9 +34,9 @@ internal static class TrialExport
     private const int BufferChars = 8 * 1024;
 
     public static async Task<(Trial Trial, IReadOnlyDictionary<Guid, ArmView>? Arms)> BeginAsync(
-        EdcDbContext db, CurrentUser user, AssignmentGate gate, Guid trialId, string exportName, CancellationToken cancellationToken)
+        EdcDbContext db, VisibleData visible, CurrentUser user, AssignmentGate gate, Guid trialId, string exportName, CancellationToken cancellationToken)
     {
-        var trial = await TrialAccess.VisibleTrials(db, user).AsNoTracking().SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken)
+        var trial = await visible.Trials.AsNoTracking().SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken)
             ?? throw new NotFoundException("The trial");
         var arms = await gate.ArmsForExportAsync(trial, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Create(
@@ -105,15 +105,15 @@ public static class ExportMrss
 
     public sealed record Query(Guid TrialId) : IRequest<CsvExport>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, ParticipantReader participants) : IRequestHandler<Query, CsvExport>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible) : IRequestHandler<Query, CsvExport>
     {
         public async Task<CsvExport> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (trial, arms) = await TrialExport.BeginAsync(db, user, gate, query.TrialId, Name, cancellationToken);
+            var (trial, arms) = await TrialExport.BeginAsync(db, visible, user, gate, query.TrialId, Name, cancellationToken);
             var rows =
                 from m in db.MrssAssessments.AsNoTracking()
                 join v in db.Visits on m.VisitId equals v.Id
-                join p in participants.Visible(trial.Id) on m.ParticipantId equals p.Id
+                join p in visible.Participants(trial.Id) on m.ParticipantId equals p.Id
                 join s in db.Sites on p.SiteId equals s.Id
                 where m.TrialId == trial.Id
                 orderby s.Code, p.ScreeningNumber, v.Day == null, v.Day, v.Code
@@ -170,14 +170,14 @@ public static class ExportVisits
 
     public sealed record Query(Guid TrialId) : IRequest<CsvExport>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, ParticipantReader participants) : IRequestHandler<Query, CsvExport>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible) : IRequestHandler<Query, CsvExport>
     {
         public async Task<CsvExport> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (trial, arms) = await TrialExport.BeginAsync(db, user, gate, query.TrialId, Name, cancellationToken);
+            var (trial, arms) = await TrialExport.BeginAsync(db, visible, user, gate, query.TrialId, Name, cancellationToken);
             var rows =
                 from v in db.Visits.AsNoTracking()
-                join p in participants.Visible(trial.Id) on v.ParticipantId equals p.Id
+                join p in visible.Participants(trial.Id) on v.ParticipantId equals p.Id
                 join s in db.Sites on p.SiteId equals s.Id
                 where v.TrialId == trial.Id
                 orderby s.Code, p.ScreeningNumber, v.Day == null, v.Day, v.Code

@@ -10,11 +10,11 @@ public static class GetInfusion
 {
     public sealed record Query(Guid TrialId, Guid ParticipantId, string VisitCode) : IRequest<InfusionView>;
 
-    internal sealed class Handler(EdcDbContext db, ParticipantReader participants) : IRequestHandler<Query, InfusionView>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, InfusionView>
     {
         public async Task<InfusionView> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (_, participant) = await participants.GetForChangeAsync(query.TrialId, query.ParticipantId, cancellationToken);
+            var (_, participant) = await visible.TrialAndParticipantAsync(query.TrialId, query.ParticipantId, cancellationToken);
             var visit = await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == query.VisitCode, cancellationToken)
                 ?? throw new NotFoundException("The visit");
             var infusion = await db.Infusions.AsNoTracking().SingleOrDefaultAsync(i => i.VisitId == visit.Id, cancellationToken)

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Visits;
 using Edc.Domain.Visits;
@@ -15,7 +16,7 @@ public static class RecordInfusion
 
     public sealed record Command(
         Guid TrialId, Guid ParticipantId, string VisitCode, DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason)
-        : IRequest<InfusionView>;
+        : IRequest<InfusionView>, ITrialChange;
 
     /// <summary>Exactly one of two shapes: administered (administeredAt and kitNumber), or not (notAdministeredReason).</summary>
     public sealed class Validator : AbstractValidator<Command>
@@ -44,14 +45,15 @@ public static class RecordInfusion
     /// Records the infusion of a visit whose procedures include one: given with the participant's own kit, or not given
     /// with the reason. A recorded infusion changes only with a reason. A wrong kit is refused without saying whose it is.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, VisitAccess visits, TimeProvider clock) : IRequestHandler<Command, InfusionView>
+    internal sealed class Handler(EdcDbContext db, ForChange load, TimeProvider clock) : IRequestHandler<Command, InfusionView>
     {
         public async Task<InfusionView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
+            var participant = await load.ParticipantAsync(command.TrialId, command.ParticipantId, cancellationToken);
+            (await load.TrialAsync(command.TrialId, cancellationToken)).RequireOpenForData();
+            var visit = await load.VisitAsync(participant, command.VisitCode, cancellationToken);
             var infusion = await db.Infusions.SingleOrDefaultAsync(i => i.VisitId == visit.Id, cancellationToken);
-            ChangeReason.Apply(db, infusion is not null, command.Reason, "infusion");
+            ChangeReason.Require(infusion is not null, command.Reason, "infusion");
             if (infusion is null)
             {
                 infusion = InfusionRecord.For(visit);
@@ -67,10 +69,7 @@ public static class RecordInfusion
                 infusion.NotAdministered(participant, visit, command.NotAdministeredReason);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            var received = await InfusionCounts.ReceivedAsync(db, participant.Id, cancellationToken);
-            await write.CommitAsync(cancellationToken);
-            return InfusionView.From(visit, infusion, received);
+            return InfusionView.From(visit, infusion, await InfusionCounts.ReceivedAsync(db, participant.Id, infusion, cancellationToken));
         }
     }
 }

@@ -11,11 +11,11 @@ public static class GetMrss
     public sealed record Query(Guid TrialId, Guid ParticipantId, string VisitCode) : IRequest<MrssView>;
 
     /// <summary>The MRSS of a visit of a participant the caller may see; 404 when there is none (yet).</summary>
-    internal sealed class Handler(EdcDbContext db, ParticipantReader participants) : IRequestHandler<Query, MrssView>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, MrssView>
     {
         public async Task<MrssView> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (_, participant) = await participants.GetForChangeAsync(query.TrialId, query.ParticipantId, cancellationToken);
+            var (_, participant) = await visible.TrialAndParticipantAsync(query.TrialId, query.ParticipantId, cancellationToken);
             var visit = await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == query.VisitCode, cancellationToken)
                 ?? throw new NotFoundException("The visit");
             var assessment = await db.MrssAssessments.AsNoTracking().SingleOrDefaultAsync(m => m.VisitId == visit.Id, cancellationToken)

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using System.Globalization;
 using System.Text.Json;
 using Edc.Api.Common;
@@ -28,7 +29,7 @@ public static class RecordMrss
         IReadOnlyDictionary<string, int>? Scores,
         string? Reason,
         bool TotalSent,
-        string? IfMatch) : IRequest<MrssView>;
+        string? IfMatch) : IRequest<MrssView>, ITrialChange;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -77,17 +78,15 @@ public static class RecordMrss
     /// save needs no reason; an edit needs a reason and the version it was made from (<c>If-Match</c>): without it 428,
     /// from an older version 409 StaleEdit, and nothing changes. The audit trail keeps every changed area's old value.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, ParticipantReader participants) : IRequestHandler<Command, MrssView>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Command, MrssView>
     {
         public async Task<MrssView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.LockAsync(db, command.TrialId, cancellationToken);
-
             // The trial, the participant (one the caller may see), the visit and its MRSS if recorded: one query, left
             // joins on unique indexes.
             var found = await (
-                    from t in db.Trials.Where(t => t.Id == write.TrialId)
-                    from p in participants.Visible(write.TrialId).Where(p => p.Id == command.ParticipantId).DefaultIfEmpty()
+                    from t in db.Trials.Where(t => t.Id == command.TrialId)
+                    from p in visible.Participants(command.TrialId).Where(p => p.Id == command.ParticipantId).DefaultIfEmpty()
                     from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == command.VisitCode).DefaultIfEmpty()
                     from m in db.MrssAssessments.Where(m => m.VisitId == v.Id).DefaultIfEmpty()
                     select new { Trial = t, Participant = p, Visit = v, Assessment = m })
@@ -98,7 +97,7 @@ public static class RecordMrss
             var assessedOn = command.AssessedOn!.Value;
             ScheduledVisit.RequireOnStudy(participant, assessedOn);
             var assessorName = command.AssessorName!.Trim();
-            ChangeReason.Apply(db, assessment is not null, command.Reason, "MRSS");
+            ChangeReason.Require(assessment is not null, command.Reason, "MRSS");
             if (assessment is null)
             {
                 // An If-Match names a version: there is none yet, so it cannot match.
@@ -131,7 +130,6 @@ public static class RecordMrss
                 throw Stale();
             }
 
-            await write.CommitAsync(cancellationToken);
             return await MrssView.ForAsync(db, visit, assessment, cancellationToken);
         }
 

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
@@ -15,7 +16,10 @@ public static class EnrollParticipant
     public sealed record Body(DateOnly? ConsentDate, Dictionary<string, bool>? Eligibility, Dictionary<string, string>? Strata);
 
     public sealed record Command(Guid TrialId, Guid ParticipantId, DateOnly? ConsentDate, Dictionary<string, bool>? Eligibility, Dictionary<string, string>? Strata)
-        : IRequest<ParticipantView>;
+        : IRequest<ParticipantView>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -27,29 +31,29 @@ public static class EnrollParticipant
         }
     }
 
-    internal sealed class Handler(EdcDbContext db, ParticipantReader reader, TimeProvider clock) : IRequestHandler<Command, ParticipantView>
+    internal sealed class Handler(EdcDbContext db, ForChange load, ParticipantViews views, TimeProvider clock) : IRequestHandler<Command, ParticipantView>
     {
         public async Task<ParticipantView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
+            var participant = await load.ParticipantAsync(command.TrialId, command.ParticipantId, cancellationToken);
+            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
+            await db.Entry(trial).Collection(t => t.EligibilityCriteria).LoadAsync(cancellationToken);
+            await db.Entry(trial).Collection(t => t.StratificationFactors).LoadAsync(cancellationToken);
             var siteCode = await db.Sites.Where(s => s.Id == participant.SiteId).Select(s => s.Code).SingleAsync(cancellationToken);
             var strata = Stratum.WithSiteLevel(trial, command.Strata ?? [], siteCode);
             RequireAnswersMatchDefinition(trial, command.Eligibility!, strata);
 
             var failed = participant.Enroll(trial, command.ConsentDate!.Value, command.Eligibility!, strata, clock.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
             if (failed.Count > 0)
             {
-                // Saved as ScreenFailed first: the answers and the outcome are part of the record.
-                throw new RuleViolationException(
+                // Saved as ScreenFailed all the same: the answers and the outcome are part of the record.
+                throw new RecordedRuleViolationException(new RuleViolationException(
                     "EligibilityNotMet",
                     "The participant does not meet the eligibility criteria and is now ScreenFailed: " + string.Join(", ", failed) + ".",
-                    new Dictionary<string, object> { ["failedCriteria"] = failed });
+                    new Dictionary<string, object> { ["failedCriteria"] = failed }));
             }
 
-            return await reader.ViewAsync(trial, participant, cancellationToken);
+            return await views.ViewAsync(trial, participant, cancellationToken);
         }
 
         /// <summary>Every criterion and factor of the definition answered, nothing else: field errors otherwise.</summary>

@@ -12,13 +12,13 @@ public static class ListParticipants
 {
     public sealed record Query(Guid TrialId, Guid? SiteId, ParticipantStatus? Status, PageRequest Page) : IRequest<PagedList<ParticipantView>>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, ParticipantReader reader) : IRequestHandler<Query, PagedList<ParticipantView>>
+    internal sealed class Handler(ParticipantViews views, VisibleData visible) : IRequestHandler<Query, PagedList<ParticipantView>>
     {
         public async Task<PagedList<ParticipantView>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var trial = await TrialAccess.VisibleTrials(db, user).AsNoTracking().SingleOrDefaultAsync(t => t.Id == query.TrialId, cancellationToken)
+            var trial = await visible.Trials.AsNoTracking().SingleOrDefaultAsync(t => t.Id == query.TrialId, cancellationToken)
                 ?? throw new NotFoundException("The trial");
-            var participants = reader.Visible(trial.Id).AsNoTracking();
+            var participants = visible.Participants(trial.Id).AsNoTracking();
             if (query.SiteId is { } siteId)
             {
                 participants = participants.Where(p => p.SiteId == siteId);
@@ -30,7 +30,7 @@ public static class ListParticipants
             }
 
             var page = await participants.OrderBy(p => p.ScreeningNumber).ToPageAsync(query.Page, cancellationToken);
-            return new PagedList<ParticipantView>(await reader.ViewsAsync(trial, page.Items, cancellationToken), page.Page, page.PageSize, page.Total);
+            return new PagedList<ParticipantView>(await views.ViewsAsync(trial, page.Items, cancellationToken), page.Page, page.PageSize, page.Total);
         }
     }
 }
@@ -39,12 +39,12 @@ public static class GetParticipant
 {
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<ParticipantView>;
 
-    internal sealed class Handler(ParticipantReader reader) : IRequestHandler<Query, ParticipantView>
+    internal sealed class Handler(ParticipantViews views, VisibleData visible) : IRequestHandler<Query, ParticipantView>
     {
         public async Task<ParticipantView> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (trial, participant) = await reader.GetForChangeAsync(query.TrialId, query.ParticipantId, cancellationToken);
-            return await reader.ViewAsync(trial, participant, cancellationToken);
+            var (trial, participant) = await visible.TrialAndParticipantAsync(query.TrialId, query.ParticipantId, cancellationToken);
+            return await views.ViewAsync(trial, participant, cancellationToken);
         }
     }
 }

@@ -43,24 +43,9 @@ public sealed record ParticipantView(
 
 public sealed record ParticipantLinks(string Casebook, string Visits, string AdverseEvents);
 
-/// <summary>Loads participants as the caller may see them: own sites only for site-scoped roles, arms only through the gate.</summary>
-internal sealed class ParticipantReader(EdcDbContext db, CurrentUser user, AssignmentGate gate)
+/// <summary>Participants as the caller may see them: arms only through the gate.</summary>
+internal sealed class ParticipantViews(AssignmentGate gate)
 {
-    public IQueryable<Participant> Visible(Guid trialId) =>
-        user.SeesAllSites
-            ? db.Participants.Where(p => p.TrialId == trialId)
-            : db.Participants.Where(p => p.TrialId == trialId && user.SiteIds.Contains(p.SiteId));
-
-    /// <summary>The trial and one participant the caller may see, tracked for change; 404 otherwise.</summary>
-    public async Task<(Trial Trial, Participant Participant)> GetForChangeAsync(Guid trialId, Guid participantId, CancellationToken cancellationToken)
-    {
-        var trial = await TrialAccess.VisibleTrials(db, user).Include(t => t.EligibilityCriteria).Include(t => t.StratificationFactors)
-            .AsSplitQuery().SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken) ?? throw new NotFoundException("The participant");
-        var participant = await Visible(trialId).SingleOrDefaultAsync(p => p.Id == participantId, cancellationToken)
-            ?? throw new NotFoundException("The participant");
-        return (trial, participant);
-    }
-
     public async Task<ParticipantView> ViewAsync(Trial trial, Participant participant, CancellationToken cancellationToken) =>
         (await ViewsAsync(trial, [participant], cancellationToken))[0];
 

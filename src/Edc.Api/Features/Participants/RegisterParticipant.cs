@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using System.Globalization;
 using Edc.Api.Common;
 using Edc.Api.Features.Trials;
@@ -14,7 +15,10 @@ public static class RegisterParticipant
 {
     public sealed record Body(Guid? SiteId, string? ScreeningNumber, string? Sex, int? BirthYear);
 
-    public sealed record Command(Guid TrialId, Guid? SiteId, string? ScreeningNumber, string? Sex, int? BirthYear) : IRequest<Registered>;
+    public sealed record Command(Guid TrialId, Guid? SiteId, string? ScreeningNumber, string? Sex, int? BirthYear) : IRequest<Registered>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed record Registered(Guid Id, string ScreeningNumber, string Status);
 
@@ -30,12 +34,11 @@ public static class RegisterParticipant
         }
     }
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, TimeProvider clock) : IRequestHandler<Command, Registered>
+    internal sealed class Handler(EdcDbContext db, ForChange load, CurrentUser user, TimeProvider clock) : IRequestHandler<Command, Registered>
     {
         public async Task<Registered> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var trial = write.Trial;
+            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
 
             // Locks the site row, so concurrent registrations at a site number their participants one after the other.
             // A site of this trial the caller may see is also what makes the trial visible to them.
@@ -50,8 +53,6 @@ public static class RegisterParticipant
             var number = command.ScreeningNumber ?? await NextScreeningNumberAsync(trial.Id, site, cancellationToken);
             var participant = Participant.Register(trial, site, number, command.Sex, command.BirthYear, clock.GetUtcNow());
             db.Participants.Add(participant);
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
             return new Registered(participant.Id, participant.ScreeningNumber, participant.Status.ToString());
         }
 

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Trials;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -9,7 +10,7 @@ public static class WithdrawParticipant
 {
     public sealed record Body(DateOnly? Date, string? Reason);
 
-    public sealed record Command(Guid TrialId, Guid ParticipantId, DateOnly? Date, string? Reason) : IRequest<ParticipantView>;
+    public sealed record Command(Guid TrialId, Guid ParticipantId, DateOnly? Date, string? Reason) : IRequest<ParticipantView>, ITrialChange;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -20,17 +21,14 @@ public static class WithdrawParticipant
         }
     }
 
-    internal sealed class Handler(EdcDbContext db, ParticipantReader reader, TimeProvider clock) : IRequestHandler<Command, ParticipantView>
+    internal sealed class Handler(ForChange load, ParticipantViews views, TimeProvider clock) : IRequestHandler<Command, ParticipantView>
     {
         public async Task<ParticipantView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var (trial, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
-            db.AuditReason = command.Reason;
+            var participant = await load.ParticipantAsync(command.TrialId, command.ParticipantId, cancellationToken);
+            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
             participant.Withdraw(trial, command.Date!.Value, command.Reason!, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
-            return await reader.ViewAsync(trial, participant, cancellationToken);
+            return await views.ViewAsync(trial, participant, cancellationToken);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using System.Globalization;
 using Edc.Domain.Randomization;
 using FluentValidation;
@@ -9,7 +10,10 @@ public static class CreateRandomizationList
 {
     public sealed record Body(long? Seed, List<int>? BlockSizes, int? SlotsPerStratum);
 
-    public sealed record Command(Guid TrialId, long? Seed, List<int>? BlockSizes, int? SlotsPerStratum) : IRequest<ListCreated>;
+    public sealed record Command(Guid TrialId, long? Seed, List<int>? BlockSizes, int? SlotsPerStratum) : IRequest<ListCreated>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -31,9 +35,9 @@ public static class CreateRandomizationList
             var seed = command.Seed ?? BlockRandomizer.NewSeed();
             var blockSizes = command.BlockSizes!.Distinct().Order().ToList();
             var slots = BlockRandomizer.Generate(trial.Arms, RandomizationListStore.StrataOf(trial), blockSizes, command.SlotsPerStratum!.Value, seed);
-            return await store.SaveNewAsync(
+            return store.AddNew(
                 trial, BlockRandomizer.Algorithm, seed.ToString(CultureInfo.InvariantCulture), blockSizes, command.SlotsPerStratum.Value,
-                slots, BlockRandomizer.GroupKey(trial.Arms, seed), cancellationToken);
+                slots, BlockRandomizer.GroupKey(trial.Arms, seed));
         }
     }
 }

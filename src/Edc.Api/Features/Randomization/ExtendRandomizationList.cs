@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Randomization;
@@ -15,7 +16,10 @@ public static class ExtendRandomizationList
 {
     public sealed record Body(string? Stratum, int? Slots);
 
-    public sealed record Command(Guid TrialId, string? Stratum, int? Slots) : IRequest<Extended>;
+    public sealed record Command(Guid TrialId, string? Stratum, int? Slots) : IRequest<Extended>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed record Extended(string Stratum, int SlotsAdded, string Checksum);
 
@@ -29,7 +33,6 @@ public static class ExtendRandomizationList
     {
         public async Task<Extended> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
             var trial = await store.TrialAsync(command.TrialId, cancellationToken);
             if (trial.Status != TrialStatus.Active)
             {
@@ -55,8 +58,6 @@ public static class ExtendRandomizationList
             db.RandomizationSlots.AddRange(added.Select(s => RandomizationSlot.From(list, s)));
             list.Extended(BlockRandomizer.Checksum(list.Algorithm, list.Seed, list.BlockSizes, [.. existing, .. added]));
             store.Audit("RandomizationListExtended", list, $"{added.Count} slots added to stratum '{stratum}'");
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
             return new Extended(stratum, added.Count, list.Checksum);
         }
     }

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Domain.Randomization;
 using FluentValidation;
 using FluentValidation.Results;
@@ -10,7 +11,10 @@ public static class ImportRandomizationList
     public const string Algorithm = "imported-csv/v1";
     public const string Header = "stratum,sequence,randomizationNumber,kitNumber,armCode";
 
-    public sealed record Command(Guid TrialId, string Csv) : IRequest<ListCreated>;
+    public sealed record Command(Guid TrialId, string Csv) : IRequest<ListCreated>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     /// <summary>
     /// A list made elsewhere, as CSV with the header <see cref="Header"/> (stratum empty when the trial has no factors).
@@ -26,7 +30,7 @@ public static class ImportRandomizationList
             System.Security.Cryptography.RandomNumberGenerator.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(groupLabels));
             var groupKey = groupLabels.Select((code, i) => ("Group " + (char)('A' + i), code)).ToDictionary(x => x.Item1, x => x.code);
             var perStratum = slots.GroupBy(s => s.StratumKey).Max(g => g.Count());
-            return await store.SaveNewAsync(trial, Algorithm, null, [], perStratum, slots, groupKey, cancellationToken);
+            return store.AddNew(trial, Algorithm, null, [], perStratum, slots, groupKey);
         }
 
         private static List<SlotSpec> Parse(string csv, HashSet<string> arms, HashSet<string> strata)

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Common;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
@@ -36,16 +37,15 @@ internal sealed class RandomizationListStore(EdcDbContext db, CurrentUser user, 
         return trial;
     }
 
-    public async Task<ListCreated> SaveNewAsync(
+    public ListCreated AddNew(
         Trial trial, string algorithm, string? seed, IReadOnlyList<int> blockSizes, int slotsPerStratum,
-        IReadOnlyList<SlotSpec> slots, Dictionary<string, string> groupKey, CancellationToken cancellationToken)
+        IReadOnlyList<SlotSpec> slots, Dictionary<string, string> groupKey)
     {
         var checksum = BlockRandomizer.Checksum(algorithm, seed, blockSizes, slots);
         var list = RandomizationList.Create(trial.Id, algorithm, seed, blockSizes, slotsPerStratum, checksum, groupKey, clock.GetUtcNow());
         db.RandomizationLists.Add(list);
         db.RandomizationSlots.AddRange(slots.Select(s => RandomizationSlot.From(list, s)));
         Audit("RandomizationListCreated", list, $"{slots.Count} slots");
-        await db.SaveChangesAsync(cancellationToken);
         return new ListCreated(list.Id, algorithm, seed, checksum, slots.Count, [.. slots.Select(s => s.StratumKey).Distinct()]);
     }
 

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
@@ -14,7 +15,10 @@ namespace Edc.Api.Features.Randomization;
 
 public static class RandomizeParticipant
 {
-    public sealed record Command(Guid TrialId, Guid ParticipantId) : IRequest<Randomized>;
+    public sealed record Command(Guid TrialId, Guid ParticipantId) : IRequest<Randomized>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed record Randomized(string RandomizationNumber, string KitNumber, DateTimeOffset RandomizedAt);
 
@@ -24,13 +28,12 @@ public static class RandomizeParticipant
     /// randomization per participant) and the stratum is serialized by a transaction-level advisory lock, so
     /// concurrent requests, on any number of API instances, take slots strictly in list order with no gap.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, TimeProvider clock) : IRequestHandler<Command, Randomized>
+    internal sealed class Handler(EdcDbContext db, ForChange load, TimeProvider clock) : IRequestHandler<Command, Randomized>
     {
         public async Task<Randomized> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var trial = write.Trial;
-            var participant = await ParticipantLock.ForChangeAsync(db, user, trial, command.ParticipantId, cancellationToken);
+            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
+            var participant = await load.ParticipantAsync(trial.Id, command.ParticipantId, cancellationToken);
             participant.RequireRandomizable(trial);
             var visitDefinitions = await db.Set<VisitDefinition>().Where(v => v.TrialId == trial.Id).AsNoTracking().ToListAsync(cancellationToken);
             var stratum = participant.StratumKey ?? Stratum.None;
@@ -45,8 +48,6 @@ public static class RandomizeParticipant
             slot.AllocateTo(participant.Id, now);
             participant.Randomize(trial, slot.RandomizationNumber, slot.KitNumber, now);
             db.Visits.AddRange(ScheduledVisit.ScheduleFor(participant, visitDefinitions, DateOnly.FromDateTime(now.UtcDateTime)));
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
             return new Randomized(slot.RandomizationNumber, slot.KitNumber, now);
         }
 

@@ -46,7 +46,7 @@ public static class GenerateSafetySummary
 
     public const string SummaryReadyKind = "SafetySummaryReady";
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user) : IRequestHandler<Command, Result>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, VisibleData visible) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -54,7 +54,7 @@ public static class GenerateSafetySummary
             {
                 // On demand: a signed-in caller, for a trial they may see.
                 _ = user.Id ?? throw new AuthenticationFailedException("Sign in to generate a safety summary.");
-                await TrialAccess.RequireVisibleTrialAsync(db, user, command.TrialId, cancellationToken);
+                await visible.RequireTrialAsync(command.TrialId, cancellationToken);
             }
             else if (!await db.Trials.AnyAsync(t => t.Id == command.TrialId, cancellationToken))
             {

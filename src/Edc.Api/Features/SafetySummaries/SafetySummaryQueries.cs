@@ -28,11 +28,11 @@ public static class ListSafetySummaries
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<PagedList<SafetySummaryInfo>>;
 
     /// <summary>A trial's summaries, newest data cut-off first, without their content.</summary>
-    internal sealed class Handler(EdcDbContext db, CurrentUser user) : IRequestHandler<Query, PagedList<SafetySummaryInfo>>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, PagedList<SafetySummaryInfo>>
     {
         public async Task<PagedList<SafetySummaryInfo>> Handle(Query query, CancellationToken cancellationToken)
         {
-            await TrialAccess.RequireVisibleTrialAsync(db, user, query.TrialId, cancellationToken);
+            await visible.RequireTrialAsync(query.TrialId, cancellationToken);
             return await db.SafetySummaries.AsNoTracking()
                 .Where(s => s.TrialId == query.TrialId)
                 .OrderByDescending(s => s.DataCutoff).ThenByDescending(s => s.Id)
@@ -43,12 +43,12 @@ public static class ListSafetySummaries
 }
 
 /// <summary>A summary of a visible trial and, for the closed view, the arms behind its masked groups (403 if not allowed).</summary>
-internal sealed class SafetySummaryReader(EdcDbContext db, CurrentUser user, AssignmentGate gate)
+internal sealed class SafetySummaryReader(EdcDbContext db, AssignmentGate gate, VisibleData visible)
 {
     public async Task<(Trial Trial, SafetySummary Summary, IReadOnlyDictionary<string, ArmView>? Arms)> ReadAsync(
         Guid trialId, Guid summaryId, SummaryView view, CancellationToken cancellationToken)
     {
-        var trial = await TrialAccess.VisibleTrials(db, user).AsNoTracking().Include(t => t.Arms).SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken)
+        var trial = await visible.Trials.AsNoTracking().Include(t => t.Arms).SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken)
             ?? throw new NotFoundException("The trial");
         var summary = await db.SafetySummaries.AsNoTracking().SingleOrDefaultAsync(s => s.Id == summaryId && s.TrialId == trialId, cancellationToken)
             ?? throw new NotFoundException("The safety summary");

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Common;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -10,7 +11,10 @@ public static class AddSite
 {
     public sealed record Body(string? Code, string? Name);
 
-    public sealed record Command(Guid TrialId, string? Code, string? Name) : IRequest<SiteView>;
+    public sealed record Command(Guid TrialId, string? Code, string? Name) : IRequest<SiteView>, IAuditedChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -30,7 +34,6 @@ public static class AddSite
             var existing = await db.Sites.Where(s => s.TrialId == trial.Id).ToListAsync(cancellationToken);
             var site = trial.AddSite(command.Code!, command.Name!, existing);
             db.Sites.Add(site);
-            await db.SaveChangesAsync(cancellationToken);
             return new SiteView(site.Id, site.TrialId, site.Code, site.Name);
         }
     }

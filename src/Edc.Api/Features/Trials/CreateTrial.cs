@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
@@ -16,7 +17,10 @@ public static class CreateTrial
         List<VisitDefinitionModel>? VisitDefinitions,
         List<CriterionModel>? EligibilityCriteria,
         List<FactorModel>? StratificationFactors,
-        List<SiteModel>? Sites) : IRequest<TrialDetails>;
+        List<SiteModel>? Sites) : IRequest<TrialDetails>, IAuditedChange
+    {
+        public string? Reason => null;
+    }
 
     internal sealed class Handler(EdcDbContext db, TimeProvider clock) : IRequestHandler<Command, TrialDetails>
     {
@@ -36,7 +40,6 @@ public static class CreateTrial
             }
 
             db.Sites.AddRange(sites);
-            await db.SaveChangesAsync(cancellationToken);
             return TrialDetails.From(trial);
         }
 

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Common;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -8,7 +9,10 @@ namespace Edc.Api.Features.Trials;
 /// <summary>The database lock (Admin): from now on no clinical data of the trial may change.</summary>
 public static class LockTrial
 {
-    public sealed record Command(Guid TrialId) : IRequest<TrialSummary>;
+    public sealed record Command(Guid TrialId) : IRequest<TrialSummary>, IAuditedChange
+    {
+        public string? Reason => null;
+    }
 
     internal sealed class Handler(EdcDbContext db, TimeProvider clock) : IRequestHandler<Command, TrialSummary>
     {
@@ -16,7 +20,6 @@ public static class LockTrial
         {
             var trial = await db.Trials.SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken) ?? throw new NotFoundException("The trial");
             trial.Lock(clock.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken);
             return new TrialSummary(trial.Id, trial.Code, trial.Title, trial.Status.ToString());
         }
     }
@@ -25,7 +28,10 @@ public static class LockTrial
 /// <summary>The statistician's final unblinding, allowed only after the lock: from then on every role of the trial sees arms.</summary>
 public static class FinalUnblinding
 {
-    public sealed record Command(Guid TrialId) : IRequest<Unblinded>;
+    public sealed record Command(Guid TrialId) : IRequest<Unblinded>, IAuditedChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed record Unblinded(Guid TrialId, DateTimeOffset UnblindedAt);
 
@@ -35,7 +41,6 @@ public static class FinalUnblinding
         {
             var trial = await db.Trials.SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken) ?? throw new NotFoundException("The trial");
             trial.FinalUnblind(clock.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken);
             return new Unblinded(trial.Id, trial.FinalUnblindedAt!.Value);
         }
     }

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Blinding;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
@@ -17,7 +18,7 @@ public static class EmergencyUnblinding
 {
     public sealed record Body(string? Reason, string? Password);
 
-    public sealed record Command(Guid TrialId, Guid ParticipantId, string? Reason, string? Password) : IRequest<Revealed>;
+    public sealed record Command(Guid TrialId, Guid ParticipantId, string? Reason, string? Password) : IRequest<Revealed>, ITrialChange;
 
     public sealed record Revealed(string ArmCode, string ArmName, DateTimeOffset UnblindedAt);
 
@@ -35,12 +36,12 @@ public static class EmergencyUnblinding
     /// password. The arm goes to that caller only; the statistician and the admins are told that it happened.
     /// </summary>
     internal sealed class Handler(
-        EdcDbContext db, ParticipantReader reader, AssignmentGate gate, CurrentUser user, UserManager<EdcUser> users, TimeProvider clock)
+        EdcDbContext db, ForChange load, AssignmentGate gate, CurrentUser user, UserManager<EdcUser> users, TimeProvider clock)
         : IRequestHandler<Command, Revealed>
     {
         public async Task<Revealed> Handle(Command command, CancellationToken cancellationToken)
         {
-            var (_, participant) = await reader.GetForChangeAsync(command.TrialId, command.ParticipantId, cancellationToken);
+            var participant = await load.ParticipantAsync(command.TrialId, command.ParticipantId, cancellationToken);
             if (!user.SiteIds.Contains(participant.SiteId))
             {
                 // Only an investigator of the participant's own site, whatever other roles the caller has.
@@ -54,11 +55,9 @@ public static class EmergencyUnblinding
             }
 
             var now = clock.GetUtcNow();
-            db.AuditReason = command.Reason;
             participant.RecordEmergencyUnblinding(investigator.Id, command.Reason!, now);
             var arm = await gate.RevealForEmergencyAsync(participant, command.Reason!, cancellationToken);
             await NotifyAsync(participant, investigator, command.Reason!, now, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
             return new Revealed(arm.Code, arm.Name, participant.EmergencyUnblindedAt!.Value);
         }
 

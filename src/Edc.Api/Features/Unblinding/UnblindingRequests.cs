@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Common;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Unblinding;
@@ -22,21 +23,23 @@ public static class RequestUnblinding
 {
     public sealed record Body(string? Justification);
 
-    public sealed record Command(Guid TrialId, string? Justification) : IRequest<UnblindingRequestView>;
+    public sealed record Command(Guid TrialId, string? Justification) : IRequest<UnblindingRequestView>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator() => RuleFor(c => c.Justification).NotEmpty().MaximumLength(4000);
     }
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, TimeProvider clock) : IRequestHandler<Command, UnblindingRequestView>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, TimeProvider clock, VisibleData visible) : IRequestHandler<Command, UnblindingRequestView>
     {
         public async Task<UnblindingRequestView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await TrialAccess.RequireVisibleTrialAsync(db, user, command.TrialId, cancellationToken);
+            await visible.RequireTrialAsync(command.TrialId, cancellationToken);
             var request = UnblindingRequest.Submit(command.TrialId, user.Id!.Value, command.Justification!, clock.GetUtcNow());
             db.UnblindingRequests.Add(request);
-            await db.SaveChangesAsync(cancellationToken);
             return UnblindingRequestView.From(request);
         }
     }
@@ -47,7 +50,10 @@ public static class DecideUnblindingRequest
 {
     public sealed record Body(bool? Approve, string? Comment);
 
-    public sealed record Command(Guid TrialId, Guid RequestId, bool? Approve, string? Comment) : IRequest<UnblindingRequestView>;
+    public sealed record Command(Guid TrialId, Guid RequestId, bool? Approve, string? Comment) : IRequest<UnblindingRequestView>, ITrialChange
+    {
+        public string? Reason => Comment;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -64,9 +70,7 @@ public static class DecideUnblindingRequest
         {
             var request = await db.UnblindingRequests.SingleOrDefaultAsync(r => r.Id == command.RequestId && r.TrialId == command.TrialId, cancellationToken)
                 ?? throw new NotFoundException("The unblinding request");
-            db.AuditReason = command.Comment;
             request.Decide(command.Approve!.Value, command.Comment!, user.Id!.Value, clock.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken);
             return UnblindingRequestView.From(request);
         }
     }
@@ -76,11 +80,11 @@ public static class ListUnblindingRequests
 {
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<PagedList<UnblindingRequestView>>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user) : IRequestHandler<Query, PagedList<UnblindingRequestView>>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, PagedList<UnblindingRequestView>>
     {
         public async Task<PagedList<UnblindingRequestView>> Handle(Query query, CancellationToken cancellationToken)
         {
-            await TrialAccess.RequireVisibleTrialAsync(db, user, query.TrialId, cancellationToken);
+            await visible.RequireTrialAsync(query.TrialId, cancellationToken);
             var page = await db.UnblindingRequests.AsNoTracking().Where(r => r.TrialId == query.TrialId)
                 .OrderByDescending(r => r.RequestedAt).ToPageAsync(query.Page, cancellationToken);
             return new PagedList<UnblindingRequestView>([.. page.Items.Select(UnblindingRequestView.From)], page.Page, page.PageSize, page.Total);

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Common;
 using Edc.Domain.Common;
 using Edc.Infrastructure.Identity;
@@ -17,7 +18,10 @@ public static class CreateUser
         string? Password,
         string? DisplayName,
         List<string>? Roles,
-        List<Guid>? SiteIds) : IRequest<Created>;
+        List<Guid>? SiteIds) : IRequest<Created>, IAuditedChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed record Created(Guid Id);
 
@@ -25,7 +29,6 @@ public static class CreateUser
     {
         public async Task<Created> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var siteIds = command.SiteIds?.Distinct().ToList() ?? [];
             await UserRules.RequireSitesExistAsync(db, siteIds, cancellationToken);
             if (await users.FindByEmailAsync(command.Email!) is not null)
@@ -44,8 +47,6 @@ public static class CreateUser
             UserRules.ThrowIfFailed(await users.CreateAsync(user, command.Password!));
             UserRules.ThrowIfFailed(await users.AddToRolesAsync(user, command.Roles!.Distinct()));
             db.UserSites.AddRange(siteIds.Select(siteId => new UserSite { UserId = user.Id, SiteId = siteId }));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             return new Created(user.Id);
         }
     }

@@ -1,3 +1,4 @@
+using Edc.Api.Common.Changes;
 using Edc.Api.Common;
 using Edc.Domain.Common;
 using Edc.Domain.Security;
@@ -17,15 +18,13 @@ public static class UpdateUser
     public sealed record Body(List<string>? Roles, List<Guid>? SiteIds, bool? Active, string? DisplayName, string? Reason);
 
     public sealed record Command(Guid Id, List<string>? Roles, List<Guid>? SiteIds, bool? Active, string? DisplayName, string? Reason)
-        : IRequest<UserView>;
+        : IRequest<UserView>, IAuditedChange;
 
     internal sealed class Handler(EdcDbContext db, UserManager<EdcUser> users, CurrentUser currentUser, TimeProvider clock)
         : IRequestHandler<Command, UserView>
     {
         public async Task<UserView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            db.AuditReason = command.Reason;
             var user = await db.Users.SingleOrDefaultAsync(u => u.Id == command.Id, cancellationToken) ?? throw new NotFoundException("The user");
             var isSelf = user.Id == currentUser.Id;
 
@@ -81,7 +80,6 @@ public static class UpdateUser
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             return await UserViews.GetAsync(db, user.Id, cancellationToken);
         }
     }

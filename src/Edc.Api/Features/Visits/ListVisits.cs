@@ -1,3 +1,4 @@
+using Edc.Api.Common;
 using Edc.Api.Features.Participants;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -9,11 +10,11 @@ public static class ListVisits
 {
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<IReadOnlyList<VisitView>>;
 
-    internal sealed class Handler(EdcDbContext db, ParticipantReader participants) : IRequestHandler<Query, IReadOnlyList<VisitView>>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, IReadOnlyList<VisitView>>
     {
         public async Task<IReadOnlyList<VisitView>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (_, participant) = await participants.GetForChangeAsync(query.TrialId, query.ParticipantId, cancellationToken);
+            var (_, participant) = await visible.TrialAndParticipantAsync(query.TrialId, query.ParticipantId, cancellationToken);
             var visits = await db.Visits.AsNoTracking().Where(v => v.ParticipantId == participant.Id)
                 .OrderBy(v => v.Day == null).ThenBy(v => v.Day).ThenBy(v => v.Code)
                 .ToListAsync(cancellationToken);

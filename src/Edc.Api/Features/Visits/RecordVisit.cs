@@ -1,5 +1,5 @@
 using Edc.Api.Common;
-using Edc.Api.Features.Trials;
+using Edc.Api.Common.Changes;
 using Edc.Domain.Participants;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
@@ -14,7 +14,7 @@ public static class RecordVisit
     public sealed record Body(string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason);
 
     public sealed record Command(Guid TrialId, Guid ParticipantId, string VisitCode, string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason)
-        : IRequest<VisitView>;
+        : IRequest<VisitView>, ITrialChange;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -33,13 +33,14 @@ public static class RecordVisit
     /// records it as missed. A visit already recorded changes only with a reason. Completing the schedule's last visit
     /// completes the participant on its date; recording that visit again moves the completion with it.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, VisitAccess visits, TimeProvider clock) : IRequestHandler<Command, VisitView>
+    internal sealed class Handler(EdcDbContext db, ForChange load, TimeProvider clock) : IRequestHandler<Command, VisitView>
     {
         public async Task<VisitView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var write = await TrialWrite.BeginAsync(db, command.TrialId, cancellationToken);
-            var (_, participant, visit) = await visits.GetForChangeAsync(command.TrialId, command.ParticipantId, command.VisitCode, cancellationToken);
-            ChangeReason.Apply(db, visit.Status != VisitStatus.Scheduled, command.Reason, "visit");
+            var participant = await load.ParticipantAsync(command.TrialId, command.ParticipantId, cancellationToken);
+            (await load.TrialAsync(command.TrialId, cancellationToken)).RequireOpenForData();
+            var visit = await load.VisitAsync(participant, command.VisitCode, cancellationToken);
+            ChangeReason.Require(visit.Status != VisitStatus.Scheduled, command.Reason, "visit");
             var lastDay = await db.Visits.Where(v => v.ParticipantId == participant.Id && v.Day != null).MaxAsync(v => v.Day, cancellationToken);
             var isLast = visit.Day is not null && visit.Day == lastDay;
             if (isLast && participant.Status == ParticipantStatus.Completed)
@@ -62,8 +63,6 @@ public static class RecordVisit
                 participant.CompleteTrial(visit.ActualDate!.Value);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            await write.CommitAsync(cancellationToken);
             return VisitView.From(visit);
         }
     }

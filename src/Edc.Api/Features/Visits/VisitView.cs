@@ -26,17 +26,3 @@ public sealed record VisitView(
         v.Code, v.Name, v.Day, v.TargetDate, v.WindowStart, v.WindowEnd, v.Status.ToString(), v.ActualDate, v.MissedReason,
         v.OutOfWindow, v.Day is null, v.Procedures);
 }
-
-/// <summary>A participant's visit, for a change: the participant must be one the caller may see, in an open trial.</summary>
-internal sealed class VisitAccess(EdcDbContext db, ParticipantReader participants)
-{
-    public async Task<(Trial Trial, Participant Participant, ScheduledVisit Visit)> GetForChangeAsync(
-        Guid trialId, Guid participantId, string visitCode, CancellationToken cancellationToken)
-    {
-        var (trial, participant) = await participants.GetForChangeAsync(trialId, participantId, cancellationToken);
-        trial.RequireOpenForData();
-        var visit = await db.Visits.SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == visitCode, cancellationToken)
-            ?? throw new NotFoundException("The visit");
-        return (trial, participant, visit);
-    }
-}

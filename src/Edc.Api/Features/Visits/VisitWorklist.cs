@@ -63,18 +63,18 @@ public static class VisitWorklist
             RuleFor(q => q.To).Must((q, to) => q.From is null || to is null || q.From <= to).WithMessage("'to' is on or after 'from'.");
     }
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, ParticipantReader participants, TimeProvider clock)
+    internal sealed class Handler(EdcDbContext db, TimeProvider clock, VisibleData visible)
         : IRequestHandler<Query, PagedList<WorklistItem>>
     {
         public async Task<PagedList<WorklistItem>> Handle(Query query, CancellationToken cancellationToken)
         {
-            await TrialAccess.RequireVisibleTrialAsync(db, user, query.TrialId, cancellationToken);
+            await visible.RequireTrialAsync(query.TrialId, cancellationToken);
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             var horizon = today.AddDays(UpcomingDays);
 
             var open =
                 from v in db.Visits.AsNoTracking()
-                join p in participants.Visible(query.TrialId).Where(p => p.Status == ParticipantStatus.Randomized) on v.ParticipantId equals p.Id
+                join p in visible.Participants(query.TrialId).Where(p => p.Status == ParticipantStatus.Randomized) on v.ParticipantId equals p.Id
                 where v.TrialId == query.TrialId && v.Status == VisitStatus.Scheduled && v.Day != null
                     && v.WindowStart != null && v.WindowEnd != null && v.WindowStart <= horizon
                 select new { Visit = v, p.ScreeningNumber };

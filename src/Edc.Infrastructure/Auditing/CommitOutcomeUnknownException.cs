@@ -1,4 +1,4 @@
-namespace Edc.Api.Common;
+namespace Edc.Infrastructure.Auditing;
 
 /// <summary>
 /// The connection to the database was lost while a transaction was being committed: the change may or may not have

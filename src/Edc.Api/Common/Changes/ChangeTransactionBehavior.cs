@@ -1,0 +1,39 @@
+using Edc.Infrastructure.Auditing;
+using Edc.Infrastructure.Persistence;
+using MediatR;
+
+namespace Edc.Api.Common.Changes;
+
+/// <summary>
+/// The one write path: begins the change's audited transaction (holding the trial's row for a
+/// <see cref="ITrialChange"/>; 404 when there is no such trial), runs the handler, saves what it changed and commits
+/// with the audit rows. Anything thrown rolls everything back; a COMMIT whose outcome is lost answers 503
+/// commit-outcome-unknown. Handlers never begin, save or commit.
+/// </summary>
+public sealed class ChangeTransactionBehavior<TRequest, TResponse>(EdcDbContext db) : IPipelineBehavior<TRequest, TResponse>
+    where TRequest : IAuditedChange
+{
+    public async Task<TResponse> Handle(TRequest request, RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
+    {
+        await using var transaction = request is ITrialChange change
+            ? await AuditedTransaction.BeginHoldingTrialRowAsync(db, change.TrialId, request.Reason, cancellationToken) ?? throw new NotFoundException("The trial")
+            : await AuditedTransaction.BeginAsync(db, request.Reason, cancellationToken);
+        try
+        {
+            var response = await next(cancellationToken);
+            await SaveAndCommitAsync(transaction, cancellationToken);
+            return response;
+        }
+        catch (RecordedRuleViolationException recorded)
+        {
+            await SaveAndCommitAsync(transaction, cancellationToken);
+            throw recorded.Violation;
+        }
+    }
+
+    private async Task SaveAndCommitAsync(AuditedTransaction transaction, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

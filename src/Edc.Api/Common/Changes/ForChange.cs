@@ -1,0 +1,42 @@
+using Edc.Domain.Participants;
+using Edc.Domain.Safety;
+using Edc.Domain.Trials;
+using Edc.Domain.Visits;
+using Edc.Infrastructure.Persistence;
+using Edc.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Edc.Api.Common.Changes;
+
+/// <summary>
+/// How a change loads what it changes, one way per aggregate: tracked, locked where changes to it must follow one
+/// another, and only what the caller may see (404 otherwise). Used inside a change's transaction.
+/// </summary>
+public sealed class ForChange(EdcDbContext db, CurrentUser user)
+{
+    /// <summary>The trial, tracked; the change's transaction already holds its row.</summary>
+    public Task<Trial> TrialAsync(Guid trialId, CancellationToken cancellationToken) =>
+        db.Trials.SingleAsync(t => t.Id == trialId, cancellationToken);
+
+    /// <summary>
+    /// A participant of the trial at a site the caller may see, its row locked until the change commits, so that changes
+    /// to one participant (and its visits) follow one another.
+    /// </summary>
+    public async Task<Participant> ParticipantAsync(Guid trialId, Guid participantId, CancellationToken cancellationToken) =>
+        (await db.Participants
+            .FromSql($"SELECT *, xmin FROM participants WHERE id = {participantId} AND trial_id = {trialId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken))
+        .VisibleOr404(user, "The participant");
+
+    /// <summary>A visit of a participant loaded (and so locked) by <see cref="ParticipantAsync"/>.</summary>
+    public async Task<ScheduledVisit> VisitAsync(Participant participant, string visitCode, CancellationToken cancellationToken) =>
+        await db.Visits.SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == visitCode, cancellationToken)
+        ?? throw new NotFoundException("The visit");
+
+    /// <summary>An adverse event of the trial at a site the caller may see, its row locked so that revisions follow one another.</summary>
+    public async Task<AdverseEvent> AdverseEventAsync(Guid trialId, Guid adverseEventId, CancellationToken cancellationToken) =>
+        (await db.AdverseEvents
+            .FromSql($"SELECT * FROM adverse_events WHERE id = {adverseEventId} AND trial_id = {trialId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken))
+        .VisibleOr404(user, "The adverse event");
+}
