@@ -1,9 +1,9 @@
-using Edc.Infrastructure.Auditing;
-using Edc.Infrastructure.Persistence;
 using System.Net;
 using System.Net.Http.Json;
 using Edc.Api.Common;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Infrastructure.Auditing;
+using Edc.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

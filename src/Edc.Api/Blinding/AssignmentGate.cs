@@ -1,3 +1,5 @@
+using Edc.Api.Common;
+using Edc.Domain.Blinding;
 using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
 using Edc.Domain.Security;
@@ -12,22 +14,22 @@ namespace Edc.Api.Blinding;
 
 public sealed record ArmView(string Code, string Name);
 
+public sealed record RandomizationSlotView(
+    string Stratum, int Sequence, int BlockNumber, int BlockSize, string RandomizationNumber, string KitNumber, string ArmCode,
+    Guid? ParticipantId, DateTimeOffset? AllocatedAt);
+
+public sealed record RandomizationListView(
+    Guid Id, string Algorithm, string? Seed, IReadOnlyList<int> BlockSizes, int SlotsPerStratum, string Checksum, DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, string> GroupKey, IReadOnlyList<RandomizationSlotView> Slots);
+
 /// <summary>
-/// The one way an assignment leaves the system. Every feature that shows a participant asks here for the arms the
-/// caller may see; anything else never reads randomization_slots.arm_code. The rule, from the contract:
-/// the unblinded statistician sees every arm; a pharmacist the arms of own-site participants; an investigator the
-/// arm of a participant whose emergency unblinding they performed; after the final unblinding, every role of the
-/// trial. Everyone else sees nothing about arms. The same holds for the masked group key (Group A, Group B to arm):
-/// the closed, unblinded safety summary is read by the statistician, by the data safety board once the statistician
-/// has approved one of its unblinding requests for the trial, and by the trial's roles after the final unblinding.
+/// The one way arm data (a slot's arm, the masked group key) leave the database: every feature that shows a participant,
+/// a list or a closed report asks here, and an architecture test fails the build when any other type reads them. Who may
+/// see what is the domain's <see cref="ArmVisibility"/>; this class applies it to the caller and audits disclosures.
 /// </summary>
 public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
 {
-    public bool MaySeeArm(Trial trial, Participant participant) =>
-        user.IsInRole(Roles.UnblindedStatistician)
-        || trial.IsFinallyUnblinded
-        || (user.IsInRole(Roles.Pharmacist) && user.SiteIds.Contains(participant.SiteId))
-        || (user.IsInRole(Roles.Investigator) && user.SiteIds.Contains(participant.SiteId) && participant.EmergencyUnblindedBy == user.Id);
+    public bool MaySeeArm(Trial trial, Participant participant) => ArmVisibility.MaySeeArm(user.Viewer, trial, participant);
 
     /// <summary>The arms of those of <paramref name="participants"/> the caller may see; the others are absent.</summary>
     public async Task<IReadOnlyDictionary<Guid, ArmView>> VisibleArmsAsync(Trial trial, IEnumerable<Participant> participants, CancellationToken cancellationToken)
@@ -45,7 +47,7 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, ArmView>?> ArmsForExportAsync(Trial trial, CancellationToken cancellationToken)
     {
-        if (!trial.IsFinallyUnblinded)
+        if (!ArmVisibility.ExportCarriesArms(trial))
         {
             return null;
         }
@@ -66,10 +68,11 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
     /// this trial is approved; anyone after the final unblinding. Everyone else reads masked groups only.
     /// </summary>
     public async Task<bool> MayReadClosedReportAsync(Trial trial, CancellationToken cancellationToken) =>
-        user.IsInRole(Roles.UnblindedStatistician)
-        || trial.IsFinallyUnblinded
-        || (user.IsInRole(Roles.DsmbMember)
-            && await db.UnblindingRequests.AnyAsync(r => r.TrialId == trial.Id && r.Status == UnblindingRequestStatus.Approved, cancellationToken));
+        ArmVisibility.MayReadClosedReport(
+            user.Viewer,
+            trial,
+            user.IsInRole(Roles.DsmbMember)
+                && await db.UnblindingRequests.AnyAsync(r => r.TrialId == trial.Id && r.Status == UnblindingRequestStatus.Approved, cancellationToken));
 
     /// <summary>
     /// The masked group key of <paramref name="trial"/> (label to arm) for the closed report of one summary, or null
@@ -103,6 +106,36 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
             participant.Id.ToString(), participant.TrialId, participant.SiteId, reason: reason));
         return arm;
     }
+
+    /// <summary>
+    /// The whole randomization list of a trial with every slot's arm and the group key, for the unblinded statistician
+    /// only (403 for anyone else); the read is audited.
+    /// </summary>
+    public async Task<RandomizationListView> RandomizationListAsync(Guid trialId, CancellationToken cancellationToken)
+    {
+        if (!ArmVisibility.MayReadRandomizationList(user.Viewer))
+        {
+            throw new ForbiddenException("Only the unblinded statistician reads the randomization list.");
+        }
+
+        var list = await db.RandomizationLists.AsNoTracking().SingleOrDefaultAsync(l => l.TrialId == trialId, cancellationToken)
+            ?? throw new NotFoundException("The randomization list");
+        var slots = await db.RandomizationSlots.AsNoTracking().Where(s => s.ListId == list.Id)
+            .OrderBy(s => s.StratumKey).ThenBy(s => s.Sequence)
+            .Select(s => new RandomizationSlotView(
+                s.StratumKey, s.Sequence, s.BlockNumber, s.BlockSize, s.RandomizationNumber, s.KitNumber, s.ArmCode, s.ParticipantId, s.AllocatedAt))
+            .ToListAsync(cancellationToken);
+        db.AuditEntries.Add(AuditEntry.Create(
+            new AuditActor(user.Id, user.Email, string.Join(',', user.Roles)), "Read", nameof(RandomizationList), list.Id.ToString(), list.TrialId));
+        return new RandomizationListView(
+            list.Id, list.Algorithm, list.Seed, list.BlockSizes, list.SlotsPerStratum, list.Checksum, list.CreatedAt, list.GroupKey, slots);
+    }
+
+    /// <summary>
+    /// The arm of a slot the demonstration data are being written for: synthetic values depend on the arm, as a real
+    /// trial's data do. Disclosed to no one.
+    /// </summary>
+    public static string ArmOfSyntheticParticipant(RandomizationSlot slot) => slot.ArmCode;
 
     private Task<Dictionary<Guid, ArmView>> ArmsAsync(Guid trialId, IReadOnlyCollection<Guid> participantIds, CancellationToken cancellationToken) =>
         ArmsAsync(

@@ -1,6 +1,6 @@
-using Edc.Infrastructure.Auditing;
 using System.Security.Cryptography;
 using System.Text;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using Microsoft.AspNetCore.Mvc;

@@ -1,8 +1,8 @@
-using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Auditing;
 using System.Diagnostics;
 using System.Text.Json;
 using Edc.Domain.Common;
+using Edc.Infrastructure.Auditing;
+using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -55,7 +55,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         PreconditionRequiredException required => Problem(
             StatusCodes.Status428PreconditionRequired, "precondition-required", "Precondition required.", required.Message),
         NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "not-found", "Not found.", notFound.Message),
-        Features.Unblinding.ReauthenticationFailedException => Problem(
+        ReauthenticationFailedException => Problem(
             StatusCodes.Status403Forbidden, "reauthentication-failed", "The password is not correct.", "Enter your own password again to confirm."),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "forbidden", "Forbidden.", forbidden.Message),
         AuthenticationFailedException failed => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication failed.", failed.Message),

@@ -1,9 +1,9 @@
-using Edc.Api.Common.Changes;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Edc.Api.Blinding;
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Auth;
 using Edc.Api.Features.Notifications;

@@ -1,3 +1,4 @@
+using Edc.Domain.Blinding;
 using Edc.Domain.Security;
 
 namespace Edc.Infrastructure.Security;
@@ -21,7 +22,10 @@ public sealed class CurrentUser
     public bool IsAuthenticated => Id is not null;
 
     /// <summary>Holds a role that is not bound to sites (Admin, DsmbMember, UnblindedStatistician).</summary>
-    public bool SeesAllSites => Roles.Any(r => !Domain.Security.Roles.SiteScoped.Contains(r));
+    public bool SeesAllSites => Viewer.SeesAllSites;
+
+    /// <summary>The caller as the domain's blinding rules see it.</summary>
+    public Viewer Viewer { get; private set; } = new(null, [], []);
 
     public void Set(Guid id, string? email, IEnumerable<string> roles, IEnumerable<Guid> siteIds)
     {
@@ -29,6 +33,7 @@ public sealed class CurrentUser
         Email = email;
         Roles = [.. roles.Order(StringComparer.Ordinal)];
         _siteIds = [.. siteIds];
+        Viewer = new Viewer(id, Roles, _siteIds);
     }
 
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);

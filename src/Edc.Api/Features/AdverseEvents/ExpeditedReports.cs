@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Safety;
 using Edc.Infrastructure.Persistence;
@@ -96,7 +97,10 @@ public static class RecordExpeditedReport
 {
     public sealed record Body(ReportRecipient? Recipient, DateTimeOffset? SentAt);
 
-    public sealed record Command(Guid TrialId, Guid AdverseEventId, ReportRecipient? Recipient, DateTimeOffset? SentAt) : IRequest<AdverseEventView>;
+    public sealed record Command(Guid TrialId, Guid AdverseEventId, ReportRecipient? Recipient, DateTimeOffset? SentAt) : IRequest<AdverseEventView>, ITrialChange
+    {
+        public string? Reason => null;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -111,18 +115,13 @@ public static class RecordExpeditedReport
     /// Records when the report to the sponsor or the regulators was sent, which settles whether it was on time. It
     /// records a regulatory act, not clinical data, so it is allowed after the database lock.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, AdverseEventReader reader, TimeProvider clock) : IRequestHandler<Command, AdverseEventView>
+    internal sealed class Handler(ForChange load, AdverseEventReader reader, TimeProvider clock) : IRequestHandler<Command, AdverseEventView>
     {
         public async Task<AdverseEventView> Handle(Command command, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var adverseEvent = await db.AdverseEvents
-                .FromSql($"SELECT * FROM adverse_events WHERE id = {command.AdverseEventId} AND trial_id = {command.TrialId} FOR UPDATE")
-                .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The adverse event");
+            var adverseEvent = await load.AdverseEventAsync(command.TrialId, command.AdverseEventId, cancellationToken);
             var now = clock.GetUtcNow();
             adverseEvent.RecordReportSent(command.Recipient!.Value, command.SentAt!.Value.ToUniversalTime(), now);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             return AdverseEventView.From(adverseEvent, await reader.ScreeningNumberAsync(adverseEvent, cancellationToken), now);
         }
     }

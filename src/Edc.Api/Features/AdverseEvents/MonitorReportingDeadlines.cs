@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public static class MonitorReportingDeadlines
             while (true)
             {
                 var now = clock.GetUtcNow();
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
                 var due = await db.AdverseEvents.FromSql($"""
                         SELECT * FROM adverse_events
                         WHERE (sponsor_due_at < {now} AND sponsor_report_sent_at IS NULL AND sponsor_overdue_notified_at IS NULL)

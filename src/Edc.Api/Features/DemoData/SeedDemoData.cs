@@ -1,3 +1,4 @@
+using Edc.Api.Blinding;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Domain.Participants;
@@ -6,6 +7,7 @@ using Edc.Domain.Safety;
 using Edc.Domain.Security;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
@@ -56,7 +58,7 @@ public static class SeedDemoData
             var coordinator = accounts[Roles.Coordinator];
             user.Set(coordinator, "coordinator@edc.local", [Roles.Coordinator], [site.Id]);
             var timeline = new DemoTimeline(clock.GetUtcNow(), new Random(2026));
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
             for (var i = 0; i < Participants; i++)
             {
                 await SeedParticipantAsync(trial, site, i, coordinator, timeline, cancellationToken);
@@ -141,7 +143,7 @@ public static class SeedDemoData
 
             // Participant 7 stops treatment after a serious infection and withdraws at week 20.
             var withdrawsOn = index == 6 ? dayZero.AddDays(142) : (DateOnly?)null;
-            var course = new MrssCourse(random, onBelimumab: slot.ArmCode == trial.Arms[0].Code);
+            var course = new MrssCourse(random, onBelimumab: AssignmentGate.ArmOfSyntheticParticipant(slot) == trial.Arms[0].Code);
             foreach (var visit in visits.OrderBy(v => v.Day))
             {
                 // Screening on the day of consent; later visits within two days of their target.

@@ -1,7 +1,7 @@
-using Edc.Api.Common.Changes;
 using System.Globalization;
 using System.Text.Json;
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Trials;
 using Edc.Domain.Common;

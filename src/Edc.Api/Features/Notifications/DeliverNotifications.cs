@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +29,7 @@ public static class DeliverNotifications
             int taken;
             do
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
                 var due = await db.Notifications
                     .FromSql($"""
                         SELECT * FROM notifications

@@ -1,5 +1,5 @@
-using Edc.Api.Common.Changes;
 using System.Globalization;
+using Edc.Api.Common.Changes;
 using Edc.Domain.Randomization;
 using FluentValidation;
 using MediatR;

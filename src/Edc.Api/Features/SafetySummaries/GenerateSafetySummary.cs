@@ -7,6 +7,7 @@ using Edc.Api.Features.Trials;
 using Edc.Domain.Notifications;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Safety;
 using Edc.Infrastructure.Security;
@@ -89,7 +90,7 @@ public static class GenerateSafetySummary
                 await reading.CommitAsync(cancellationToken);
             }
 
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(snapshot.Content)));
             var summary = SafetySummary.Generate(
                 command.TrialId, snapshot.DataCutoff, snapshot.Content, hash,

@@ -1,5 +1,5 @@
-using Edc.Api.Common.Changes;
 using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;

@@ -1,5 +1,6 @@
-using Edc.Api.Common.Changes;
 using Edc.Api.Blinding;
+using Edc.Api.Common;
+using Edc.Api.Common.Changes;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Domain.Notifications;
@@ -45,7 +46,7 @@ public static class EmergencyUnblinding
             if (!user.SiteIds.Contains(participant.SiteId))
             {
                 // Only an investigator of the participant's own site, whatever other roles the caller has.
-                throw new Common.NotFoundException("The participant");
+                throw new NotFoundException("The participant");
             }
 
             var investigator = await users.FindByIdAsync(user.Id!.Value.ToString());
@@ -71,6 +72,3 @@ public static class EmergencyUnblinding
         }
     }
 }
-
-/// <summary>The password entered again to confirm an unblinding was wrong: 403, and the token stays valid.</summary>
-public sealed class ReauthenticationFailedException() : Exception("The password is not correct.");

@@ -7,6 +7,7 @@ using Edc.Domain.Scheduling;
 using Edc.Domain.Security;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
+using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Scheduling;
@@ -54,7 +55,7 @@ public static class OverdueVisitDigest
         private async Task<int> DigestAsync(TrialRef trial, DateTimeOffset scheduledAt, CancellationToken cancellationToken)
         {
             var run = new JobOccurrence(JobName, trial.Id, JobPeriods.Day(scheduledAt));
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
             if (!await run.ClaimAsync(db, clock.GetUtcNow(), cancellationToken))
             {
                 return 0;

@@ -1,0 +1,29 @@
+namespace Edc.Architecture.Tests;
+
+/// <summary>The layers: the domain knows no framework and no other layer; infrastructure knows no API; shared code knows no feature.</summary>
+public sealed class LayerRulesTests
+{
+    [Fact]
+    public void Domain_DependsOnNoOtherLayerAndNoFramework()
+    {
+        string[] forbidden = ["Edc.Infrastructure", "Edc.Api", "Microsoft.EntityFrameworkCore", "Microsoft.AspNetCore", "Npgsql", "MediatR", "FluentValidation", "System.Net"];
+
+        Assert.Empty(Violations(CodeModel.Edc.InNamespace("Edc.Domain"), forbidden));
+    }
+
+    [Fact]
+    public void Infrastructure_DependsOnNoApi() =>
+        Assert.Empty(Violations(CodeModel.Edc.InNamespace("Edc.Infrastructure"), ["Edc.Api"]));
+
+    [Theory]
+    [InlineData("Edc.Api.Common")]
+    [InlineData("Edc.Api.Blinding")]
+    [InlineData("Edc.Api.Security")]
+    public void SharedCode_DependsOnNoFeature(string shared) =>
+        Assert.Empty(Violations(CodeModel.Edc.InNamespace(shared), ["Edc.Api.Features"]));
+
+    private static List<string> Violations(IEnumerable<TypeFacts> types, string[] forbidden) =>
+        [.. types.SelectMany(t => t.Namespaces
+            .Where(n => forbidden.Any(f => n == f || n.StartsWith(f + ".", StringComparison.Ordinal)))
+            .Select(n => $"{t} uses {n}"))];
+}
