@@ -6,7 +6,6 @@ using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Features.Visits;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Edc.Api.Tests.Infrastructure;
 
 namespace Edc.Api.Tests;

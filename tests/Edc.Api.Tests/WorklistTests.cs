@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;

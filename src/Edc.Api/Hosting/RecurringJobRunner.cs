@@ -12,9 +12,9 @@ namespace Edc.Api.Hosting;
 /// </summary>
 public sealed class RecurringJobRunner(IServiceProvider services)
 {
+    /// <param name="context">Supplied by Hangfire when the job runs (the stored call passes null).</param>
     [JobDisplayName("{0}")]
     [AutomaticRetry(Attempts = 3)]
-    /// <param name="context">Supplied by Hangfire when the job runs (the stored call passes null).</param>
     public async Task RunAsync(string job, PerformContext context, CancellationToken cancellationToken)
     {
         var type = BackgroundJobs.Recurring.FirstOrDefault(j => j.Name == job).Type

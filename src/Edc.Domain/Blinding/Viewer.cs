@@ -1,5 +1,3 @@
-using Edc.Domain.Security;
-
 namespace Edc.Domain.Blinding;
 
 /// <summary>Who is asking, as the blinding rules need it: the account, its roles and its sites.</summary>

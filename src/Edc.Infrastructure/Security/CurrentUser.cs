@@ -1,5 +1,4 @@
 using Edc.Domain.Blinding;
-using Edc.Domain.Security;
 
 namespace Edc.Infrastructure.Security;
 

@@ -1,7 +1,5 @@
 using Edc.Api.Common;
-using Edc.Api.Features.Trials;
 using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,6 @@
 using Edc.Api.Common;
 using Edc.Domain.Safety;
 using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.AdverseEvents;

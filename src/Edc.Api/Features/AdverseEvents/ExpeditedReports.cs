@@ -1,9 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Safety;
 using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;

@@ -1,13 +1,8 @@
-using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Participants;
-using Edc.Api.Features.Trials;
-using Edc.Domain.Safety;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using FluentValidation;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.AdverseEvents;
 

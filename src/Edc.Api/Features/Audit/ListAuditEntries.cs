@@ -1,5 +1,4 @@
 using Edc.Api.Common;
-using Edc.Api.Features.Trials;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;

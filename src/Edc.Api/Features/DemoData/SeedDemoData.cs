@@ -2,7 +2,6 @@ using Edc.Api.Blinding;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Domain.Participants;
-using Edc.Domain.Randomization;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
 using Edc.Domain.Trials;

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using Edc.Api.Blinding;
 using Edc.Api.Common;
-using Edc.Api.Features.Participants;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Auditing;

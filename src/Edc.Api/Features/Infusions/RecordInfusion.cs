@@ -1,7 +1,5 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Trials;
-using Edc.Api.Features.Visits;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Participants;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;

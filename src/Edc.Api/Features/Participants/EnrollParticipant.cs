@@ -1,6 +1,5 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
 using Edc.Infrastructure.Persistence;

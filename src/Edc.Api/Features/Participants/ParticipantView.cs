@@ -1,12 +1,7 @@
 using System.Text.Json.Serialization;
 using Edc.Api.Blinding;
-using Edc.Api.Common;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
-using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Participants;
 

@@ -1,6 +1,4 @@
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Trials;
-using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Randomization;
 using Edc.Domain.Trials;

@@ -1,5 +1,4 @@
 using Edc.Api.Common;
-using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
 using Edc.Domain.Randomization;

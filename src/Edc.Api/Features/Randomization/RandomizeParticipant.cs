@@ -1,13 +1,9 @@
-using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Participants;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 

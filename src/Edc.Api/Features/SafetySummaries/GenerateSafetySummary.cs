@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Edc.Api.Common;
 using Edc.Api.Features.Notifications;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Notifications;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using Edc.Api.Blinding;
 using Edc.Api.Common;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Safety;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;

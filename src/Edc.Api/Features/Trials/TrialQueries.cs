@@ -1,6 +1,4 @@
 using Edc.Api.Common;
-using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 

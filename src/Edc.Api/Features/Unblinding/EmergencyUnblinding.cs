@@ -2,7 +2,6 @@ using Edc.Api.Blinding;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
 using Edc.Api.Features.Notifications;
-using Edc.Api.Features.Participants;
 using Edc.Domain.Notifications;
 using Edc.Domain.Security;
 using Edc.Infrastructure.Identity;
@@ -11,7 +10,6 @@ using Edc.Infrastructure.Security;
 using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Unblinding;
 

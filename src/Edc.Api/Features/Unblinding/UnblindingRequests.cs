@@ -1,6 +1,5 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Unblinding;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;

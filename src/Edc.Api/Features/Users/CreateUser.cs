@@ -1,4 +1,3 @@
-using Edc.Api.Common;
 using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Infrastructure.Identity;

@@ -1,5 +1,4 @@
 using Edc.Api.Common;
-using Edc.Api.Features.Participants;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;

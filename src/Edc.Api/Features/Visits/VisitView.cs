@@ -1,10 +1,4 @@
-using Edc.Api.Common;
-using Edc.Api.Features.Participants;
-using Edc.Domain.Participants;
-using Edc.Domain.Trials;
 using Edc.Domain.Visits;
-using Edc.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Visits;
 

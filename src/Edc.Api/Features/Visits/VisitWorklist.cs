@@ -1,11 +1,8 @@
 using System.Text.Json.Serialization;
 using Edc.Api.Common;
-using Edc.Api.Features.Participants;
-using Edc.Api.Features.Trials;
 using Edc.Domain.Participants;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
