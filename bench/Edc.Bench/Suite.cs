@@ -92,7 +92,7 @@ internal sealed record SuiteRow(Workload Workload, SideResult Api, SideResult Tw
 /// </summary>
 internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, string connectionString, BenchOptions options, string root)
 {
-    public const int CaptureRepeats = 3;
+    public const int CaptureRepeats = 5;
     private static readonly Side[] Sides = [Side.Api, Side.Twin];
     private readonly string _wrk = FindWrk();
     private readonly string _work = Directory.CreateTempSubdirectory("edc-suite-").FullName;
@@ -137,12 +137,12 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
                 var answered = result.Requests - result.Errors;
                 var counted = created >= answered && created <= answered + options.Clients;
                 ok &= counted;
-                checks.Add($"{(counted ? "OK" : "FAILED")} {side}: {created} {workload.RowsName} for {answered} 2xx (+ at most {options.Clients} in flight)");
+                checks.Add($"{(counted ? "OK" : "FAILED")} {Label(side)}: {created} {workload.RowsName} for {answered} 2xx (+ at most {options.Clients} in flight)");
             }
 
             if (result.Exhausted)
             {
-                checks.Add($"FAILED {side}: the pool ran out (EXHAUSTED)");
+                checks.Add($"FAILED {Label(side)}: the pool ran out (EXHAUSTED)");
             }
         }
 
@@ -156,6 +156,8 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
         var (apiStatements, twinStatements) = await CaptureAsync(workload, ct);
         return new SuiteRow(workload, results[0], results[1], checks.Count == 0 ? "read-only" : string.Join("; ", checks), ok, apiStatements, twinStatements);
     }
+
+    private static string Label(Side side) => side == Side.Api ? "API" : "twin";
 
     // ---- wrk ----
 

@@ -111,7 +111,7 @@ internal sealed class SuiteTrial
     // ---- the workloads ----
 
     private Workload Ceiling() => new(
-        "ceiling (no database)",
+        "ceiling (pipeline only)",
         "GET /health/live",
         "the API runs no health check there, only its pipeline (authentication with the bearer token's session check, routing, middleware); the twin answers `Healthy` from a bare endpoint.",
         Workload.Same([Workload.Line("GET", "/health/live")]))
@@ -234,7 +234,7 @@ internal sealed class SuiteTrial
         "safety-summary generation",
         "POST .../safety-summaries",
         "as the statistician, every request a new snapshot of the whole trial: the API's summary statement (SafetySummarySql) in a REPEATABLE READ " +
-        "transaction, then the summary's row inserted in a transaction of its own.",
+        "transaction, then the summary's row inserted in a transaction of its own (the API's also writes its audit row and notifies the readers).",
         Workload.Same([Workload.Line("POST", $"{Trial}/safety-summaries", "{}")]))
     {
         Token = _statistician.DefaultRequestHeaders.Authorization!.Parameter!,
