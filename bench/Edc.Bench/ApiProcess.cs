@@ -8,8 +8,8 @@ namespace Edc.Bench;
 internal sealed class ApiProcessException(string message) : Exception(message);
 
 /// <summary>
-/// The Release build of the API, run as its own process as in production (Production environment, logging at
-/// Warning), on a loopback port. Shared by the benchmarks and the fault drills (linked into their projects): its
+/// The Release build of the API (or of the suite's twin), run as its own process as in production (Production environment,
+/// logging at Warning), on a loopback port. Shared by the benchmarks and the fault drills (linked into their projects): its
 /// output is kept in a log file, lines at level fail/crit are counted, and it can be killed hard as a crashed host.
 /// </summary>
 internal sealed class ApiProcess : IAsyncDisposable
@@ -50,13 +50,40 @@ internal sealed class ApiProcess : IAsyncDisposable
     /// Starts the API on <paramref name="connectionString"/> with the bootstrap admin, the demonstration trial's definition
     /// loaded and tokens that last a whole run; <paramref name="settings"/> (environment variables) add to or override that.
     /// </summary>
-    public static async Task<ApiProcess> StartAsync(
+    public static Task<ApiProcess> StartAsync(
         string root, string connectionString, string name, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(root, "src", "Edc.Api", "bin", "Release", "net10.0");
-        if (!File.Exists(Path.Combine(folder, "Edc.Api.dll")))
+        var environment = new Dictionary<string, string>
         {
-            throw new ApiProcessException($"No Release build of the API in {folder}: run the script in bench/, which builds it.");
+            ["ConnectionStrings__Edc"] = connectionString,
+            ["Edc__Bootstrap__AdminEmail"] = AdminEmail,
+            ["Edc__Bootstrap__AdminPassword"] = AdminPassword,
+            ["Edc__TrialDefinitions__LoadAtStartup"] = "true",
+            ["Edc__TrialDefinitions__Directory"] = Path.Combine(root, "src", "Edc.Api", "TrialDefinitions"),
+            // Long enough for a whole run: the suite signs in once and sends the same bearer token from wrk.
+            ["Edc__Tokens__AccessTokenMinutes"] = "240",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return LaunchAsync(Path.Combine(root, "src", "Edc.Api", "bin", "Release", "net10.0"), "Edc.Api.dll", name, environment, cancellationToken);
+    }
+
+    /// <summary>The suite's plain twin (bench/Edc.Twin), started exactly as the API is, on the same database.</summary>
+    public static Task<ApiProcess> StartTwinAsync(string root, string connectionString, CancellationToken cancellationToken) =>
+        LaunchAsync(
+            Path.Combine(root, "bench", "Edc.Twin", "bin", "Release", "net10.0"), "Edc.Twin.dll", "edc-bench-twin",
+            new Dictionary<string, string> { ["ConnectionStrings__Edc"] = connectionString }, cancellationToken);
+
+    /// <summary>A Release build as its own process: Production, logging at Warning, on a free loopback port; ready when /health/ready answers.</summary>
+    private static async Task<ApiProcess> LaunchAsync(
+        string folder, string dll, string name, Dictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(folder, dll)))
+        {
+            throw new ApiProcessException($"No Release build of {dll} in {folder}: run the script in bench/, which builds it.");
         }
 
         var baseAddress = new Uri($"http://127.0.0.1:{LocalPostgres.FindFreePort()}");
@@ -67,20 +94,13 @@ internal sealed class ApiProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(Path.Combine(folder, "Edc.Api.dll"));
+        startInfo.ArgumentList.Add(Path.Combine(folder, dll));
         startInfo.ArgumentList.Add("--urls");
         startInfo.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        startInfo.Environment["ConnectionStrings__Edc"] = connectionString;
-        startInfo.Environment["Edc__Bootstrap__AdminEmail"] = AdminEmail;
-        startInfo.Environment["Edc__Bootstrap__AdminPassword"] = AdminPassword;
-        startInfo.Environment["Edc__TrialDefinitions__LoadAtStartup"] = "true";
-        startInfo.Environment["Edc__TrialDefinitions__Directory"] = Path.Combine(root, "src", "Edc.Api", "TrialDefinitions");
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
         startInfo.Environment["Logging__Console__FormatterName"] = "simple";
-        // Long enough for a whole run: the suite signs in once and sends the same bearer token from wrk.
-        startInfo.Environment["Edc__Tokens__AccessTokenMinutes"] = "240";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environment)
         {
             startInfo.Environment[key] = value;
         }
@@ -114,7 +134,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new ApiProcessException($"The API ({Name}) exited with code {_process.ExitCode} at start-up.");
+                throw new ApiProcessException($"{Name} exited with code {_process.ExitCode} at start-up.");
             }
 
             try
@@ -136,7 +156,7 @@ internal sealed class ApiProcess : IAsyncDisposable
             await Task.Delay(250, cancellationToken);
         }
 
-        throw new ApiProcessException($"The API ({Name}) was not ready within {within.TotalSeconds:0} s.");
+        throw new ApiProcessException($"{Name} was not ready within {within.TotalSeconds:0} s.");
     }
 
     /// <summary>SIGKILL: the process ends at once, mid-request or mid-job, as a crashed host would.</summary>

@@ -4,21 +4,24 @@ namespace Edc.Bench;
 
 internal sealed class BenchException(string message) : Exception(message);
 
-internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int Slots, bool Fast, string? Note, string Workload = "randomization", int Duration = 15)
+/// <summary>The options of bench/suite.sh (and of the scripts that run part of it).</summary>
+internal sealed record BenchOptions(int Clients, int Duration, bool Fast, string? Note, IReadOnlyList<string> Only, string CommandLine)
 {
-    public string CommandLine { get; init; } = "bench/randomization.sh";
+    /// <summary>The suite's workloads in the order they run; the adverse-event list (its own data set) only when asked for, alone.</summary>
+    public static readonly string[] Workloads = ["ceiling", "casebook", "worklist", "adverse-event-entry", "mrss", "randomization", "safety-summary"];
+
+    public const string AdverseEventList = "adverse-event-list";
+
+    /// <summary>Each side's warm-up before its timed run: long enough for .NET's tiered JIT to reach optimized code on both.</summary>
+    public int WarmupSeconds => Math.Clamp(Duration / 3, 1, 5);
+
+    /// <summary>The results file's name: the suite's, or the workloads run.</summary>
+    public string ResultsName => Only.SequenceEqual(Workloads) ? "suite" : string.Join('+', Only);
 
     public static BenchOptions Parse(string[] args)
     {
-        // MRSS saves are cheaper than randomizations: 500 warm-up saves left the API's tiered JIT still compiling
-        // through the measured phase (0.55-0.59x the prepared twin over three runs, against 0.81x after 2000).
-        var mrss = args.Length >= 2 && args[0] == "--workload" && args[1] == "mrss";
-        var options = new BenchOptions(Clients: 32, Warmup: mrss ? 2000 : 500, Requests: mrss ? 3000 : 1000, Slots: mrss ? 10_000 : 5000, Fast: false, Note: null)
-        {
-            CommandLine = string.Join(' ', [
-                args.Length >= 2 && args[0] == "--workload" ? $"bench/{args[1]}.sh" : "bench/randomization.sh",
-                .. (args.Length >= 2 && args[0] == "--workload" ? args[2..] : args).Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)]),
-        };
+        var options = new BenchOptions(Clients: 32, Duration: 15, Fast: false, Note: null, Only: Workloads,
+            CommandLine: string.Join(' ', ["bench/suite.sh", .. args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a)]));
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new BenchException($"{args[i]} needs a value");
@@ -27,26 +30,27 @@ internal sealed record BenchOptions(int Clients, int Warmup, int Requests, int S
                 : throw new BenchException($"{args[i - 1]} needs a positive number");
             options = args[i] switch
             {
+                "--duration" => options with { Duration = NextInt() },
                 "--clients" => options with { Clients = NextInt() },
-                "--warmup" => options with { Warmup = NextInt() },
-                "--requests" => options with { Requests = NextInt() },
-                "--slots" => options with { Slots = NextInt() },
                 "--fast" => options with { Fast = true },
                 "--note" => options with { Note = Next() },
-                "--workload" => options with { Workload = Next() is "randomization" or "mrss" or "adverse-events" or "suite" ? args[i] : throw new BenchException("--workload is randomization, mrss, adverse-events or suite") },
-                "--duration" => options with { Duration = NextInt() },
-                _ => throw new BenchException($"Unknown option {args[i]}; known: --workload --duration --clients --warmup --requests --slots --fast --note"),
+                "--only" => options with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                _ => throw new BenchException($"Unknown option {args[i]}; known: --duration S --clients N --fast --note \"text\" --only {string.Join(',', Workloads)},{AdverseEventList}"),
             };
         }
 
-        // The MRSS workload randomizes twice as many participants in its plain trial (its twin runs twice).
-        var randomizations = (options.Warmup + options.Requests) * (options.Workload == "mrss" ? 2 : 1);
-        if (options.Workload is not ("adverse-events" or "suite") && (options.Slots < randomizations || options.Slots > 10_000))
+        if (options.Only.Except([.. Workloads, AdverseEventList]).FirstOrDefault() is { } unknown)
         {
-            throw new BenchException("--slots must cover warm-up plus requests (twice for mrss), and be at most 10000 (the API's limit).");
+            throw new BenchException($"Unknown workload {unknown}; known: {string.Join(", ", Workloads)}, {AdverseEventList}");
         }
 
-        return options;
+        if (options.Only.Contains(AdverseEventList) && options.Only.Count > 1)
+        {
+            throw new BenchException($"{AdverseEventList} loads its own data set: run it alone (bench/adverse-events.sh).");
+        }
+
+        // In the suite's order, whatever the order asked.
+        return options with { Only = options.Only.Contains(AdverseEventList) ? options.Only : [.. Workloads.Where(options.Only.Contains)] };
     }
 
     /// <summary>The folder holding Edc.sln, from the current directory up (the script runs from the root).</summary>

@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Edc.Bench;
 using Edc.Infrastructure.Database;
+using Npgsql;
 
-// Randomization (default), MRSS (--workload mrss, first) or adverse-event list (--workload adverse-events) benchmark: see README.md, "Benchmarks". Options (all optional):
-//   --clients 32  --warmup 50  --requests 1000  --slots 5000  --fast (fsync off)  --note "free text for the results file"
+// bench/suite.sh (and randomization.sh, mrss.sh, adverse-events.sh, which run part of it): see README.md, "Benchmarks".
+// Options: --duration S (timed run per side, 15)  --clients N (wrk connections, 32)  --fast (fsync off)  --note "text"
+//          --only ceiling,casebook,worklist,adverse-event-entry,mrss,randomization,safety-summary | adverse-event-list
 BenchOptions options;
 try
 {
@@ -19,8 +23,8 @@ catch (BenchException e)
 
 var total = Stopwatch.StartNew();
 
-// Bounded in time; Ctrl-C or SIGTERM stop the run, and the API and PostgreSQL are stopped either way.
-using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(options.Workload == "suite" ? 30 : 15));
+// Bounded in time; Ctrl-C or SIGTERM stop the run, and the API, the twin and PostgreSQL are stopped either way.
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30 + options.Only.Count * options.Duration / 10));
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
@@ -32,8 +36,9 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, contex
     stop.Cancel();
 });
 
+var ct = stop.Token;
 var root = BenchOptions.RepositoryRoot();
-var machine = await MachineInfo.SampleAsync(stop.Token);
+var machine = await MachineInfo.SampleAsync(ct);
 Console.WriteLine($"Machine: {machine.Cpus} CPUs, {machine.MemoryGiB:0.0} GiB, CPU busy before start {machine.BusyBeforeStartPercent:0}% (load average {machine.LoadAverageAtStart})");
 
 // Not a 0700 temp subdirectory: as root, the cluster runs as the postgres user, who must reach the folder.
@@ -41,120 +46,96 @@ var folder = Path.Combine(Path.GetTempPath(), "edc-bench-" + Guid.NewGuid().ToSt
 Directory.CreateDirectory(folder);
 LocalPostgres? database = null;
 ApiProcess? api = null;
+ApiProcess? twin = null;
+Suite? suite = null;
 try
 {
-    database = await LocalPostgres.StartAsync(folder, LocalPostgres.FindFreePort(), durable: !options.Fast, cancellationToken: stop.Token);
-    await database.CreateDatabaseIfMissingAsync("edc_bench", stop.Token);
+    database = await LocalPostgres.StartAsync(folder, LocalPostgres.FindFreePort(), durable: !options.Fast, cancellationToken: ct);
+    await database.CreateDatabaseIfMissingAsync("edc_bench", ct);
     var connectionString = database.ConnectionString("edc_bench");
     Console.WriteLine($"PostgreSQL: {folder} on port {database.Port}, {(options.Fast ? "fsync off" : "durable (fsync on)")}");
+    api = await ApiProcess.StartAsync(root, connectionString, "edc-bench-api", null, ct);
+    twin = await ApiProcess.StartTwinAsync(root, connectionString, ct);
+    Console.WriteLine($"API: {api.BaseAddress}, twin: {twin.BaseAddress} (Release, Production)");
+    suite = new Suite(api.BaseAddress, twin.BaseAddress, database, connectionString, options, root);
 
-    api = await ApiProcess.StartAsync(root, connectionString, "edc-bench-api", null, stop.Token);
-    Console.WriteLine($"API: {api.BaseAddress} (Release, Production)");
-
-    if (options.Workload == "suite")
+    var setupClock = Stopwatch.StartNew();
+    var plan = new List<Func<CancellationToken, Task<Workload>>>();
+    string setup;
+    if (options.Only.Contains(BenchOptions.AdverseEventList))
     {
-        // Every workload with wrk against its plain-SQL twin, and the pipeline ceiling: see Suite.cs.
-        return await Suite.RunAsync(api.BaseAddress, database, connectionString, options, machine, root, total, stop.Token);
+        var (workloads, description) = await AdverseEventList.SetUpAsync(api.BaseAddress, connectionString, ct);
+        plan.AddRange(workloads.Select(w => (Func<CancellationToken, Task<Workload>>)(_ => Task.FromResult(w))));
+        setup = description;
+    }
+    else
+    {
+        var trial = await SuiteTrial.SetUpAsync(api.BaseAddress, connectionString, options, suite, ct);
+        plan.AddRange(trial.Workloads.Where(w => options.Only.Contains(w.Key)).Select(w => w.Prepare));
+        setup = SuiteTrial.Description;
     }
 
-    if (options.Workload == "adverse-events")
+    Console.WriteLine($"Set up in {setupClock.Elapsed.TotalSeconds:0} s");
+    var rows = new List<SuiteRow>();
+    foreach (var prepare in plan)
     {
-        // Its own set-up (sites, users, 100,000 adverse events) and read-only cases: see AdverseEventWorkload.cs.
-        return await AdverseEventWorkload.RunAsync(api.BaseAddress, database, connectionString, options, machine, root, total, stop.Token);
+        rows.Add(await suite.RunAsync(await prepare(ct), ct));
+        Suite.Print(rows[^1]);
     }
 
-    var setup = await Setup.RunAsync(api.BaseAddress, connectionString, root, options, stop.Token);
-    Console.WriteLine($"Set up: {options.Warmup + options.Requests} enrolled participants per trial, lists of {options.Slots} slots");
+    // The audit chain after every write, as the API verifies it.
+    using var admin = await Http.SignedInClientAsync(api.BaseAddress, ApiProcess.AdminEmail, ApiProcess.AdminPassword, ct);
+    var verification = await admin.GetFromJsonAsync<JsonElement>(new Uri("/api/audit/verification", UriKind.Relative), ct);
+    var intact = verification.GetProperty("intact").GetBoolean();
+    var auditLine = $"audit chain {(intact ? "intact" : "BROKEN")}: {verification.GetProperty("rowsChecked").GetInt64()} rows checked (GET /api/audit/verification)";
+    Console.WriteLine(auditLine);
 
-    if (options.Workload == "mrss")
+    string version;
+    await using (var connection = new NpgsqlConnection(connectionString))
     {
-        var randomizing = System.Diagnostics.Stopwatch.StartNew();
-        await MrssWorkload.RandomizeAllAsync(api.BaseAddress, setup, options, stop.Token);
-        Console.WriteLine($"Set up: randomized every participant of both trials through the API in {randomizing.Elapsed.TotalSeconds:0} s");
-
-        var apiMrss = await MrssWorkload.ApiAsync(api.BaseAddress, connectionString, setup, options, stop.Token);
-        Console.WriteLine(apiMrss.Line("API (HTTP, EF Core)"));
-        var apiMrssCheck = await MrssWorkload.CheckAsync(connectionString, setup.ApiTrial, options.Warmup + options.Requests, stop.Token);
-        var mrssShape = await MrssWorkload.AuditShapeAsync(connectionString, setup.ApiTrial, stop.Token);
-        var auditPerSave = (double)apiMrss.AuditRowsAdded / options.Requests;
-        Console.WriteLine($"API: {auditPerSave:0.##} audit rows per save ({string.Join(", ", mrssShape.Fields.Select(f => f.Field))})");
-
-        // The plain twin twice, on halves of its trial's participants: with Npgsql's defaults, then preparing its statements as the API does.
-        var perRun = options.Warmup + options.Requests;
-        var plainTrial = setup.PlainTrial;
-        var plainMrss = await MrssWorkload.PlainSqlAsync(connectionString, plainTrial, [.. plainTrial.Participants.Take(perRun)], prepared: false, mrssShape, options, stop.Token);
-        Console.WriteLine(plainMrss.Line("plain SQL (Npgsql)"));
-        var preparedMrss = await MrssWorkload.PlainSqlAsync(connectionString, plainTrial, [.. plainTrial.Participants.Skip(perRun)], prepared: true, mrssShape, options, stop.Token);
-        Console.WriteLine(preparedMrss.Line("plain SQL (Npgsql, prepared statements)"));
-        var plainMrssCheck = await MrssWorkload.CheckAsync(connectionString, plainTrial, 2 * perRun, stop.Token);
-
-        var version = await Verification.PostgresVersionAsync(connectionString, stop.Token);
-        var mrssReport = MrssWorkload.Markdown(
-            options, machine, version, apiMrss, plainMrss, preparedMrss, apiMrssCheck, plainMrssCheck, auditPerSave, mrssShape, total.Elapsed);
-        var mrssFile = Path.Combine(root, "bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "-mrss.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(mrssFile)!);
-        await File.WriteAllTextAsync(mrssFile, mrssReport, CancellationToken.None);
-        Console.WriteLine();
-        Console.WriteLine(Report.Table(apiMrss, plainMrss, MrssWorkload.ApiName, preparedMrss));
-        Console.WriteLine();
-        Console.WriteLine($"Written to {Path.GetRelativePath(root, mrssFile)}");
-        var mrssOk = apiMrss.Failures.Count == 0 && plainMrss.Failures.Count == 0 && preparedMrss.Failures.Count == 0 && apiMrssCheck.Ok && plainMrssCheck.Ok
-            && mrssShape.Fields.Count == Math.Round(auditPerSave) && plainMrss.AuditRowsAdded == apiMrss.AuditRowsAdded
-            && preparedMrss.AuditRowsAdded == apiMrss.AuditRowsAdded;
-        if (!mrssOk)
-        {
-            Console.Error.WriteLine("The run is not valid: see the verification section of the results file.");
-        }
-
-        return mrssOk ? 0 : 1;
+        await connection.OpenAsync(ct);
+        await using var show = new NpgsqlCommand("SHOW server_version", connection);
+        version = (string)(await show.ExecuteScalarAsync(ct))!;
     }
 
-    var apiRun = await Workloads.ApiAsync(api.BaseAddress, connectionString, setup, options, stop.Token);
-    Console.WriteLine(apiRun.Line("API (HTTP, EF Core)"));
-    var apiCheck = await Verification.CheckAsync(connectionString, setup.ApiTrial, options.Warmup + options.Requests, stop.Token);
-    var auditShape = await Workloads.AuditShapeAsync(connectionString, setup.ApiTrial, stop.Token);
-    var auditPerRandomization = (double)apiRun.AuditRowsAdded / options.Requests;
-    Console.WriteLine($"API: {auditPerRandomization:0.##} audit rows per randomization ({string.Join(", ", auditShape.Fields.Select(f => f.EntityType + "." + f.Field))})");
-
-    var plainRun = await Workloads.PlainSqlAsync(connectionString, setup, auditShape, options, stop.Token);
-    Console.WriteLine(plainRun.Line("plain SQL (Npgsql)"));
-    var plainCheck = await Verification.CheckAsync(connectionString, setup.PlainTrial, options.Warmup + options.Requests, stop.Token);
-
-    var postgresVersion = await Verification.PostgresVersionAsync(connectionString, stop.Token);
-    var report = Report.Markdown(options, machine, postgresVersion, apiRun, plainRun, apiCheck, plainCheck, auditPerRandomization, auditShape, total.Elapsed);
-    var file = Path.Combine(root, "bench", "results", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "-randomization.md");
+    var file = Path.Combine(root, "bench", "results", $"{DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}-{options.ResultsName}.md");
     Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-    await File.WriteAllTextAsync(file, report, CancellationToken.None);
+    await File.WriteAllTextAsync(file, suite.Markdown(machine, version, rows, [setup], auditLine, total.Elapsed), CancellationToken.None);
     Console.WriteLine();
-    Console.WriteLine(Report.Table(apiRun, plainRun));
+    Console.WriteLine(Suite.Table(rows));
     Console.WriteLine();
+    Console.WriteLine($"Load average now {MachineInfo.LoadAverageNow()} (at start {machine.LoadAverageAtStart}, {machine.Cpus} CPUs)");
     Console.WriteLine($"Written to {Path.GetRelativePath(root, file)}");
+    if (api.ErrorLines + twin.ErrorLines > 0)
+    {
+        Console.WriteLine($"Errors logged: API {api.ErrorLines} ({api.LogFile}), twin {twin.ErrorLines} ({twin.LogFile})");
+    }
 
-    var ok = apiRun.Failures.Count == 0 && plainRun.Failures.Count == 0 && apiCheck.Ok && plainCheck.Ok
-        && auditShape.Fields.Count == Math.Round(auditPerRandomization);
+    var ok = intact && rows.All(r => r.Ok);
     if (!ok)
     {
-        Console.Error.WriteLine("The run is not valid: see the verification section of the results file.");
+        Console.Error.WriteLine("The run is not valid: errors or failed checks, see the verification section of the results file.");
     }
 
     return ok ? 0 : 1;
 }
-catch (Exception e) when (e is OperationCanceledException or LocalPostgresException or BenchException or ApiProcessException or HttpRequestException or Npgsql.NpgsqlException)
+catch (Exception e) when (e is OperationCanceledException or LocalPostgresException or BenchException or ApiProcessException or HttpRequestException or NpgsqlException or JsonException)
 {
     Console.Error.WriteLine($"Benchmark failed: {e.Message}");
-    if (api is not null)
+    foreach (var process in new[] { api, twin }.OfType<ApiProcess>())
     {
-        Console.Error.WriteLine("API output (last lines):");
-        Console.Error.WriteLine(api.OutputTail());
+        Console.Error.WriteLine($"{process.Name} output (last lines; all in {process.LogFile}):");
+        Console.Error.WriteLine(process.OutputTail());
     }
 
     return 1;
 }
 finally
 {
-    if (api is not null)
+    suite?.DeleteWorkFolder();
+    foreach (var process in new[] { twin, api }.OfType<ApiProcess>())
     {
-        await api.DisposeAsync();
+        await process.DisposeAsync();
     }
 
     if (database is not null)
@@ -174,5 +155,5 @@ finally
     {
     }
 
-    Console.WriteLine($"Stopped the API and PostgreSQL; total {total.Elapsed.TotalSeconds:0} s");
+    Console.WriteLine($"Stopped the API, the twin and PostgreSQL; total {total.Elapsed.TotalSeconds:0} s");
 }

@@ -1,0 +1,333 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+
+namespace Edc.Twin;
+
+/// <summary>
+/// The read endpoints: the statements, one round trip each as the API's handlers send them, every row answered as JSON
+/// (column names in camelCase, written straight from the reader).
+/// </summary>
+internal static class Reads
+{
+    /// <summary>As GetCasebook: the trial visible through a site, the participant at the caller's sites, visits, MRSS, infusions.</summary>
+    public static async Task<IResult> CasebookAsync(NpgsqlDataSource db, Guid trialId, Guid participantId, Guid[]? sites, CancellationToken ct)
+    {
+        if (sites is null)
+        {
+            return Results.BadRequest();
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        using var answer = new JsonAnswer();
+        var json = answer.Json;
+        json.WriteStartObject();
+        json.WritePropertyName("trial");
+        if (await Json.RowsAsync(json, connection, single: true, "SELECT t.* FROM trials t WHERE t.id = $1 AND EXISTS (SELECT 1 FROM sites s WHERE s.trial_id = t.id AND s.id = ANY ($2)) LIMIT 2", ct, trialId, sites) == 0)
+        {
+            return Results.NotFound();
+        }
+
+        json.WritePropertyName("participant");
+        if (await Json.RowsAsync(json, connection, single: true, "SELECT p.* FROM participants p WHERE p.trial_id = $1 AND p.site_id = ANY ($2) AND p.id = $3 LIMIT 2", ct, trialId, sites, participantId) == 0)
+        {
+            return Results.NotFound();
+        }
+
+        json.WritePropertyName("visits");
+        await Json.RowsAsync(json, connection, single: false, "SELECT v.* FROM visits v WHERE v.participant_id = $1 ORDER BY v.day IS NULL, v.day, v.code", ct, participantId);
+        json.WritePropertyName("mrss");
+        await Json.RowsAsync(json, connection, single: false, "SELECT m.visit_id, m.assessed_on, m.total FROM mrss_assessments m WHERE m.participant_id = $1", ct, participantId);
+        json.WritePropertyName("infusions");
+        await Json.RowsAsync(json, connection, single: false, "SELECT i.* FROM infusions i WHERE i.participant_id = $1", ct, participantId);
+        json.WriteEndObject();
+        return answer.Result();
+    }
+
+    private const string WorklistFrom =
+        """
+        FROM visits v JOIN participants p ON v.participant_id = p.id
+        WHERE p.trial_id = $1 AND p.site_id = ANY ($2) AND p.status = 'Randomized' AND v.trial_id = $1 AND v.status = 'Scheduled'
+          AND v.day IS NOT NULL AND v.window_start IS NOT NULL AND v.window_end IS NOT NULL AND v.window_start <= $3
+        """;
+
+    /// <summary>As VisitWorklist: the trial visible, the count, then the page ordered by urgency.</summary>
+    public static async Task<IResult> WorklistAsync(NpgsqlDataSource db, Guid trialId, Guid[]? sites, int page, int pageSize, CancellationToken ct)
+    {
+        if (sites is null)
+        {
+            return Results.BadRequest();
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var horizon = today.AddDays(14);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using (var visible = Json.Command(connection, "SELECT EXISTS (SELECT 1 FROM trials t WHERE t.id = $1 AND EXISTS (SELECT 1 FROM sites s WHERE s.trial_id = t.id AND s.id = ANY ($2)))", trialId, sites))
+        {
+            if (await visible.ExecuteScalarAsync(ct) is not true)
+            {
+                return Results.NotFound();
+            }
+        }
+
+        int total;
+        await using (var count = Json.Command(connection, "SELECT count(*)::int " + WorklistFrom, trialId, sites, horizon))
+        {
+            total = (int)(await count.ExecuteScalarAsync(ct))!;
+        }
+
+        using var answer = new JsonAnswer();
+        var json = answer.Json;
+        json.WriteStartObject();
+        json.WritePropertyName("items");
+        await Json.RowsAsync(
+            json,
+            connection,
+            single: false,
+            $"""
+             SELECT v.participant_id, p.screening_number, v.site_id, v.code AS visit_code, v.name AS visit_name, v.target_date, v.window_start, v.window_end {WorklistFrom}
+             ORDER BY CASE WHEN v.window_end < $4 THEN 0 WHEN v.window_start <= $4 THEN 1 ELSE 2 END,
+                      CASE WHEN (CASE WHEN v.window_end < $4 THEN 0 WHEN v.window_start <= $4 THEN 1 ELSE 2 END) = 2 THEN v.window_start ELSE v.window_end END,
+                      p.screening_number, v.day, v.code
+             LIMIT $5 OFFSET $6
+             """,
+            ct,
+            trialId, sites, horizon, today, pageSize, (page - 1) * pageSize);
+        json.WriteNumber("page", page);
+        json.WriteNumber("pageSize", pageSize);
+        json.WriteNumber("total", total);
+        json.WriteEndObject();
+        return answer.Result();
+    }
+
+    private const string AdverseEventColumns =
+        """
+        a.id, a.trial_id, a.site_id, a.participant_id, a.current_version, a.term, a.onset_date, a.end_date, a.ongoing, a.grade, a.serious,
+        a.seriousness_criteria, a.relatedness, a.expected, a.action_taken, a.outcome, a.aware_at, a.susar, a.sponsor_clock_started_at,
+        a.sponsor_due_at, a.sponsor_report_sent_at, a.regulator_clock_started_at, a.regulator_due_at, a.regulator_report_sent_at,
+        a.created_at, a.updated_at, p.screening_number
+        """;
+
+    /// <summary>
+    /// The adverse-event list in one round trip: the count of the visible events (not joined: every event has its participant,
+    /// by foreign key) and the page, newest first. A single site is compared with =, several with = ANY, as EF Core sends them.
+    /// </summary>
+    public static async Task<IResult> AdverseEventsAsync(NpgsqlDataSource db, Guid trialId, Guid[]? sites, int page, int pageSize, CancellationToken ct)
+    {
+        var filter = sites switch
+        {
+            null => string.Empty,
+            { Length: 1 } => " AND a.site_id = $2",
+            _ => " AND a.site_id = ANY ($2)",
+        };
+        object[] where = sites switch
+        {
+            null => [trialId],
+            { Length: 1 } => [trialId, sites[0]],
+            _ => [trialId, sites],
+        };
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Json.BatchCommand("SELECT count(*)::int FROM adverse_events a WHERE a.trial_id = $1" + filter, where));
+        batch.BatchCommands.Add(Json.BatchCommand(
+            $"""
+             SELECT {AdverseEventColumns}
+             FROM adverse_events a JOIN participants p ON p.id = a.participant_id
+             WHERE a.trial_id = $1{filter}
+             ORDER BY a.created_at DESC, a.id DESC LIMIT ${where.Length + 1} OFFSET ${where.Length + 2}
+             """,
+            [.. where, pageSize, (page - 1) * pageSize]));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var total = reader.GetInt32(0);
+        await reader.NextResultAsync(ct);
+        using var answer = new JsonAnswer();
+        var json = answer.Json;
+        json.WriteStartObject();
+        json.WritePropertyName("items");
+        await Json.WriteAsync(json, reader, single: false, ct);
+        json.WriteNumber("page", page);
+        json.WriteNumber("pageSize", pageSize);
+        json.WriteNumber("total", total);
+        json.WriteEndObject();
+        return answer.Result();
+    }
+}
+
+/// <summary>An answer written into a buffer, then sent whole with its length.</summary>
+internal sealed class JsonAnswer : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(8192);
+
+    public JsonAnswer() => Json = new Utf8JsonWriter(_buffer);
+
+    public Utf8JsonWriter Json { get; }
+
+    public IResult Result(int status = StatusCodes.Status200OK)
+    {
+        Json.Flush();
+        return new BufferResult(_buffer, status);
+    }
+
+    public void Dispose() => Json.Dispose();
+
+    private sealed class BufferResult(ArrayBufferWriter<byte> body, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.WrittenCount;
+            return response.Body.WriteAsync(body.WrittenMemory).AsTask();
+        }
+    }
+}
+
+/// <summary>Commands with positional parameters, and rows written as JSON objects.</summary>
+internal static class Json
+{
+    private static readonly ConcurrentDictionary<string, JsonEncodedText> Names = new(StringComparer.Ordinal);
+
+    public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object[] values)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    public static NpgsqlBatchCommand BatchCommand(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs the query and writes its rows (one object, or null, when <paramref name="single"/>); returns how many.</summary>
+    public static async Task<int> RowsAsync(Utf8JsonWriter json, NpgsqlConnection connection, bool single, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = Command(connection, sql, values);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await WriteAsync(json, reader, single, ct);
+    }
+
+    public static async Task<int> WriteAsync(Utf8JsonWriter json, NpgsqlDataReader reader, bool single, CancellationToken ct)
+    {
+        var names = new JsonEncodedText[reader.FieldCount];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = Names.GetOrAdd(reader.GetName(i), static name => JsonEncodedText.Encode(CamelCase(name)));
+        }
+
+        var rows = 0;
+        if (!single)
+        {
+            json.WriteStartArray();
+        }
+
+        while (await reader.ReadAsync(ct))
+        {
+            if (single && rows > 0)
+            {
+                continue;
+            }
+
+            rows++;
+            json.WriteStartObject();
+            for (var i = 0; i < names.Length; i++)
+            {
+                json.WritePropertyName(names[i]);
+                Value(json, reader.GetValue(i));
+            }
+
+            json.WriteEndObject();
+        }
+
+        if (!single)
+        {
+            json.WriteEndArray();
+        }
+        else if (rows == 0)
+        {
+            json.WriteNullValue();
+        }
+
+        return rows;
+    }
+
+    private static void Value(Utf8JsonWriter json, object value)
+    {
+        switch (value)
+        {
+            case DBNull:
+                json.WriteNullValue();
+                break;
+            case string s:
+                json.WriteStringValue(s);
+                break;
+            case Guid g:
+                json.WriteStringValue(g);
+                break;
+            case bool b:
+                json.WriteBooleanValue(b);
+                break;
+            case int n:
+                json.WriteNumberValue(n);
+                break;
+            case long n:
+                json.WriteNumberValue(n);
+                break;
+            case short n:
+                json.WriteNumberValue(n);
+                break;
+            case uint n:
+                json.WriteNumberValue(n);
+                break;
+            case decimal n:
+                json.WriteNumberValue(n);
+                break;
+            case double n:
+                json.WriteNumberValue(n);
+                break;
+            case DateTime d when d.TimeOfDay == TimeSpan.Zero && d.Kind != DateTimeKind.Utc:
+                json.WriteStringValue(DateOnly.FromDateTime(d).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                break;
+            case DateTime d:
+                json.WriteStringValue(d);
+                break;
+            case DateOnly d:
+                json.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                break;
+            case string[] items:
+                json.WriteStartArray();
+                foreach (var item in items)
+                {
+                    json.WriteStringValue(item);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static string CamelCase(string column)
+    {
+        var parts = column.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0
+            ? column
+            : parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+}
