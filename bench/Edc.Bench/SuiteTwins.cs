@@ -320,7 +320,7 @@ internal static class Twin
             await DrainAsync(visitRow, ct);
         }
 
-        await using (var existing = Command(connection, "SELECT m.*, m.xmin FROM mrss_assessments m WHERE m.visit_id = $1 LIMIT 2", visit.Id))
+        await using (var existing = Command(connection, "SELECT m.* FROM mrss_assessments m WHERE m.visit_id = $1 LIMIT 2", visit.Id))
         {
             await DrainAsync(existing, ct);
         }
