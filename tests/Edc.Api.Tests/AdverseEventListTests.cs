@@ -164,7 +164,8 @@ public sealed class AdverseEventListTests(EdcApiFactory api) : IClassFixture<Edc
         var created = await w.InvestigatorA.PostAsJsonAsync(w.NewEventOf(participant), Susar(("term", "Anaphylaxis")));
         bodies.Add(await created.Content.ReadAsStringAsync());
         var id2 = (await created.JsonAsync()).GetProperty("id").GetGuid();
-        var revised = await w.InvestigatorA.PutAsJsonAsync(w.AdverseEvent(id2), Fatal(("term", "Anaphylaxis"), ("relatedness", "Definite"), ("expected", false), ("reason", "Died")));
+        var revised = await w.InvestigatorA.PutWithIfMatchAsync(
+            w.AdverseEvent(id2), Fatal(("term", "Anaphylaxis"), ("relatedness", "Definite"), ("expected", false), ("reason", "Died")), TestData.ETag(1));
         bodies.Add(await revised.Content.ReadAsStringAsync());
         var sent = await w.Admin.PostAsJsonAsync(w.ReportsOf(id2), new { recipient = "Regulator", sentAt = DateTimeOffset.UtcNow });
         bodies.Add(await sent.Content.ReadAsStringAsync());

@@ -187,7 +187,7 @@ public sealed class AdverseEventTests(EdcApiFactory api) : IClassFixture<EdcApiF
         var t = await TrialAsync();
         var id = await t.RecordAsync(await t.RandomizedAsync(), Mild());
 
-        var response = await t.CoordinatorA.PutAsJsonAsync(t.AdverseEvent(id), Mild(("serious", true), ("reason", "Hospitalized")));
+        var response = await t.CoordinatorA.PutWithIfMatchAsync(t.AdverseEvent(id), Mild(("serious", true), ("reason", "Hospitalized")), TestData.ETag(1));
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("seriousnessCriteria", out _));
@@ -305,35 +305,121 @@ public sealed class AdverseEventTests(EdcApiFactory api) : IClassFixture<EdcApiF
     }
 
     [Fact]
-    public async Task ReviseAdverseEvent_WhenTenRevisionsAtOnce_GivesDistinctConsecutiveVersionsAndLosesNone()
+    public async Task ReviseAdverseEvent_WhenTenRevisionsAtOnceFromOneVersion_OneSucceedsAndTheOthersAreStale()
     {
         var t = await TrialAsync();
         var id = await t.RecordAsync(await t.RandomizedAsync(), Mild());
         var terms = Enumerable.Range(1, 10).Select(i => $"Headache {i}").ToList();
 
-        var responses = await Task.WhenAll(terms.Select(term => t.CoordinatorA.PutAsJsonAsync(t.AdverseEvent(id), Mild(("term", term), ("reason", "Revision " + term)))));
+        var responses = await Task.WhenAll(terms.Select(term =>
+            t.CoordinatorA.PutWithIfMatchAsync(t.AdverseEvent(id), Mild(("term", term), ("reason", "Revision " + term)), TestData.ETag(1))));
 
-        foreach (var response in responses)
+        var statuses = responses.Select(r => (int)r.StatusCode).ToList();
+        Assert.True(statuses.Count(s => s == 200) == 1 && statuses.Count(s => s == 409) == 9, string.Join(",", statuses));
+        foreach (var stale in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
         {
-            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
         }
 
-        var bodies = await Task.WhenAll(responses.Select(r => r.JsonAsync()));
-        var answered = bodies.Select(b => b.GetProperty("version").GetInt32()).ToList();
-        Assert.Equal(Enumerable.Range(2, 10), answered.Order());
+        var winner = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).JsonAsync();
+        Assert.Equal(2, winner.GetProperty("version").GetInt32());
         var view = await t.CoordinatorA.GetJsonAsync(t.AdverseEvent(id));
-        Assert.Equal(11, view.GetProperty("version").GetInt32());
-        var versions = view.GetProperty("versions").EnumerateArray().ToList();
-        Assert.Equal(Enumerable.Range(1, 11), versions.Select(v => v.GetProperty("version").GetInt32()));
-        Assert.Equal(terms.Order(StringComparer.Ordinal), versions.Skip(1).Select(v => v.GetProperty("report").GetProperty("term").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(2, view.GetProperty("version").GetInt32());
+        Assert.Equal(winner.GetProperty("term").GetString(), view.GetProperty("term").GetString());
+        Assert.Equal([1, 2], view.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(
+            api.ConnectionString, $"SELECT count(*) FROM audit_entries WHERE entity_type = 'AdverseEvent' AND entity_id = '{id}' AND action = 'Update' AND field = 'CurrentVersion'"));
+    }
 
-        // Each answer names the version its own form became.
-        foreach (var (body, version) in bodies.Zip(answered))
-        {
-            Assert.Equal(body.GetProperty("term").GetString(), versions[version - 1].GetProperty("report").GetProperty("term").GetString());
-        }
+    // ---- Versions as ETags ----
 
-        Assert.Equal(versions[^1].GetProperty("report").GetProperty("term").GetString(), view.GetProperty("term").GetString());
+    [Fact]
+    public async Task GetAdverseEvent_AfterItIsRecorded_AnswersETag1AndARevisionWithItAnswers2()
+    {
+        var t = await TrialAsync();
+        var id = await t.RecordAsync(await t.RandomizedAsync(), Mild());
+
+        var read = await t.CoordinatorA.GetAsync(t.AdverseEvent(id));
+        var revised = await t.CoordinatorA.PutWithIfMatchAsync(t.AdverseEvent(id), Mild(("grade", 2), ("reason", "Worse")), TestData.ETagOf(read));
+        var again = await t.CoordinatorA.GetAsync(t.AdverseEvent(id));
+
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(read));
+        Assert.True(revised.StatusCode == HttpStatusCode.OK, await revised.Content.ReadAsStringAsync());
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(revised));
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(again));
+        Assert.Equal(2, (await again.JsonAsync()).GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task ReviseAdverseEvent_AnswersTheSameShapeAsItsGetWithEveryVersion()
+    {
+        var t = await TrialAsync();
+        var id = await t.RecordAsync(await t.RandomizedAsync(), Mild());
+
+        var revised = await t.CoordinatorA.PutWithIfMatchAsync(t.AdverseEvent(id), Mild(("grade", 2), ("reason", "Worse")), TestData.ETag(1));
+        var read = await t.CoordinatorA.GetAsync(t.AdverseEvent(id));
+
+        Assert.True(revised.StatusCode == HttpStatusCode.OK, await revised.Content.ReadAsStringAsync());
+        var put = await revised.JsonAsync();
+        var get = await read.JsonAsync();
+        Assert.Equal([1, 2], put.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal(get.EnumerateObject().Select(p => p.Name), put.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(get.GetProperty("versions").ToString(), put.GetProperty("versions").ToString());
+    }
+
+    [Fact]
+    public async Task ReviseAdverseEvent_WithoutIfMatch_Returns428AndChangesNothing()
+    {
+        var t = await TrialAsync();
+        var id = await t.RecordAsync(await t.RandomizedAsync(), Mild());
+
+        var response = await t.CoordinatorA.PutAsJsonAsync(t.AdverseEvent(id), Mild(("grade", 2), ("reason", "Worse")));
+
+        await response.AssertProblemAsync(HttpStatusCode.PreconditionRequired);
+        Assert.Contains("If-Match", (await response.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertUnrevisedAsync(t, id);
+    }
+
+    [Fact]
+    public async Task ReviseAdverseEvent_WithAStaleIfMatch_Returns409StaleEditAndChangesNothing()
+    {
+        var t = await TrialAsync();
+        var id = await t.RecordAsync(await t.RandomizedAsync(), Mild());
+        await t.ReviseAsync(id, Mild(("grade", 2), ("reason", "Worse")));
+
+        var stale = await t.CoordinatorA.PutWithIfMatchAsync(t.AdverseEvent(id), Mild(("grade", 3), ("reason", "From the first version")), TestData.ETag(1));
+
+        await stale.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
+        var read = await t.CoordinatorA.GetAsync(t.AdverseEvent(id));
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(read));
+        var view = await read.JsonAsync();
+        Assert.Equal(2, view.GetProperty("grade").GetInt32());
+        Assert.Equal(2, view.GetProperty("versions").GetArrayLength());
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM audit_entries WHERE reason = @p", "From the first version"));
+    }
+
+    [Fact]
+    public async Task ReviseAdverseEvent_WithoutReasonOrIfMatch_Returns400NamingBoth()
+    {
+        var t = await TrialAsync();
+        var id = await t.RecordAsync(await t.RandomizedAsync(), Mild());
+
+        var response = await t.CoordinatorA.PutAsJsonAsync(t.AdverseEvent(id), Mild(("grade", 2)));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var errors = (await response.JsonAsync()).GetProperty("errors");
+        Assert.Equal(["If-Match", "reason"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        await AssertUnrevisedAsync(t, id);
+    }
+
+    private async Task AssertUnrevisedAsync(SafetyTrial t, Guid id)
+    {
+        var read = await t.CoordinatorA.GetAsync(t.AdverseEvent(id));
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(read));
+        Assert.Equal(1, (await read.JsonAsync()).GetProperty("grade").GetInt32());
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(
+            api.ConnectionString, $"SELECT count(*) FROM audit_entries WHERE entity_type = 'AdverseEvent' AND entity_id = '{id}' AND action = 'Update'"));
     }
 
     // ---- Who may record and read ----
@@ -517,7 +603,7 @@ public sealed class AdverseEventTests(EdcApiFactory api) : IClassFixture<EdcApiF
         var other = await t.RecordAsync(participant, Serious(("term", "Fall")));
 
         var second = await t.CoordinatorA.PostAsJsonAsync(t.NewEventOf(participant), Fatal(("term", "Stroke"), ("endDate", Today)));
-        var upgraded = await t.CoordinatorA.PutAsJsonAsync(t.AdverseEvent(other), Fatal(("term", "Fall"), ("reason", "Died of the fall")));
+        var upgraded = await t.CoordinatorA.PutWithIfMatchAsync(t.AdverseEvent(other), Fatal(("term", "Fall"), ("reason", "Died of the fall")), TestData.ETag(1));
 
         await second.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("DeathAlreadyRecorded", (await second.JsonAsync()).GetProperty("rule").GetString());

@@ -80,6 +80,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "POST", "/api/trials/{trialId}/final-unblinding", StatisticianOnly },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits", AllRoles },
         { "POST", "/api/trials/{trialId}/participants/{participantId}/visits", DataEntry },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}", DataEntry },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", DataEntry },

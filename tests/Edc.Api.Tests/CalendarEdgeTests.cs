@@ -45,10 +45,10 @@ public sealed class CalendarEdgeTests(MovedClockApiFactory api) : IClassFixture<
         var week4 = $"{p.Path}/visits/W4";
 
         var dayBefore = await coordinator.PutAsJsonAsync(week4, new { status = "Completed", actualDate = "2028-02-25" });
-        var firstDay = await coordinator.PutAsJsonAsync(week4, new { status = "Completed", actualDate = "2028-02-26", reason = "Date corrected" });
-        var leapDay = await coordinator.PutAsJsonAsync(week4, new { status = "Completed", actualDate = "2028-02-29", reason = "Date corrected" });
-        var lastDay = await coordinator.PutAsJsonAsync(week4, new { status = "Completed", actualDate = "2028-03-03", reason = "Date corrected" });
-        var dayAfter = await coordinator.PutAsJsonAsync(week4, new { status = "Completed", actualDate = "2028-03-04", reason = "Date corrected" });
+        var firstDay = await coordinator.PutWithIfMatchAsync(week4, new { status = "Completed", actualDate = "2028-02-26", reason = "Date corrected" }, TestData.ETagOf(dayBefore));
+        var leapDay = await coordinator.PutWithIfMatchAsync(week4, new { status = "Completed", actualDate = "2028-02-29", reason = "Date corrected" }, TestData.ETagOf(firstDay));
+        var lastDay = await coordinator.PutWithIfMatchAsync(week4, new { status = "Completed", actualDate = "2028-03-03", reason = "Date corrected" }, TestData.ETagOf(leapDay));
+        var dayAfter = await coordinator.PutWithIfMatchAsync(week4, new { status = "Completed", actualDate = "2028-03-04", reason = "Date corrected" }, TestData.ETagOf(lastDay));
 
         var flags = await Task.WhenAll(new[] { dayBefore, firstDay, leapDay, lastDay, dayAfter }.Select(OutOfWindowAsync));
         Assert.Equal(new[] { true, false, false, false, true }, flags);

@@ -154,10 +154,11 @@ public sealed class InfusionTests(EdcApiFactory api) : IClassFixture<EdcApiFacto
     public async Task PutInfusion_WhenEditedWithReason_AuditsOldAndNewValuesWithTheReason()
     {
         var p = await api.RandomizedAsync();
-        await RecordAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+        var first = await RecordAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
         var infusionId = await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM infusions WHERE participant_id = @p", p.ParticipantId);
 
-        var body = await RecordAsync(p, "D0", new { notAdministeredReason = "Patient declined", reason = "Recorded against the wrong participant visit" });
+        var body = await RecordAsync(
+            p, "D0", new { notAdministeredReason = "Patient declined", reason = "Recorded against the wrong participant visit" }, TestData.ETag(first.GetProperty("version").GetInt32()));
 
         Assert.False(body.GetProperty("administered").GetBoolean());
         Assert.Equal(0, body.GetProperty("infusionsReceived").GetInt32());
@@ -269,9 +270,124 @@ public sealed class InfusionTests(EdcApiFactory api) : IClassFixture<EdcApiFacto
         Assert.Equal(0L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM infusions WHERE participant_id = @p", participantId));
     }
 
-    private static async Task<JsonElement> RecordAsync(RandomizedParticipant p, string visitCode, object body)
+    // ---- Versions as ETags ----
+
+    [Fact]
+    public async Task GetInfusion_AfterTheFirstSave_AnswersETag1AndAnEditWithItAnswers2()
     {
-        var response = await p.Coordinator.PutAsJsonAsync(p.Infusion(visitCode), body);
+        var p = await api.RandomizedAsync();
+        var first = await p.Coordinator.PutAsJsonAsync(p.Infusion("D0"), new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+
+        var read = await p.Coordinator.GetAsync(p.Infusion("D0"));
+        var edit = await p.Coordinator.PutWithIfMatchAsync(p.Infusion("D0"), new { notAdministeredReason = "Vein access failed", reason = "Not given after all" }, TestData.ETagOf(read));
+        var again = await p.Coordinator.GetAsync(p.Infusion("D0"));
+
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(first));
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(read));
+        Assert.Equal(1, (await read.JsonAsync()).GetProperty("version").GetInt32());
+        Assert.True(edit.StatusCode == HttpStatusCode.OK, await edit.Content.ReadAsStringAsync());
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(edit));
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(again));
+        Assert.Equal(2, (await again.JsonAsync()).GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task PutInfusion_FirstSaveWithAnIfMatch_Returns409StaleEditAndSavesNothing()
+    {
+        var p = await api.RandomizedAsync();
+
+        var response = await p.Coordinator.PutWithIfMatchAsync(
+            p.Infusion("D0"), new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber }, TestData.ETag(1));
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("StaleEdit", (await response.JsonAsync()).GetProperty("rule").GetString());
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM infusions WHERE participant_id = @p", p.ParticipantId));
+    }
+
+    [Fact]
+    public async Task EditInfusion_WithoutIfMatch_Returns428AndChangesNothing()
+    {
+        var p = await api.RandomizedAsync();
+        await RecordAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+
+        var edit = await p.Coordinator.PutAsJsonAsync(p.Infusion("D0"), new { notAdministeredReason = "Vein access failed", reason = "Not given after all" });
+
+        await edit.AssertProblemAsync(HttpStatusCode.PreconditionRequired);
+        Assert.Contains("If-Match", (await edit.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertAdministeredAtVersion1Async(p);
+    }
+
+    [Fact]
+    public async Task EditInfusion_WithAStaleIfMatch_Returns409StaleEditAndChangesNothing()
+    {
+        var p = await api.RandomizedAsync();
+        await RecordAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+
+        var stale = await p.Coordinator.PutWithIfMatchAsync(
+            p.Infusion("D0"), new { notAdministeredReason = "Vein access failed", reason = "Edited from a version never answered" }, TestData.ETag(7));
+
+        await stale.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
+        await AssertAdministeredAtVersion1Async(p);
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM audit_entries WHERE reason = @p", "Edited from a version never answered"));
+    }
+
+    [Fact]
+    public async Task EditInfusion_WithTenConcurrentEditsFromTheSameVersion_ExactlyOneSucceeds()
+    {
+        var p = await api.RandomizedAsync();
+        var first = await RecordAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+        var version = TestData.ETag(first.GetProperty("version").GetInt32());
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => p.Coordinator.PutWithIfMatchAsync(
+            p.Infusion("D0"), new { notAdministeredReason = $"Reason {i}", reason = $"Edit {i}" }, version)));
+
+        var statuses = responses.Select(r => (int)r.StatusCode).ToList();
+        Assert.True(statuses.Count(s => s == 200) == 1 && statuses.Count(s => s == 409) == 9, string.Join(",", statuses));
+        foreach (var stale in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+        {
+            Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
+        }
+
+        var winner = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).JsonAsync();
+        var current = await p.Coordinator.GetJsonAsync(p.Infusion("D0"));
+        Assert.Equal(2, current.GetProperty("version").GetInt32());
+        Assert.Equal(winner.GetProperty("notAdministeredReason").GetString(), current.GetProperty("notAdministeredReason").GetString());
+        var infusionId = await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM infusions WHERE participant_id = @p", p.ParticipantId);
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(
+            api.ConnectionString,
+            "SELECT count(*) FROM audit_entries WHERE entity_type = 'InfusionRecord' AND entity_id = @p AND action = 'Update' AND field = 'NotAdministeredReason'",
+            infusionId.ToString()));
+    }
+
+    [Fact]
+    public async Task EditInfusion_WithoutReasonOrIfMatch_Returns400NamingBoth()
+    {
+        var p = await api.RandomizedAsync();
+        await RecordAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+
+        var edit = await p.Coordinator.PutAsJsonAsync(p.Infusion("D0"), new { notAdministeredReason = "Vein access failed" });
+
+        await edit.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var errors = (await edit.JsonAsync()).GetProperty("errors");
+        Assert.Equal(["If-Match", "reason"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        await AssertAdministeredAtVersion1Async(p);
+    }
+
+    /// <summary>The infusion is as its first save left it: given, version 1, no change audited.</summary>
+    private async Task AssertAdministeredAtVersion1Async(RandomizedParticipant p)
+    {
+        var read = await p.Coordinator.GetAsync(p.Infusion("D0"));
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(read));
+        Assert.True((await read.JsonAsync()).GetProperty("administered").GetBoolean());
+        var infusionId = await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM infusions WHERE participant_id = @p", p.ParticipantId);
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(
+            api.ConnectionString, "SELECT count(*) FROM audit_entries WHERE entity_type = 'InfusionRecord' AND entity_id = @p AND action = 'Update'", infusionId.ToString()));
+    }
+
+    private static async Task<JsonElement> RecordAsync(RandomizedParticipant p, string visitCode, object body, string? ifMatch = null)
+    {
+        var response = await p.Coordinator.PutWithIfMatchAsync(p.Infusion(visitCode), body, ifMatch);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.JsonAsync();
     }

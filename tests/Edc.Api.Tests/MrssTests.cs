@@ -306,6 +306,53 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
         Assert.Equal(34, body.GetProperty("total").GetInt32());
         Assert.Equal("Dr A", body.GetProperty("assessorName").GetString());
         Assert.Equal(newer.Headers.ETag?.ToString(), current.Headers.ETag?.ToString());
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM audit_entries WHERE reason = @p", "Corrected again"));
+    }
+
+    [Fact]
+    public async Task GetMrss_AfterTheFirstSave_AnswersETag1AndAnEditWithItAnswers2()
+    {
+        var p = await RandomizedAsync();
+        var first = await PutAsync(p, "D0", Body(Scores(1)));
+
+        var read = await p.Coordinator.GetAsync(MrssPath(p, "D0"));
+        var edit = await PutAsync(p, "D0", Body(Scores(2), reason: "Corrected"), TestData.ETagOf(read));
+        var again = await p.Coordinator.GetAsync(MrssPath(p, "D0"));
+
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(first));
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(read));
+        Assert.Equal(1, (await read.JsonAsync()).GetProperty("version").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(edit));
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(again));
+        Assert.Equal(2, (await again.JsonAsync()).GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task PutMrss_FirstSaveWithAnIfMatch_Returns409StaleEditAndSavesNothing()
+    {
+        var p = await RandomizedAsync();
+
+        var response = await PutAsync(p, "D0", Body(Scores(1)), TestData.ETag(1));
+
+        await AssertRuleAsync(response, "StaleEdit");
+        Assert.Equal(0L, await CountAsync(p));
+    }
+
+    [Fact]
+    public async Task EditMrss_WithoutReasonOrIfMatch_Returns400NamingBoth()
+    {
+        var p = await RandomizedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(p, "D0", Body(Scores(1)))).StatusCode);
+
+        var edit = await PutAsync(p, "D0", Body(Scores(2)));
+
+        await edit.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var errors = (await edit.JsonAsync()).GetProperty("errors");
+        Assert.Equal(["If-Match", "reason"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        var current = await p.Coordinator.GetAsync(MrssPath(p, "D0"));
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(current));
+        Assert.Equal(17, (await current.JsonAsync()).GetProperty("total").GetInt32());
     }
 
     [Fact]

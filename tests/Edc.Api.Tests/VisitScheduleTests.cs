@@ -50,9 +50,10 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
 
         var withoutReason = await coordinator.PutAsJsonAsync(path, new { status = "Missed" });
         var missed = await coordinator.PutAsJsonAsync(path, new { status = "Missed", missedReason = "Hospitalized elsewhere" });
-        var changeWithoutReason = await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) });
-        var change = await coordinator.PutAsJsonAsync(
-            path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow), reason = "Visit found in the paper chart" });
+        var changeWithoutReason = await coordinator.PutWithIfMatchAsync(
+            path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) }, TestData.ETagOf(missed));
+        var change = await coordinator.PutWithIfMatchAsync(
+            path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow), reason = "Visit found in the paper chart" }, TestData.ETagOf(missed));
 
         await withoutReason.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.True((await withoutReason.JsonAsync()).GetProperty("errors").TryGetProperty("missedReason", out _));
@@ -144,11 +145,14 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var w52 = $"/api/trials/{trialId}/participants/{participantId}/visits/W52";
         var participantPath = $"/api/trials/{trialId}/participants/{participantId}";
-        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(w52, new { status = "Completed", actualDate = today.AddDays(-40) })).StatusCode);
+        var recorded = await coordinator.PutAsJsonAsync(w52, new { status = "Completed", actualDate = today.AddDays(-40) });
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
 
-        var redated = await coordinator.PutAsJsonAsync(w52, new { status = "Completed", actualDate = today.AddDays(-30), reason = "Date misread from the chart" });
+        var redated = await coordinator.PutWithIfMatchAsync(
+            w52, new { status = "Completed", actualDate = today.AddDays(-30), reason = "Date misread from the chart" }, TestData.ETagOf(recorded));
         var afterRedating = await coordinator.GetJsonAsync(participantPath);
-        var missed = await coordinator.PutAsJsonAsync(w52, new { status = "Missed", missedReason = "Did not attend", reason = "The visit never took place" });
+        var missed = await coordinator.PutWithIfMatchAsync(
+            w52, new { status = "Missed", missedReason = "Did not attend", reason = "The visit never took place" }, TestData.ETagOf(redated));
         var afterMissing = await coordinator.GetJsonAsync(participantPath);
 
         Assert.True(redated.StatusCode == HttpStatusCode.OK, await redated.Content.ReadAsStringAsync());
@@ -189,10 +193,145 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
         var outsider = await api.ClientForNewUserAsync(admin, "Coordinator", otherSite);
 
         var list = await outsider.GetAsync($"/api/trials/{trialId}/participants/{participantId}/visits");
+        var one = await outsider.GetAsync($"/api/trials/{trialId}/participants/{participantId}/visits/D0");
         var change = await outsider.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/D0", new { status = "Missed", missedReason = "x" });
 
         await list.AssertProblemAsync(HttpStatusCode.NotFound);
+        await one.AssertProblemAsync(HttpStatusCode.NotFound);
         await change.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    // ---- Versions as ETags ----
+
+    [Fact]
+    public async Task GetVisit_WhenScheduled_AnswersETag1AndRecordingAndEditingItAnswer2Then3()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var scheduled = await coordinator.GetAsync(path);
+        var listed = (await VisitsAsync(coordinator, trialId, participantId)).Single(v => v.GetProperty("code").GetString() == "D0");
+        var recorded = await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = today });
+        var edited = await coordinator.PutWithIfMatchAsync(path, new { status = "Missed", missedReason = "Did not come", reason = "Wrong participant" }, TestData.ETagOf(recorded));
+        var read = await coordinator.GetAsync(path);
+
+        Assert.Equal(TestData.ETag(1), TestData.ETagOf(scheduled));
+        Assert.Equal("Scheduled", (await scheduled.JsonAsync()).GetProperty("status").GetString());
+        Assert.Equal(1, listed.GetProperty("version").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(recorded));
+        Assert.True(edited.StatusCode == HttpStatusCode.OK, await edited.Content.ReadAsStringAsync());
+        Assert.Equal(TestData.ETag(3), TestData.ETagOf(edited));
+        Assert.Equal(TestData.ETag(3), TestData.ETagOf(read));
+        var body = await read.JsonAsync();
+        Assert.Equal(3, body.GetProperty("version").GetInt32());
+        Assert.Equal("Missed", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task RecordVisit_FirstTimeWithTheScheduledVersion_IsRecordedAndWithAnotherReturns409StaleEdit()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var visits = $"/api/trials/{trialId}/participants/{participantId}/visits";
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var matching = await coordinator.PutWithIfMatchAsync($"{visits}/D0", new { status = "Completed", actualDate = today }, TestData.ETag(1));
+        var stale = await coordinator.PutWithIfMatchAsync($"{visits}/W2", new { status = "Completed", actualDate = today }, TestData.ETag(2));
+
+        Assert.Equal(HttpStatusCode.OK, matching.StatusCode);
+        await stale.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
+        Assert.Equal("Scheduled", (await coordinator.GetJsonAsync($"{visits}/W2")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task EditVisit_WithoutIfMatch_Returns428AndChangesNothing()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) })).StatusCode);
+
+        var edit = await coordinator.PutAsJsonAsync(path, new { status = "Missed", missedReason = "Did not come", reason = "Edited without If-Match" });
+
+        await edit.AssertProblemAsync(HttpStatusCode.PreconditionRequired);
+        Assert.Contains("If-Match", (await edit.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertCompletedAtVersion2Async(coordinator, path, participantId, "Edited without If-Match");
+    }
+
+    [Fact]
+    public async Task EditVisit_WithAStaleIfMatch_Returns409StaleEditAndChangesNothing()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
+        var scheduled = await coordinator.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) })).StatusCode);
+
+        var stale = await coordinator.PutWithIfMatchAsync(
+            path, new { status = "Missed", missedReason = "Did not come", reason = "Edited from the schedule" }, TestData.ETagOf(scheduled));
+
+        await stale.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
+        await AssertCompletedAtVersion2Async(coordinator, path, participantId, "Edited from the schedule");
+    }
+
+    [Fact]
+    public async Task EditVisit_WithTenConcurrentEditsFromTheSameVersion_ExactlyOneSucceeds()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
+        var recorded = await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => coordinator.PutWithIfMatchAsync(
+            path, new { status = "Missed", missedReason = $"Reason {i}", reason = $"Edit {i}" }, TestData.ETagOf(recorded))));
+
+        var statuses = responses.Select(r => (int)r.StatusCode).ToList();
+        Assert.True(statuses.Count(s => s == 200) == 1 && statuses.Count(s => s == 409) == 9, string.Join(",", statuses));
+        foreach (var stale in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+        {
+            Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
+        }
+
+        var winner = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).JsonAsync();
+        var current = await coordinator.GetJsonAsync(path);
+        Assert.Equal(3, current.GetProperty("version").GetInt32());
+        Assert.Equal(winner.GetProperty("missedReason").GetString(), current.GetProperty("missedReason").GetString());
+        var visitId = await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM visits WHERE participant_id = @p AND code = 'D0'", participantId);
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(
+            api.ConnectionString, "SELECT count(*) FROM audit_entries WHERE entity_type = 'ScheduledVisit' AND entity_id = @p AND action = 'Update' AND field = 'Status' AND reason LIKE 'Edit %'",
+            visitId.ToString()));
+    }
+
+    [Fact]
+    public async Task EditVisit_WithoutReasonOrIfMatch_Returns400NamingBoth()
+    {
+        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) })).StatusCode);
+
+        var edit = await coordinator.PutAsJsonAsync(path, new { status = "Missed", missedReason = "Did not come" });
+
+        await edit.AssertProblemAsync(HttpStatusCode.BadRequest);
+        var errors = (await edit.JsonAsync()).GetProperty("errors");
+        Assert.Equal(["If-Match", "reason"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        await AssertCompletedAtVersion2Async(coordinator, path, participantId, null);
+    }
+
+    /// <summary>The visit is as its first recording left it: Completed, version 2, and no change audited (with that reason).</summary>
+    private async Task AssertCompletedAtVersion2Async(HttpClient coordinator, string path, Guid participantId, string? refusedReason)
+    {
+        var read = await coordinator.GetAsync(path);
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(read));
+        Assert.Equal("Completed", (await read.JsonAsync()).GetProperty("status").GetString());
+        var visitId = await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM visits WHERE participant_id = @p AND code = 'D0'", participantId);
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(
+            api.ConnectionString,
+            "SELECT count(*) FROM audit_entries WHERE entity_type = 'ScheduledVisit' AND entity_id = @p AND action = 'Update' AND reason IS NOT NULL",
+            visitId.ToString()));
+        if (refusedReason is not null)
+        {
+            Assert.Equal(0L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM audit_entries WHERE reason = @p", refusedReason));
+        }
     }
 
     private async Task<(HttpClient Coordinator, Guid TrialId, Guid ParticipantId)> RandomizedAsync()

@@ -50,8 +50,4 @@ public sealed class WritePathRulesTests
 
         Assert.Empty(openers);
     }
-
-    [Fact]
-    public void TheAuditReason_ReachesAuditRowsOnlyThroughTheChangesTransaction() =>
-        Assert.DoesNotContain(CodeModel.Edc.Types, t => t.Members.Contains("Edc.Infrastructure.Persistence.EdcDbContext::set_AuditReason"));
 }

@@ -35,6 +35,35 @@ public sealed class VisitScheduleRulesTests
     private static ScheduledVisit Visit(IReadOnlyList<ScheduledVisit> visits, string code) => visits.Single(v => v.Code == code);
 
     [Fact]
+    public void Versions_CountOnePerStateOfEachRecord_AndARefusedChangeCountsNone()
+    {
+        var (participant, visits) = Randomized(new DateOnly(2026, 3, 2), new VisitSpec("D0", "Day 0", 0, 0, 0, ["Mrss", "Infusion"]), Week4);
+        var d0 = Visit(visits, "D0");
+        var scores = MrssAssessment.Areas.ToDictionary(a => a, _ => 1);
+        var now = new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.All(visits, v => Assert.Equal(1, v.Version));
+        d0.Complete(participant, new DateOnly(2026, 3, 2), FarFuture);
+        Assert.Equal(2, d0.Version);
+        Assert.Throws<RuleViolationException>(() => d0.Complete(participant, new DateOnly(2026, 3, 1), FarFuture));
+        Assert.Equal(2, d0.Version);
+        d0.Miss(participant, "Did not come");
+        Assert.Equal(3, d0.Version);
+
+        var mrss = MrssAssessment.Record(d0, new DateOnly(2026, 3, 2), "Dr A", scores);
+        Assert.Equal(1, mrss.Version);
+        mrss.Update(new DateOnly(2026, 3, 2), "Dr B", scores);
+        Assert.Equal(2, mrss.Version);
+
+        var infusion = InfusionRecord.For(d0);
+        Assert.Equal(0, infusion.Version);
+        Assert.Throws<RuleViolationException>(() => infusion.Administer(participant, d0, now, "not the kit", now));
+        Assert.Equal(0, infusion.Version);
+        infusion.NotAdministered(participant, d0, "Postponed");
+        Assert.Equal(1, infusion.Version);
+    }
+
+    [Fact]
     public void Complete_AfterAWithdrawal_AcceptsOnlyDatesUpToTheWithdrawalDay()
     {
         var (trial, participant, visits) = RandomizedInTrial(new DateOnly(2026, 3, 2), Week4);

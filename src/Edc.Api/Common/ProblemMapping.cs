@@ -62,7 +62,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(StatusCodes.Status413PayloadTooLarge),
         BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
         BadHttpRequestException bad => Problem(bad.StatusCode, "bad-request", "Bad request.", "The request could not be read."),
-        DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, "stale-write", "The data changed since it was read.", "Read it again and reapply the change."),
+        DbUpdateConcurrencyException concurrency => ToProblem(RecordVersion.Stale(concurrency)),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
             Problem(StatusCodes.Status409Conflict, "conflict", "Conflict.", "The change conflicts with data saved at the same time."),
         _ when IsInvalidText(exception) => new HttpValidationProblemDetails(new Dictionary<string, string[]>

@@ -3,8 +3,11 @@ using Edc.Domain.Participants;
 
 namespace Edc.Domain.Visits;
 
-/// <summary>Study treatment given (or not, with the reason) at a visit whose procedures include an infusion.</summary>
-public sealed class InfusionRecord : ITrialScoped, ISiteScoped
+/// <summary>
+/// Study treatment given (or not, with the reason) at a visit whose procedures include an infusion. Made by
+/// <see cref="For"/> and given its first version by <see cref="Administer"/> or <see cref="NotAdministered"/>.
+/// </summary>
+public sealed class InfusionRecord : VersionedRecord, ITrialScoped, ISiteScoped
 {
     private InfusionRecord()
     {
@@ -27,8 +30,6 @@ public sealed class InfusionRecord : ITrialScoped, ISiteScoped
     public string? NotAdministeredReason { get; private set; }
 
     public bool Administered => AdministeredAt is not null;
-
-    public uint Version { get; private set; }
 
     public static InfusionRecord For(ScheduledVisit visit)
     {
@@ -65,6 +66,7 @@ public sealed class InfusionRecord : ITrialScoped, ISiteScoped
         AdministeredAt = administeredAt;
         KitNumber = kitNumber;
         NotAdministeredReason = null;
+        CountVersion();
     }
 
     /// <summary>Like a missed visit: recordable after withdrawal or death if the visit's window closed before.</summary>
@@ -74,5 +76,6 @@ public sealed class InfusionRecord : ITrialScoped, ISiteScoped
         AdministeredAt = null;
         KitNumber = null;
         NotAdministeredReason = reason;
+        CountVersion();
     }
 }

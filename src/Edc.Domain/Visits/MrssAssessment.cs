@@ -6,7 +6,7 @@ namespace Edc.Domain.Visits;
 /// A modified Rodnan skin score: 17 areas scored 0 to 3, total 0 to 51. Each area is its own column, so the audit
 /// trail keeps every area's old value on an edit.
 /// </summary>
-public sealed class MrssAssessment : ITrialScoped, ISiteScoped
+public sealed class MrssAssessment : VersionedRecord, ITrialScoped, ISiteScoped
 {
     /// <summary>The contract's area codes, in the order of the form.</summary>
     public static readonly IReadOnlyList<string> Areas =
@@ -70,8 +70,6 @@ public sealed class MrssAssessment : ITrialScoped, ISiteScoped
     /// <summary>Derived from the 17 areas, never sent by a client; stored for set-based reports.</summary>
     public int Total { get; private set; }
 
-    public uint Version { get; private set; }
-
     public static MrssAssessment Record(ScheduledVisit visit, DateOnly assessedOn, string assessorName, IReadOnlyDictionary<string, int> scores)
     {
         if (!visit.HasProcedure("Mrss"))
@@ -106,6 +104,7 @@ public sealed class MrssAssessment : ITrialScoped, ISiteScoped
         (RightUpperArm, LeftUpperArm, RightThigh, LeftThigh) = (scores["rightUpperArm"], scores["leftUpperArm"], scores["rightThigh"], scores["leftThigh"]);
         (RightLowerLeg, LeftLowerLeg, RightFoot, LeftFoot) = (scores["rightLowerLeg"], scores["leftLowerLeg"], scores["rightFoot"], scores["leftFoot"]);
         Total = Scores.Values.Sum();
+        CountVersion();
     }
 
     public IReadOnlyDictionary<string, int> Scores => new Dictionary<string, int>

@@ -15,7 +15,7 @@ public enum VisitStatus
 /// One visit of a participant's schedule, made at randomization from the trial's visit definitions (Day 0 is the
 /// randomization date), or an unscheduled visit added later. Nothing about it depends on the arm.
 /// </summary>
-public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
+public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
 {
     public const string UnscheduledPrefix = "UNS";
 
@@ -54,8 +54,6 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
 
     public bool OutOfWindow { get; private set; }
 
-    public uint Version { get; private set; }
-
     public bool HasProcedure(string procedure) => Procedures.Contains(procedure, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every visit of the protocol for a participant randomized on <paramref name="dayZero"/>.</summary>
@@ -63,7 +61,7 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
         [.. definitions.OrderBy(d => d.Day).ThenBy(d => d.Ordinal).Select(d =>
         {
             var target = dayZero.AddDays(d.Day);
-            return new ScheduledVisit
+            var visit = new ScheduledVisit
             {
                 Id = Guid.NewGuid(),
                 TrialId = participant.TrialId,
@@ -78,8 +76,11 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
                 Procedures = [.. d.Procedures],
                 Status = VisitStatus.Scheduled,
             };
+            visit.CountVersion(); // the schedule is the visit's first version; recording it, the next
+            return visit;
         })];
 
+    /// <summary>An unscheduled visit, given its first version by <see cref="Complete"/>.</summary>
     public static ScheduledVisit Unscheduled(Participant participant, int number, string name, IEnumerable<string> procedures) => new()
     {
         Id = Guid.NewGuid(),
@@ -113,6 +114,7 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
         ActualDate = actualDate;
         MissedReason = null;
         OutOfWindow = WindowStart is { } start && WindowEnd is { } end && (actualDate < start || actualDate > end);
+        CountVersion();
         return OutOfWindow;
     }
 
@@ -124,6 +126,7 @@ public sealed class ScheduledVisit : ITrialScoped, ISiteScoped
         MissedReason = reason;
         ActualDate = null;
         OutOfWindow = false;
+        CountVersion();
     }
 
     /// <summary>

@@ -189,9 +189,10 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         foreach (var property in entry.Properties)
         {
             var name = property.Metadata.Name;
-            // The row version (xmin) is PostgreSQL's bookkeeping for concurrency, not data.
+            // The row version (xmin) and an editable record's version count are bookkeeping for concurrency, not data.
             if (IgnoredProperties.Contains(name) || property.Metadata.IsShadowProperty()
-                || (property.Metadata.IsConcurrencyToken && property.Metadata.ValueGenerated == ValueGenerated.OnAddOrUpdate))
+                || (property.Metadata.IsConcurrencyToken && property.Metadata.ValueGenerated == ValueGenerated.OnAddOrUpdate)
+                || (entry.Entity is VersionedRecord && name == nameof(VersionedRecord.Version)))
             {
                 continue;
             }

@@ -64,10 +64,11 @@ public sealed record SafetyTrial(
         return (await response.JsonAsync()).GetProperty("id").GetGuid();
     }
 
-    /// <summary>Revises an adverse event (200 expected) and answers the view.</summary>
+    /// <summary>Revises an adverse event from its current version (200 expected) and answers the view.</summary>
     public async Task<JsonElement> ReviseAsync(Guid adverseEventId, Dictionary<string, object?> form, HttpClient? client = null)
     {
-        var response = await (client ?? CoordinatorA).PutAsJsonAsync(AdverseEvent(adverseEventId), form);
+        var current = await (client ?? CoordinatorA).GetAsync(AdverseEvent(adverseEventId));
+        var response = await (client ?? CoordinatorA).PutWithIfMatchAsync(AdverseEvent(adverseEventId), form, TestData.ETagOf(current));
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.JsonAsync();
     }

@@ -64,6 +64,26 @@ public static class TestData
         return await factory.LoginAsync(email, UserPassword);
     }
 
+    /// <summary>The strong ETag of a record's version, as the API answers it: <c>"3"</c>.</summary>
+    public static string ETag(int version) => $"\"{version}\"";
+
+    /// <summary>The ETag a response answered (e.g. <c>"3"</c>); null without one.</summary>
+    public static string? ETagOf(HttpResponseMessage response) => response.Headers.ETag?.Tag;
+
+    /// <summary>PUTs <paramref name="body"/> as JSON with <c>If-Match: <paramref name="ifMatch"/></c> (none when null), the answer buffered.</summary>
+    public static async Task<HttpResponseMessage> PutWithIfMatchAsync(this HttpClient client, string path, object body, string? ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
     public static async Task AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();

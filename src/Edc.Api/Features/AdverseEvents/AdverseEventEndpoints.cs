@@ -3,6 +3,7 @@ using Edc.Api.Security;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Edc.Api.Features.AdverseEvents;
 
@@ -24,11 +25,13 @@ public static class AdverseEventEndpoints
         trial.MapGet("/adverse-events", (Guid trialId, bool? serious, Guid? siteId, Guid? participantId, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new ListAdverseEvents.Query(trialId, serious, siteId, participantId, PageRequest.From(page, pageSize)), ct))
             .RequireRoles(SafetyReaders);
-        trial.MapGet("/adverse-events/{adverseEventId:guid}", (Guid trialId, Guid adverseEventId, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new GetAdverseEvent.Query(trialId, adverseEventId), ct))
+        trial.MapGet("/adverse-events/{adverseEventId:guid}", async (Guid trialId, Guid adverseEventId, HttpResponse response, IMediator mediator, CancellationToken ct) =>
+                response.WithETag(await mediator.Send(new GetAdverseEvent.Query(trialId, adverseEventId), ct)))
             .RequireRoles(SafetyReaders);
-        trial.MapPut("/adverse-events/{adverseEventId:guid}", (Guid trialId, Guid adverseEventId, AdverseEventBody body, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new ReviseAdverseEvent.Command(trialId, adverseEventId, body), ct))
+        trial.MapPut("/adverse-events/{adverseEventId:guid}", async (
+                Guid trialId, Guid adverseEventId, AdverseEventBody body, [FromHeader(Name = RecordVersion.IfMatchHeader)] string? ifMatch,
+                HttpResponse response, IMediator mediator, CancellationToken ct) =>
+                response.WithETag(await mediator.Send(new ReviseAdverseEvent.Command(trialId, adverseEventId, body, ifMatch), ct)))
             .RequireRoles(Authorization.DataEntry);
         trial.MapPost("/adverse-events/{adverseEventId:guid}/expedited-reports", (Guid trialId, Guid adverseEventId, RecordExpeditedReport.Body body, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new RecordExpeditedReport.Command(trialId, adverseEventId, body.Recipient, body.SentAt), ct))

@@ -58,12 +58,7 @@ public static class GetAdverseEvent
         {
             var adverseEvent = await reader.GetAsync(query.TrialId, query.AdverseEventId, cancellationToken);
             var screeningNumber = await reader.ScreeningNumberAsync(adverseEvent, cancellationToken);
-            var versions = await db.AdverseEventVersions.AsNoTracking()
-                .Where(v => v.AdverseEventId == adverseEvent.Id)
-                .OrderBy(v => v.Number)
-                .GroupJoin(db.Users, v => v.RecordedBy, u => u.Id, (v, users) => new { v, users })
-                .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new AdverseEventVersionView(x.v.Number, x.v.RecordedAt, x.v.RecordedBy, u!.Email, x.v.Reason, AdverseEventFormView.From(x.v.Report)))
-                .ToListAsync(cancellationToken);
+            var versions = await AdverseEventVersionView.ListAsync(db, adverseEvent.Id, cancellationToken);
             return AdverseEventView.From(adverseEvent, screeningNumber, clock.GetUtcNow(), versions);
         }
     }

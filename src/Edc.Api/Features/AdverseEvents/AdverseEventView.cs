@@ -12,7 +12,11 @@ public sealed record ReportingClockView(DateTimeOffset ClockStartedAt, DateTimeO
         clock is null ? null : new(clock.StartedAt, clock.DueAt, clock.SentAt, clock.TimelinessAt(now));
 }
 
-/// <summary>An adverse event as every reader sees it: nothing in it depends on, or reveals, the arm.</summary>
+/// <summary>
+/// An adverse event as every reader sees it: nothing in it depends on, or reveals, the arm. <see cref="Version"/> is the
+/// current version's number, the ETag a revision sends back in <c>If-Match</c>; <see cref="Versions"/> holds every
+/// version in the answers about one event (its GET and its revision), and is null in lists.
+/// </summary>
 public sealed record AdverseEventView(
     Guid Id,
     Guid TrialId,
@@ -37,7 +41,7 @@ public sealed record AdverseEventView(
     ReportingClockView? RegulatorReport,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<AdverseEventVersionView>? Versions = null)
+    IReadOnlyList<AdverseEventVersionView>? Versions = null) : IVersionedView
 {
     public static AdverseEventView From(AdverseEvent a, string screeningNumber, DateTimeOffset now, IReadOnlyList<AdverseEventVersionView>? versions = null) => new(
         a.Id, a.TrialId, a.SiteId, a.ParticipantId, screeningNumber, a.CurrentVersion, a.Term, a.OnsetDate, a.EndDate, a.Ongoing, a.Grade,
@@ -46,7 +50,17 @@ public sealed record AdverseEventView(
 }
 
 /// <summary>One version as it was entered: who, when, why, and the whole form.</summary>
-public sealed record AdverseEventVersionView(int Version, DateTimeOffset RecordedAt, Guid RecordedBy, string? RecordedByEmail, string? Reason, AdverseEventFormView Report);
+public sealed record AdverseEventVersionView(int Version, DateTimeOffset RecordedAt, Guid RecordedBy, string? RecordedByEmail, string? Reason, AdverseEventFormView Report)
+{
+    /// <summary>Every version of an adverse event, the first first.</summary>
+    internal static Task<List<AdverseEventVersionView>> ListAsync(EdcDbContext db, Guid adverseEventId, CancellationToken cancellationToken) =>
+        db.AdverseEventVersions.AsNoTracking()
+            .Where(v => v.AdverseEventId == adverseEventId)
+            .OrderBy(v => v.Number)
+            .GroupJoin(db.Users, v => v.RecordedBy, u => u.Id, (v, users) => new { v, users })
+            .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new AdverseEventVersionView(x.v.Number, x.v.RecordedAt, x.v.RecordedBy, u!.Email, x.v.Reason, AdverseEventFormView.From(x.v.Report)))
+            .ToListAsync(cancellationToken);
+}
 
 /// <summary>A version's form in the client's own field names, as the client sent it (the awareness as given or defaulted).</summary>
 public sealed record AdverseEventFormView(

@@ -12,8 +12,10 @@ public static class RecordInfusion
 {
     public sealed record Body(DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason);
 
+    /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
     public sealed record Command(
-        Guid TrialId, Guid ParticipantId, string VisitCode, DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason)
+        Guid TrialId, Guid ParticipantId, string VisitCode, DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason,
+        string? IfMatch = null)
         : IRequest<InfusionView>, ITrialChange;
 
     /// <summary>Exactly one of two shapes: administered (administeredAt and kitNumber), or not (notAdministeredReason).</summary>
@@ -41,7 +43,8 @@ public static class RecordInfusion
 
     /// <summary>
     /// Records the infusion of a visit whose procedures include one: given with the participant's own kit, or not given
-    /// with the reason. A recorded infusion changes only with a reason. A wrong kit is refused without saying whose it is.
+    /// with the reason. A recorded infusion changes only with a reason and the version it was made from (<c>If-Match</c>:
+    /// without it 428, from another version 409 StaleEdit). A wrong kit is refused without saying whose it is.
     /// </summary>
     internal sealed class Handler(EdcDbContext db, ForChange load, TimeProvider clock) : IRequestHandler<Command, InfusionView>
     {
@@ -51,6 +54,7 @@ public static class RecordInfusion
             (await load.TrialAsync(command.TrialId, cancellationToken)).RequireOpenForData();
             var visit = await load.VisitAsync(participant, command.VisitCode, cancellationToken);
             var infusion = await db.Infusions.SingleOrDefaultAsync(i => i.VisitId == visit.Id, cancellationToken);
+            RecordVersion.Require(command.IfMatch, infusion?.Version, infusion is not null, command.Reason, "infusion");
             ChangeReason.Require(infusion is not null, command.Reason, "infusion");
             if (infusion is null)
             {

@@ -1,5 +1,7 @@
+using Edc.Api.Common;
 using Edc.Api.Security;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Edc.Api.Features.Mrss;
 
@@ -9,22 +11,16 @@ public static class MrssEndpoints
     {
         var mrss = app.MapGroup("/api/trials/{trialId:guid}/participants/{participantId:guid}/visits/{visitCode}/mrss").WithTags("MRSS");
         mrss.MapGet("/", async (Guid trialId, Guid participantId, string visitCode, HttpResponse response, IMediator mediator, CancellationToken ct) =>
-                WithETag(response, await mediator.Send(new GetMrss.Query(trialId, participantId, visitCode), ct)))
+                response.WithETag(await mediator.Send(new GetMrss.Query(trialId, participantId, visitCode), ct)))
             .RequireRoles(Authorization.EveryRole);
-        mrss.MapPut("/", async (Guid trialId, Guid participantId, string visitCode, RecordMrss.Body body, HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        mrss.MapPut("/", async (
+                Guid trialId, Guid participantId, string visitCode, RecordMrss.Body body, [FromHeader(Name = RecordVersion.IfMatchHeader)] string? ifMatch,
+                HttpResponse response, IMediator mediator, CancellationToken ct) =>
             {
-                var ifMatch = request.Headers.IfMatch.ToString();
                 var command = new RecordMrss.Command(
-                    trialId, participantId, visitCode, body.AssessedOn, body.AssessorName, body.Scores, body.Reason, body.Total is not null,
-                    ifMatch.Length == 0 ? null : ifMatch);
-                return WithETag(request.HttpContext.Response, await mediator.Send(command, ct));
+                    trialId, participantId, visitCode, body.AssessedOn, body.AssessorName, body.Scores, body.Reason, body.Total is not null, ifMatch);
+                return response.WithETag(await mediator.Send(command, ct));
             })
             .RequireRoles(Authorization.DataEntry);
-    }
-
-    private static MrssView WithETag(HttpResponse response, MrssView view)
-    {
-        response.Headers.ETag = view.ETag;
-        return view;
     }
 }

@@ -1,3 +1,4 @@
+using Edc.Api.Common;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ namespace Edc.Api.Features.Mrss;
 /// <summary>
 /// One visit's MRSS with what is derived from it: the total of the 17 areas, the participant's baseline (the Day 0
 /// assessment; null until it is recorded), the change from it, and whether the assessor differs from the baseline's.
-/// <see cref="Version"/> is the row version the client sends back in <c>If-Match</c> to change it.
+/// <see cref="Version"/> counts the assessment's versions: the client sends it back in <c>If-Match</c> to change it.
 /// </summary>
 public sealed record MrssView(
     string VisitCode,
@@ -18,11 +19,8 @@ public sealed record MrssView(
     int? BaselineTotal,
     int? ChangeFromBaseline,
     bool AssessorDiffersFromBaseline,
-    uint Version)
+    int Version) : IVersionedView
 {
-    /// <summary>The entity tag of this version, e.g. <c>"123"</c>.</summary>
-    public string ETag => $"\"{Version}\"";
-
     /// <summary>The view of <paramref name="assessment"/> at <paramref name="visit"/>, its baseline read unless the visit is Day 0 itself.</summary>
     internal static async Task<MrssView> ForAsync(EdcDbContext db, ScheduledVisit visit, MrssAssessment assessment, CancellationToken cancellationToken)
     {

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Domain.Common;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -95,64 +93,20 @@ public static class RecordMrss
             var assessedOn = command.AssessedOn!.Value;
             ScheduledVisit.RequireOnStudy(participant, assessedOn);
             var assessorName = command.AssessorName!.Trim();
+            RecordVersion.Require(command.IfMatch, assessment?.Version, assessment is not null, command.Reason, "MRSS");
             ChangeReason.Require(assessment is not null, command.Reason, "MRSS");
             if (assessment is null)
             {
-                // An If-Match names a version: there is none yet, so it cannot match.
-                if (!string.IsNullOrWhiteSpace(command.IfMatch))
-                {
-                    throw Stale();
-                }
-
                 assessment = MrssAssessment.Record(visit, assessedOn, assessorName, command.Scores!);
                 db.MrssAssessments.Add(assessment);
             }
             else
             {
-                if (ExpectedVersion(command.IfMatch) is not { } expected || expected != assessment.Version)
-                {
-                    throw Stale();
-                }
-
-                // The update is conditional on the version the client read: a change committed since makes it fail.
-                db.Entry(assessment).Property(a => a.Version).OriginalValue = expected;
+                // The update applies only to the version read (its concurrency token): an edit committed since makes it fail.
                 assessment.Update(assessedOn, assessorName, command.Scores!);
-            }
-
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                throw Stale();
             }
 
             return await MrssView.ForAsync(db, visit, assessment, cancellationToken);
         }
-
-        private static uint? ExpectedVersion(string? ifMatch)
-        {
-            if (string.IsNullOrWhiteSpace(ifMatch))
-            {
-                throw new PreconditionRequiredException(
-                    "An MRSS already recorded changes only from the version read: send it in If-Match (the ETag of the GET).");
-            }
-
-            // Strong comparison: a weak tag (W/"...") or "*" matches no version.
-            foreach (var tag in ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var value = tag.Length >= 2 && tag[0] == '"' && tag[^1] == '"' ? tag[1..^1] : tag;
-                if (uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-                {
-                    return version;
-                }
-            }
-
-            return null;
-        }
-
-        private static RuleViolationException Stale() =>
-            new("StaleEdit", "The MRSS changed since it was read (or was never recorded): read it again and reapply the change.");
     }
 }

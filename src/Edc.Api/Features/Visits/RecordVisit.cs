@@ -13,7 +13,9 @@ public static class RecordVisit
 {
     public sealed record Body(string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason);
 
-    public sealed record Command(Guid TrialId, Guid ParticipantId, string VisitCode, string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason)
+    /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
+    public sealed record Command(
+        Guid TrialId, Guid ParticipantId, string VisitCode, string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason, string? IfMatch = null)
         : IRequest<VisitView>, ITrialChange;
 
     public sealed class Validator : AbstractValidator<Command>
@@ -30,7 +32,9 @@ public static class RecordVisit
 
     /// <summary>
     /// Completes a visit (flagged out of window, with a protocol deviation, when its date falls outside the window) or
-    /// records it as missed. A visit already recorded changes only with a reason. Completing the schedule's last visit
+    /// records it as missed. A visit already recorded changes only with a reason and the version it was made from
+    /// (<c>If-Match</c>: without it 428, from another version 409 StaleEdit); its first recording needs neither, but an
+    /// <c>If-Match</c> sent with it must name the scheduled visit's version. Completing the schedule's last visit
     /// completes the participant on its date; recording that visit again moves the completion with it.
     /// </summary>
     internal sealed class Handler(EdcDbContext db, ForChange load, TimeProvider clock) : IRequestHandler<Command, VisitView>
@@ -40,6 +44,7 @@ public static class RecordVisit
             var participant = await load.ParticipantAsync(command.TrialId, command.ParticipantId, cancellationToken);
             (await load.TrialAsync(command.TrialId, cancellationToken)).RequireOpenForData();
             var visit = await load.VisitAsync(participant, command.VisitCode, cancellationToken);
+            RecordVersion.Require(command.IfMatch, visit.Version, visit.Status != VisitStatus.Scheduled, command.Reason, "visit");
             ChangeReason.Require(visit.Status != VisitStatus.Scheduled, command.Reason, "visit");
             var lastDay = await db.Visits.Where(v => v.ParticipantId == participant.Id && v.Day != null).MaxAsync(v => v.Day, cancellationToken);
             var isLast = visit.Day is not null && visit.Day == lastDay;

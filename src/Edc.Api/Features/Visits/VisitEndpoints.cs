@@ -2,6 +2,7 @@ using Edc.Api.Common;
 using Edc.Api.Security;
 using Edc.Domain.Security;
 using MediatR;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Edc.Api.Features.Visits;
 
@@ -13,8 +14,14 @@ public static class VisitEndpoints
         visits.MapGet("/", (Guid trialId, Guid participantId, IMediator mediator, CancellationToken ct) =>
                 mediator.Send(new ListVisits.Query(trialId, participantId), ct))
             .RequireRoles(Authorization.EveryRole);
-        visits.MapPut("/{visitCode}", (Guid trialId, Guid participantId, string visitCode, RecordVisit.Body body, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new RecordVisit.Command(trialId, participantId, visitCode, body.Status, body.ActualDate, body.MissedReason, body.Reason), ct))
+        visits.MapGet("/{visitCode}", async (Guid trialId, Guid participantId, string visitCode, HttpResponse response, IMediator mediator, CancellationToken ct) =>
+                response.WithETag(await mediator.Send(new GetVisit.Query(trialId, participantId, visitCode), ct)))
+            .RequireRoles(Authorization.EveryRole);
+        visits.MapPut("/{visitCode}", async (
+                Guid trialId, Guid participantId, string visitCode, RecordVisit.Body body, [FromHeader(Name = RecordVersion.IfMatchHeader)] string? ifMatch,
+                HttpResponse response, IMediator mediator, CancellationToken ct) =>
+                response.WithETag(await mediator.Send(
+                    new RecordVisit.Command(trialId, participantId, visitCode, body.Status, body.ActualDate, body.MissedReason, body.Reason, ifMatch), ct)))
             .RequireRoles(Authorization.DataEntry);
         visits.MapPost("/", async (Guid trialId, Guid participantId, AddUnscheduledVisit.Body body, IMediator mediator, CancellationToken ct) =>
             {

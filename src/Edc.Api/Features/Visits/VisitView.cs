@@ -1,7 +1,12 @@
+using Edc.Api.Common;
 using Edc.Domain.Visits;
 
 namespace Edc.Api.Features.Visits;
 
+/// <summary>
+/// A visit of a participant. <see cref="Version"/> counts its versions (the schedule laid out at randomization is the
+/// first, its recording the next): the ETag an edit sends back in <c>If-Match</c>.
+/// </summary>
 public sealed record VisitView(
     string Code,
     string Name,
@@ -14,9 +19,10 @@ public sealed record VisitView(
     string? MissedReason,
     bool OutOfWindow,
     bool Unscheduled,
-    IReadOnlyList<string> Procedures)
+    IReadOnlyList<string> Procedures,
+    int Version) : IVersionedView
 {
     public static VisitView From(ScheduledVisit v) => new(
         v.Code, v.Name, v.Day, v.TargetDate, v.WindowStart, v.WindowEnd, v.Status.ToString(), v.ActualDate, v.MissedReason,
-        v.OutOfWindow, v.Day is null, v.Procedures);
+        v.OutOfWindow, v.Day is null, v.Procedures, v.Version);
 }

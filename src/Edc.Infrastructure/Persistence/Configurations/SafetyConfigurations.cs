@@ -14,6 +14,9 @@ internal sealed class AdverseEventConfiguration : IEntityTypeConfiguration<Adver
     {
         builder.ToTable("adverse_events");
         builder.Property(a => a.Id).ValueGeneratedNever();
+
+        // The version number is the event's ETag and its concurrency token: an update applies only to the version it was read at.
+        builder.Property(a => a.CurrentVersion).IsConcurrencyToken();
         builder.Property(a => a.Term).HasMaxLength(200);
         builder.PrimitiveCollection(a => a.SeriousnessCriteria).ElementType(e => e.HasConversion<string>());
         builder.Property(a => a.Relatedness).HasConversion<string>().HasMaxLength(20);

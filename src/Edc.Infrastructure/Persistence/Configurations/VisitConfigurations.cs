@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Edc.Infrastructure.Persistence.Configurations;
 
+// The editable records count their versions (VersionedRecord): the count is the concurrency token, so an update applies
+// only to the version it was read at. A row written without one (hand-written SQL) is at its first version.
 internal sealed class ScheduledVisitConfiguration : IEntityTypeConfiguration<ScheduledVisit>
 {
     public void Configure(EntityTypeBuilder<ScheduledVisit> builder)
@@ -15,7 +17,7 @@ internal sealed class ScheduledVisitConfiguration : IEntityTypeConfiguration<Sch
         builder.Property(v => v.Name).HasMaxLength(200);
         builder.Property(v => v.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(v => v.MissedReason).HasMaxLength(2000);
-        builder.Property(v => v.Version).IsRowVersion().HasColumnName("xmin");
+        builder.Property(v => v.Version).IsConcurrencyToken().HasDefaultValue(1);
         builder.HasOne<Participant>().WithMany().HasForeignKey(v => v.ParticipantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(v => new { v.ParticipantId, v.Code }).IsUnique();
 
@@ -44,7 +46,7 @@ internal sealed class MrssAssessmentConfiguration : IEntityTypeConfiguration<Mrs
         builder.ToTable("mrss_assessments");
         builder.Property(m => m.Id).ValueGeneratedNever();
         builder.Property(m => m.AssessorName).HasMaxLength(200);
-        builder.Property(m => m.Version).IsRowVersion().HasColumnName("xmin");
+        builder.Property(m => m.Version).IsConcurrencyToken().HasDefaultValue(1);
         builder.HasOne<ScheduledVisit>().WithOne().HasForeignKey<MrssAssessment>(m => m.VisitId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Participant>().WithMany().HasForeignKey(m => m.ParticipantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => m.VisitId).IsUnique();
@@ -63,7 +65,7 @@ internal sealed class InfusionRecordConfiguration : IEntityTypeConfiguration<Inf
         builder.Property(i => i.Id).ValueGeneratedNever();
         builder.Property(i => i.KitNumber).HasMaxLength(40);
         builder.Property(i => i.NotAdministeredReason).HasMaxLength(2000);
-        builder.Property(i => i.Version).IsRowVersion().HasColumnName("xmin");
+        builder.Property(i => i.Version).IsConcurrencyToken().HasDefaultValue(1);
         builder.HasOne<ScheduledVisit>().WithOne().HasForeignKey<InfusionRecord>(i => i.VisitId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Participant>().WithMany().HasForeignKey(i => i.ParticipantId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(i => i.VisitId).IsUnique();

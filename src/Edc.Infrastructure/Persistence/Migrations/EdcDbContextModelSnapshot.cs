@@ -384,6 +384,7 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasColumnName("created_at");
 
                     b.Property<int>("CurrentVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer")
                         .HasColumnName("current_version");
 
@@ -956,11 +957,12 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("trial_id");
 
-                    b.Property<uint>("Version")
+                    b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
 
                     b.Property<Guid>("VisitId")
                         .HasColumnType("uuid")
@@ -1082,11 +1084,12 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("trial_id");
 
-                    b.Property<uint>("Version")
+                    b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
 
                     b.Property<Guid>("VisitId")
                         .HasColumnType("uuid")
@@ -1217,11 +1220,12 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("trial_id");
 
-                    b.Property<uint>("Version")
+                    b.Property<int>("Version")
                         .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
 
                     b.Property<DateOnly?>("WindowEnd")
                         .HasColumnType("date")
