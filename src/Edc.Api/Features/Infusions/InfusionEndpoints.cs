@@ -1,3 +1,4 @@
+using Edc.Api.Common;
 using Edc.Api.Security;
 using MediatR;
 
@@ -9,12 +10,19 @@ public static class InfusionEndpoints
     public static void MapInfusionEndpoints(this IEndpointRouteBuilder app)
     {
         var infusion = app.MapGroup("/api/trials/{trialId:guid}/participants/{participantId:guid}/visits/{visitCode}/infusion").WithTags("Infusions");
-        infusion.MapGet("/", (Guid trialId, Guid participantId, string visitCode, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(new GetInfusion.Query(trialId, participantId, visitCode), ct))
+        infusion.MapGet("/", async (Guid trialId, Guid participantId, string visitCode, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetInfusion.Query(trialId, participantId, visitCode), ct)))
+            .Describe(
+                "GetInfusion", "Get a visit's infusion",
+                "The infusion recorded at the visit and how many infusions the participant has received so far; nothing about the arm.")
             .RequireRoles(Authorization.EveryRole);
-        infusion.MapPut("/", (Guid trialId, Guid participantId, string visitCode, RecordInfusion.Body body, IMediator mediator, CancellationToken ct) =>
-                mediator.Send(
-                    new RecordInfusion.Command(trialId, participantId, visitCode, body.AdministeredAt, body.KitNumber, body.NotAdministeredReason, body.Reason), ct))
+        infusion.MapPut("/", async (Guid trialId, Guid participantId, string visitCode, RecordInfusion.Body body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(
+                    new RecordInfusion.Command(trialId, participantId, visitCode, body.AdministeredAt, body.KitNumber, body.NotAdministeredReason, body.Reason), ct)))
+            .Describe(
+                "RecordInfusion", "Record a visit's infusion",
+                "Records the infusion as given (administeredAt and the participant's own kitNumber; another kit is 409) or not given "
+                + "(notAdministeredReason). A recorded infusion changes only with a reason.")
             .RequireRoles(Authorization.DataEntry);
     }
 }
