@@ -27,7 +27,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = ToProblem(exception);
+        var problem = EnumValueProblems.TryDescribe(httpContext, exception) ?? ToProblem(exception);
         if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled error answering {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);

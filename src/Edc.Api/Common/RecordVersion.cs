@@ -9,12 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Common;
 
-/// <summary>An answer showing one version of an editable record: its <see cref="Version"/> is the record's ETag.</summary>
-public interface IVersionedView
-{
-    int Version { get; }
-}
-
 /// <summary>
 /// Optimistic concurrency of the editable records (visits, MRSS assessments, infusions, adverse events), in one place.
 /// Each record counts its versions 1, 2, 3 (<see cref="VersionedRecord"/>; an adverse event its version number), answers
@@ -27,6 +21,10 @@ public static class RecordVersion
     public const string IfMatchHeader = "If-Match";
 
     public const string StaleRule = "StaleEdit";
+
+    public const string ETagDescription = "The record's version: send it back in If-Match to edit it.";
+
+    public const string IfMatchDescription = "The ETag of the version the edit was made from; required to edit a record already saved (428 without it).";
 
     /// <summary>The strong entity tag of a version, e.g. <c>"3"</c>.</summary>
     public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";

@@ -10,11 +10,11 @@ using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
+using Edc.Api.Hosting.OpenApi;
 using Edc.Api.Security;
 using Edc.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Edc.Api.Hosting;
@@ -84,15 +84,7 @@ public static class ApiServices
 
         AddMediator(services);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.AddOpenApi(options =>
-        {
-            options.AddDocumentTransformer<BearerSecurityScheme>();
-            // Request types are nested (RegisterParticipant.Body, Login.Command): by its name alone every "Body" would
-            // share one schema. A nested type's schema is named after its declaring type too ("RegisterParticipantBody").
-            options.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } id && type.Type.DeclaringType is { } outer
-                ? outer.Name + id
-                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
-        });
+        services.AddEdcOpenApi();
         services.AddSingleton<NotificationSender>();
 
         builder.AddEdcTelemetry();

@@ -1,3 +1,4 @@
+using Edc.Api.Common;
 using Edc.Api.Security;
 using Edc.Domain.Security;
 using MediatR;
@@ -19,11 +20,17 @@ public static class ExportEndpoints
         var exports = app.MapGroup("/api/trials/{trialId:guid}/exports").WithTags("Exports");
         exports.MapGet("/" + ExportMrss.Name, (Guid trialId, HttpContext context, IMediator mediator, CancellationToken ct) =>
                 StreamAsync(context, mediator.Send(new ExportMrss.Query(trialId), ct), ct))
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Describe(
+                "ExportMrss", "Export MRSS as CSV",
+                "Every MRSS of the participants the caller may see, one row per assessment, as CSV; audited, blinded until the final unblinding.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .RequireRoles(ExportRoles);
         exports.MapGet("/" + ExportVisits.Name, (Guid trialId, HttpContext context, IMediator mediator, CancellationToken ct) =>
                 StreamAsync(context, mediator.Send(new ExportVisits.Query(trialId), ct), ct))
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Describe(
+                "ExportVisits", "Export visits as CSV",
+                "Every visit of the participants the caller may see, one row per visit, as CSV; audited, blinded until the final unblinding.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .RequireRoles(ExportRoles);
     }
 
