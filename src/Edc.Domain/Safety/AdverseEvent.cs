@@ -5,9 +5,9 @@ using Edc.Domain.Trials;
 namespace Edc.Domain.Safety;
 
 /// <summary>
-/// An adverse event of a participant: its current version's fields, which the lists filter on, and its expedited
-/// reporting clocks. Every version, the first included, is kept whole in <see cref="AdverseEventVersion"/>; nothing
-/// is overwritten without a new version and its reason.
+/// An adverse event of a participant: its current version's form (<see cref="Report"/>), whose fields the lists filter
+/// on, and its expedited reporting clocks. Every version, the first included, is kept whole in
+/// <see cref="AdverseEventVersion"/>; nothing is overwritten without a new version and its reason.
 /// </summary>
 public sealed class AdverseEvent : ITrialScoped, ISiteScoped
 {
@@ -26,29 +26,17 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
     /// <summary>The number of the current version; the first is 1.</summary>
     public int CurrentVersion { get; private set; }
 
-    public string Term { get; private set; } = string.Empty;
+    /// <summary>
+    /// The current version's form. Its fields are the event's own columns, which the lists filter on (in a query:
+    /// <c>a.Report.Serious</c>); every version's form is kept whole in <see cref="AdverseEventVersion"/>.
+    /// </summary>
+    public AdverseEventReport Report { get; private set; } = null!;
 
-    public DateOnly OnsetDate { get; private set; }
+    /// <summary>Whether the current version is serious: what starts the sponsor's clock and tells the site.</summary>
+    public bool Serious => Report.Serious;
 
-    public DateOnly? EndDate { get; private set; }
-
-    public bool Ongoing { get; private set; }
-
-    public int Grade { get; private set; }
-
-    public bool Serious { get; private set; }
-
-    public List<SeriousnessCriterion> SeriousnessCriteria { get; private set; } = [];
-
-    public Relatedness Relatedness { get; private set; }
-
-    public bool? Expected { get; private set; }
-
-    public ActionTaken ActionTaken { get; private set; }
-
-    public AdverseEventOutcome Outcome { get; private set; }
-
-    public DateTimeOffset AwareAt { get; private set; }
+    /// <summary>The current version's CTCAE grade.</summary>
+    public int Grade => Report.Grade;
 
     public bool Susar { get; private set; }
 
@@ -73,9 +61,6 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
-
-    public AdverseEventReport Report => new(
-        Term, OnsetDate, EndDate, Ongoing, Grade, Serious, SeriousnessCriteria, Relatedness, Expected, ActionTaken, Outcome, AwareAt);
 
     public ReportingClock? SponsorClock => SponsorDueAt is { } due
         ? new ReportingClock(ReportRecipient.Sponsor, SponsorClockStartedAt!.Value, due, SponsorReportSentAt)
@@ -116,7 +101,7 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
     /// (the site learns of its seriousness), otherwise the awareness already recorded.
     /// </summary>
     public DateTimeOffset AwarenessWhenNotGiven(bool serious, DateTimeOffset now) =>
-        CurrentVersion == 0 || (serious && !Serious) ? now : AwareAt;
+        CurrentVersion == 0 || (serious && !Serious) ? now : Report.AwareAt;
 
     /// <summary>Records when the expedited report to the sponsor or the regulators was sent.</summary>
     public void RecordReportSent(ReportRecipient recipient, DateTimeOffset sentAt, DateTimeOffset now)
@@ -141,7 +126,7 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
             throw new RuleViolationException("ReportSentInFuture", "A report cannot be recorded as sent in the future.");
         }
 
-        if (sentAt < AwareAt)
+        if (sentAt < Report.AwareAt)
         {
             throw new RuleViolationException("ReportSentBeforeAwareness", "A report cannot have been sent before the site became aware of the event.");
         }
@@ -201,18 +186,7 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
             participant.RevokeDeath(Id);
         }
 
-        Term = report.Term;
-        OnsetDate = report.OnsetDate;
-        EndDate = report.EndDate;
-        Ongoing = report.Ongoing;
-        Grade = report.Grade;
-        Serious = report.Serious;
-        SeriousnessCriteria = [.. report.SeriousnessCriteria];
-        Relatedness = report.Relatedness;
-        Expected = report.Expected;
-        ActionTaken = report.ActionTaken;
-        Outcome = report.Outcome;
-        AwareAt = report.AwareAt;
+        Report = report;
         Susar = report.IsSusar;
         RunClocks(report, previous, now);
         CurrentVersion++;

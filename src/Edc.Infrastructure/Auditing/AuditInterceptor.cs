@@ -186,7 +186,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
             _ => "Update",
         };
 
-        foreach (var property in entry.Properties)
+        foreach (var property in Fields(entry))
         {
             var name = property.Metadata.Name;
             // The row version (xmin) and an editable record's version count are bookkeeping for concurrency, not data.
@@ -217,6 +217,17 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
             yield return AuditEntry.Create(actor, action, entityType, entityId, trialId, siteId, name, oldValue, newValue, reason);
         }
     }
+
+    /// <summary>
+    /// The entity's fields: its properties and those of its complex properties (an adverse event's report), which are
+    /// columns of its own and are named in the trail as its own, in the same order (the key first, then by name).
+    /// </summary>
+    private static IEnumerable<PropertyEntry> Fields(EntityEntry entry) =>
+        !entry.Metadata.GetComplexProperties().Any()
+            ? entry.Properties
+            : entry.Properties.Concat(entry.ComplexProperties.SelectMany(c => c.Properties))
+                .OrderBy(p => !p.Metadata.IsPrimaryKey())
+                .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal);
 
     private static string EntityTypeName(Type type) =>
         type == typeof(EdcUser) ? "User"

@@ -28,6 +28,15 @@ internal static class SnakeCaseNames
                 }
             }
 
+            // A complex property's fields (an adverse event's report) are the entity's own columns, named as if it had them.
+            foreach (var complex in entity.GetComplexProperties())
+            {
+                foreach (var property in complex.ComplexType.GetProperties())
+                {
+                    property.SetColumnName(ToSnakeCase(property.Name));
+                }
+            }
+
             foreach (var key in entity.GetKeys())
             {
                 key.SetName(ToSnakeCase(key.GetName()!));

@@ -33,10 +33,15 @@ public sealed class ForChange(EdcDbContext db, CurrentUser user)
         await db.Visits.SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == visitCode, cancellationToken)
         ?? throw new NotFoundException("The visit");
 
-    /// <summary>An adverse event of the trial at a site the caller may see, its row locked so that revisions follow one another.</summary>
-    public async Task<AdverseEvent> AdverseEventAsync(Guid trialId, Guid adverseEventId, CancellationToken cancellationToken) =>
-        (await db.AdverseEvents
-            .FromSql($"SELECT * FROM adverse_events WHERE id = {adverseEventId} AND trial_id = {trialId} FOR UPDATE")
-            .SingleOrDefaultAsync(cancellationToken))
-        .VisibleOr404(user, "The adverse event");
+    /// <summary>
+    /// An adverse event of the trial at a site the caller may see, its row locked so that revisions follow one another.
+    /// The row is locked first, then read: EF cannot read the event's report from raw SQL (FromSql names a complex
+    /// property's columns by their default names, not by those the model gives them; dotnet/efcore#34818).
+    /// </summary>
+    public async Task<AdverseEvent> AdverseEventAsync(Guid trialId, Guid adverseEventId, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM adverse_events WHERE id = {adverseEventId} AND trial_id = {trialId} FOR UPDATE", cancellationToken);
+        return (await db.AdverseEvents.SingleOrDefaultAsync(a => a.Id == adverseEventId && a.TrialId == trialId, cancellationToken))
+            .VisibleOr404(user, "The adverse event");
+    }
 }

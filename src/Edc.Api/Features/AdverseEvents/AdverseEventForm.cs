@@ -1,24 +1,78 @@
+using System.Text.Json.Serialization;
+using Edc.Api.Common;
 using Edc.Domain.Safety;
 using FluentValidation;
 using FluentValidation.Results;
 
 namespace Edc.Api.Features.AdverseEvents;
 
+/// <summary>
+/// The adverse event form in the client's field names, one for the requests and the answers: a request sends it
+/// (<see cref="AdverseEventBody"/>), the answers show it (an event's current version in <see cref="AdverseEventView"/>,
+/// each version in <see cref="AdverseEventVersionView"/>). A request may leave any field out: the validators say which
+/// it must send, the domain whether the form is consistent.
+/// </summary>
+public record AdverseEventForm
+{
+    [NotNullInAnswers]
+    public string? Term { get; init; }
+
+    [NotNullInAnswers]
+    public DateOnly? OnsetDate { get; init; }
+
+    public DateOnly? EndDate { get; init; }
+
+    [NotNullInAnswers]
+    public bool? Ongoing { get; init; }
+
+    [NotNullInAnswers]
+    public int? Grade { get; init; }
+
+    [NotNullInAnswers]
+    public bool? Serious { get; init; }
+
+    [NotNullInAnswers]
+    public IReadOnlyList<SeriousnessCriterion>? SeriousnessCriteria { get; init; }
+
+    [NotNullInAnswers]
+    public Relatedness? Relatedness { get; init; }
+
+    public bool? Expected { get; init; }
+
+    [NotNullInAnswers]
+    public ActionTaken? ActionTaken { get; init; }
+
+    [NotNullInAnswers]
+    public AdverseEventOutcome? Outcome { get; init; }
+
+    [NotNullInAnswers]
+    public DateTimeOffset? AwarenessDate { get; init; }
+
+    /// <summary>A version's form as the client sent it (the awareness as given or defaulted).</summary>
+    public static AdverseEventForm From(AdverseEventReport report) => new()
+    {
+        Term = report.Term,
+        OnsetDate = report.OnsetDate,
+        EndDate = report.EndDate,
+        Ongoing = report.Ongoing,
+        Grade = report.Grade,
+        Serious = report.Serious,
+        SeriousnessCriteria = report.SeriousnessCriteria,
+        Relatedness = report.Relatedness,
+        Expected = report.Expected,
+        ActionTaken = report.ActionTaken,
+        Outcome = report.Outcome,
+        AwarenessDate = report.AwareAt,
+    };
+}
+
 /// <summary>The adverse event form as the client sends it, for a new event and for each new version.</summary>
-public sealed record AdverseEventBody(
-    string? Term,
-    DateOnly? OnsetDate,
-    DateOnly? EndDate,
-    bool? Ongoing,
-    int? Grade,
-    bool? Serious,
-    IReadOnlyList<SeriousnessCriterion>? SeriousnessCriteria,
-    Relatedness? Relatedness,
-    bool? Expected,
-    ActionTaken? ActionTaken,
-    AdverseEventOutcome? Outcome,
-    DateTimeOffset? AwarenessDate,
-    string? Reason);
+public sealed record AdverseEventBody : AdverseEventForm
+{
+    // After the form's fields, as the contract has it.
+    [JsonPropertyOrder(1)]
+    public string? Reason { get; init; }
+}
 
 /// <summary>
 /// The form's fields as a command carries them, so that field errors name the client's fields. The form's shape is
@@ -53,7 +107,7 @@ internal static class AdverseEventFormRules
     /// The validated form as a report, its awareness in UTC whatever offset the client gave; its consistency is checked
     /// against the participant's consent and now (400 otherwise).
     /// </summary>
-    public static AdverseEventReport ToConsistentReport(this AdverseEventBody form, DateTimeOffset awareAt, DateOnly? consentDate, DateTimeOffset now)
+    public static AdverseEventReport ToConsistentReport(this AdverseEventForm form, DateTimeOffset awareAt, DateOnly? consentDate, DateTimeOffset now)
     {
         var report = new AdverseEventReport(
             form.Term!.Trim(), form.OnsetDate!.Value, form.EndDate, form.Ongoing!.Value, form.Grade!.Value, form.Serious!.Value,

@@ -19,7 +19,7 @@ public static class ListAdverseEvents
             var events = visible.AdverseEvents(query.TrialId).AsNoTracking();
             if (query.Serious is { } serious)
             {
-                events = events.Where(a => a.Serious == serious);
+                events = events.Where(a => a.Report.Serious == serious);
             }
 
             if (query.SiteId is { } siteId)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Edc.Api.Common;
 using Edc.Domain.Safety;
 using Edc.Infrastructure.Persistence;
@@ -13,44 +14,69 @@ public sealed record ReportingClockView(DateTimeOffset ClockStartedAt, DateTimeO
 }
 
 /// <summary>
-/// An adverse event as every reader sees it: nothing in it depends on, or reveals, the arm. <see cref="Version"/> is the
-/// current version's number, the ETag a revision sends back in <c>If-Match</c>; <see cref="Versions"/> holds every
-/// version in the answers about one event (its GET and its revision), and is null in lists.
+/// An adverse event as every reader sees it: nothing in it depends on, or reveals, the arm. Its current version's form
+/// is inline, between who it is of and its reporting state. <see cref="Version"/> is the current version's number, the
+/// ETag a revision sends back in <c>If-Match</c>; <see cref="Versions"/> holds every version in the answers about one
+/// event (its GET and its revision), and is null in lists.
 /// </summary>
-public sealed record AdverseEventView(
-    Guid Id,
-    Guid TrialId,
-    Guid SiteId,
-    Guid ParticipantId,
-    string ScreeningNumber,
-    int Version,
-    string Term,
-    DateOnly OnsetDate,
-    DateOnly? EndDate,
-    bool Ongoing,
-    int Grade,
-    bool Serious,
-    IReadOnlyList<SeriousnessCriterion> SeriousnessCriteria,
-    Relatedness Relatedness,
-    bool? Expected,
-    ActionTaken ActionTaken,
-    AdverseEventOutcome Outcome,
-    DateTimeOffset AwarenessDate,
-    bool Susar,
-    ReportingClockView? SponsorReport,
-    ReportingClockView? RegulatorReport,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    IReadOnlyList<AdverseEventVersionView>? Versions = null) : IVersionedView
+public sealed record AdverseEventView : AdverseEventForm, IVersionedView
 {
-    public static AdverseEventView From(AdverseEvent a, string screeningNumber, DateTimeOffset now, IReadOnlyList<AdverseEventVersionView>? versions = null) => new(
-        a.Id, a.TrialId, a.SiteId, a.ParticipantId, screeningNumber, a.CurrentVersion, a.Term, a.OnsetDate, a.EndDate, a.Ongoing, a.Grade,
-        a.Serious, a.SeriousnessCriteria, a.Relatedness, a.Expected, a.ActionTaken, a.Outcome, a.AwareAt, a.Susar,
-        ReportingClockView.From(a.SponsorClock, now), ReportingClockView.From(a.RegulatorClock, now), a.CreatedAt, a.UpdatedAt, versions);
+    private AdverseEventView(AdverseEventForm form)
+        : base(form)
+    {
+    }
+
+    public Guid Id { get; init; }
+
+    public Guid TrialId { get; init; }
+
+    public Guid SiteId { get; init; }
+
+    public Guid ParticipantId { get; init; }
+
+    public string ScreeningNumber { get; init; } = string.Empty;
+
+    public int Version { get; init; }
+
+    // The fields after the form's (those of a derived type come first otherwise).
+    [JsonPropertyOrder(1)]
+    public bool Susar { get; init; }
+
+    [JsonPropertyOrder(1)]
+    public ReportingClockView? SponsorReport { get; init; }
+
+    [JsonPropertyOrder(1)]
+    public ReportingClockView? RegulatorReport { get; init; }
+
+    [JsonPropertyOrder(1)]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    [JsonPropertyOrder(1)]
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    [JsonPropertyOrder(1)]
+    public IReadOnlyList<AdverseEventVersionView>? Versions { get; init; }
+
+    public static AdverseEventView From(AdverseEvent a, string screeningNumber, DateTimeOffset now, IReadOnlyList<AdverseEventVersionView>? versions = null) =>
+        new(AdverseEventForm.From(a.Report))
+        {
+            Id = a.Id,
+            TrialId = a.TrialId,
+            SiteId = a.SiteId,
+            ParticipantId = a.ParticipantId,
+            ScreeningNumber = screeningNumber,
+            Version = a.CurrentVersion,
+            Susar = a.Susar,
+            SponsorReport = ReportingClockView.From(a.SponsorClock, now),
+            RegulatorReport = ReportingClockView.From(a.RegulatorClock, now),
+            CreatedAt = a.CreatedAt,
+            UpdatedAt = a.UpdatedAt,
+            Versions = versions,
+        };
 }
 
 /// <summary>One version as it was entered: who, when, why, and the whole form.</summary>
-public sealed record AdverseEventVersionView(int Version, DateTimeOffset RecordedAt, Guid RecordedBy, string? RecordedByEmail, string? Reason, AdverseEventFormView Report)
+public sealed record AdverseEventVersionView(int Version, DateTimeOffset RecordedAt, Guid RecordedBy, string? RecordedByEmail, string? Reason, AdverseEventForm Report)
 {
     /// <summary>Every version of an adverse event, the first first.</summary>
     internal static Task<List<AdverseEventVersionView>> ListAsync(EdcDbContext db, Guid adverseEventId, CancellationToken cancellationToken) =>
@@ -58,27 +84,8 @@ public sealed record AdverseEventVersionView(int Version, DateTimeOffset Recorde
             .Where(v => v.AdverseEventId == adverseEventId)
             .OrderBy(v => v.Number)
             .GroupJoin(db.Users, v => v.RecordedBy, u => u.Id, (v, users) => new { v, users })
-            .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new AdverseEventVersionView(x.v.Number, x.v.RecordedAt, x.v.RecordedBy, u!.Email, x.v.Reason, AdverseEventFormView.From(x.v.Report)))
+            .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new AdverseEventVersionView(x.v.Number, x.v.RecordedAt, x.v.RecordedBy, u!.Email, x.v.Reason, AdverseEventForm.From(x.v.Report)))
             .ToListAsync(cancellationToken);
-}
-
-/// <summary>A version's form in the client's own field names, as the client sent it (the awareness as given or defaulted).</summary>
-public sealed record AdverseEventFormView(
-    string Term,
-    DateOnly OnsetDate,
-    DateOnly? EndDate,
-    bool Ongoing,
-    int Grade,
-    bool Serious,
-    IReadOnlyList<SeriousnessCriterion> SeriousnessCriteria,
-    Relatedness Relatedness,
-    bool? Expected,
-    ActionTaken ActionTaken,
-    AdverseEventOutcome Outcome,
-    DateTimeOffset AwarenessDate)
-{
-    public static AdverseEventFormView From(AdverseEventReport r) => new(
-        r.Term, r.OnsetDate, r.EndDate, r.Ongoing, r.Grade, r.Serious, r.SeriousnessCriteria, r.Relatedness, r.Expected, r.ActionTaken, r.Outcome, r.AwareAt);
 }
 
 /// <summary>The adverse events the caller may see: every site's for roles not bound to sites, otherwise their sites' only.</summary>

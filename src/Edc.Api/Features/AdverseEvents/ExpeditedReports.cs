@@ -68,7 +68,7 @@ public static class ExpeditedReportWorklist
                 .Join(db.Participants, x => x.Event.ParticipantId, pt => pt.Id, (x, pt) => new { x.Pending, x.Event, pt.ScreeningNumber })
                 .OrderBy(x => x.Pending.DueAt).ThenBy(x => x.Pending.AdverseEventId).ThenBy(x => x.Pending.Recipient)
                 .Select(x => new ExpeditedReportItem(
-                    x.Event.Id, x.Event.ParticipantId, x.ScreeningNumber, x.Event.SiteId, x.Event.Term, x.Event.Grade, x.Event.Susar,
+                    x.Event.Id, x.Event.ParticipantId, x.ScreeningNumber, x.Event.SiteId, x.Event.Report.Term, x.Event.Report.Grade, x.Event.Susar,
                     x.Pending.Recipient, x.Pending.ClockStartedAt, x.Pending.DueAt, ReportTimeliness.Due))
                 .ToPageAsync(query.Page, cancellationToken);
             return page with

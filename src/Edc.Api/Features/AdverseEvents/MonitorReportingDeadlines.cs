@@ -27,14 +27,17 @@ public static class MonitorReportingDeadlines
             {
                 var now = clock.GetUtcNow();
                 await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
-                var due = await db.AdverseEvents.FromSql($"""
-                        SELECT * FROM adverse_events
+                // Claimed by id, then read: EF cannot read the event's report from raw SQL (FromSql names a complex
+                // property's columns by their default names, not by those the model gives them; dotnet/efcore#34818).
+                var claimed = await db.Database.SqlQuery<Guid>($"""
+                        SELECT id AS "Value" FROM adverse_events
                         WHERE (sponsor_due_at < {now} AND sponsor_report_sent_at IS NULL AND sponsor_overdue_notified_at IS NULL)
                            OR (regulator_due_at < {now} AND regulator_report_sent_at IS NULL AND regulator_overdue_notified_at IS NULL)
                         ORDER BY id
                         LIMIT {Batch}
                         FOR UPDATE SKIP LOCKED
                         """).ToListAsync(cancellationToken);
+                var due = await db.AdverseEvents.Where(a => claimed.Contains(a.Id)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
                 var participantIds = due.Select(a => a.ParticipantId).Distinct().ToList();
                 var screeningNumbers = await db.Participants.Where(p => participantIds.Contains(p.Id))
                     .Select(p => new { p.Id, p.ScreeningNumber })
@@ -51,7 +54,7 @@ public static class MonitorReportingDeadlines
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                if (due.Count < Batch)
+                if (claimed.Count < Batch)
                 {
                     return announced;
                 }

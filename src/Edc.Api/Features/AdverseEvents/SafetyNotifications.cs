@@ -22,8 +22,8 @@ internal sealed class SafetyNotifications(EdcDbContext db)
     /// <summary>A serious event was entered (or became serious): the site's investigators and the admins are told, with the deadline.</summary>
     public async Task SeriousEventEnteredAsync(AdverseEvent adverseEvent, Participant participant, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var body = $"A serious adverse event was entered for participant {participant.ScreeningNumber}: {adverseEvent.Term}, grade {adverseEvent.Grade} " +
-            $"({string.Join(", ", adverseEvent.SeriousnessCriteria)}). The site became aware at {adverseEvent.AwareAt:u}; the report to the sponsor is " +
+        var body = $"A serious adverse event was entered for participant {participant.ScreeningNumber}: {adverseEvent.Report.Term}, grade {adverseEvent.Report.Grade} " +
+            $"({string.Join(", ", adverseEvent.Report.SeriousnessCriteria)}). The site became aware at {adverseEvent.Report.AwareAt:u}; the report to the sponsor is " +
             $"due by {adverseEvent.SponsorDueAt:u}." + (adverseEvent.Susar ? $" It is a suspected unexpected serious adverse reaction: the report to the regulators is due by {adverseEvent.RegulatorDueAt:u}." : string.Empty);
         foreach (var recipient in await SiteSafetyContactsAsync(adverseEvent.SiteId, cancellationToken))
         {
@@ -35,7 +35,7 @@ internal sealed class SafetyNotifications(EdcDbContext db)
     public async Task ReportOverdueAsync(AdverseEvent adverseEvent, string screeningNumber, ReportingClock clock, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var to = clock.Recipient == ReportRecipient.Sponsor ? "sponsor" : "regulators";
-        var body = $"The report to the {to} of the serious adverse event {adverseEvent.Term} of participant {screeningNumber} was due by {clock.DueAt:u} " +
+        var body = $"The report to the {to} of the serious adverse event {adverseEvent.Report.Term} of participant {screeningNumber} was due by {clock.DueAt:u} " +
             "and is not recorded as sent. Send it now and record when it was sent.";
         foreach (var recipient in await SiteSafetyContactsAsync(adverseEvent.SiteId, cancellationToken))
         {

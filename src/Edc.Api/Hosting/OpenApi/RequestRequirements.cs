@@ -57,9 +57,13 @@ public sealed class RequestRequirements
     /// <summary>Whether <paramref name="type"/> is sent in a request body (the body's type or the type of one of its fields).</summary>
     public bool IsRequestType(Type type) => requestTypes.Contains(type);
 
-    /// <summary>Whether the field <paramref name="name"/> (C# or JSON name) of a request type must be sent.</summary>
+    /// <summary>
+    /// Whether the field <paramref name="name"/> (C# or JSON name) of a request type must be sent: as its validators say,
+    /// or those of the type it derives from (a body that adds to a form: the form's own rules name the form's type).
+    /// </summary>
     public bool IsRequired(Type type, string name) =>
         (required.TryGetValue(type, out var own) && own.Contains(name))
+        || (type.BaseType is { } baseType && baseType != typeof(object) && IsRequired(baseType, name))
         || (type.DeclaringType?.GetNestedType("Command") is { } command && command != type
             && required.TryGetValue(command, out var commands) && commands.Contains(name));
 

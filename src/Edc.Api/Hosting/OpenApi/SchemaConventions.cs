@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Edc.Api.Common;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -16,11 +17,16 @@ namespace Edc.Api.Hosting.OpenApi;
 /// be null says so itself (<c>oneOf</c> with <c>null</c>), not the enum every field shares.</item>
 /// <item>Timestamps (written by <c>UtcTimestampConverter</c>, so unknown to the schema generator) are strings.</item>
 /// <item>A request field is required only when the validators refuse it missing (<see cref="RequestRequirements"/>), and
-/// then it is not nullable; an optional one may be null. A response field is required unless it is left out when null.</item>
+/// then it is not nullable; an optional one may be null. A response field is required unless it is left out when null,
+/// and not nullable when its type is not, or when it is nullable for requests only (<see cref="NotNullInAnswersAttribute"/>,
+/// on a form that requests and answers share).</item>
 /// </list>
 /// </summary>
 internal sealed class SchemaConventions(RequestRequirements requests) : IOpenApiSchemaTransformer
 {
+    // Set by a type's schema on those of its properties that may not be null; taken off by the property's own transform.
+    private const string NotNullMark = "x-edc-not-null";
+
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         NumbersAreNumbers(schema);
@@ -39,22 +45,32 @@ internal sealed class SchemaConventions(RequestRequirements requests) : IOpenApi
         }
 
         // The schema of a type (wherever it is met: a body, a response, another type's property) says which of its
-        // properties are required.
+        // properties are required, and marks those that may not be null: a request field the validators require, a
+        // response field nullable for requests only.
         if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && typeof(ProblemDetails).IsAssignableFrom(type))
         {
             DescribeProblem(schema, type);
         }
         else if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && IsEdcType(type))
         {
+            var request = requests.IsRequestType(type);
             schema.Required = new HashSet<string>(
                 context.JsonTypeInfo.Properties
-                    .Where(p => requests.IsRequestType(type) ? requests.IsRequired(type, p.Name) : !IsLeftOutWhenNull(p))
+                    .Where(p => request ? requests.IsRequired(type, p.Name) : !IsLeftOutWhenNull(p))
                     .Select(p => p.Name),
                 StringComparer.Ordinal);
+            foreach (var property in context.JsonTypeInfo.Properties.Where(p => request ? requests.IsRequired(type, p.Name) : IsNotNullInAnswers(p)))
+            {
+                if (schema.Properties?.TryGetValue(property.Name, out var propertySchema) == true && propertySchema is OpenApiSchema concrete)
+                {
+                    (concrete.Metadata ??= new Dictionary<string, object>())[NotNullMark] = true;
+                }
+            }
         }
 
-        // The schema of a property of a request type says whether it may be null.
-        if (context.JsonPropertyInfo is { } property && requests.IsRequestType(property.DeclaringType) && requests.IsRequired(property.DeclaringType, property.Name))
+        // A property's schema is transformed after its type's, and completed here: its transform knows only the type
+        // that declares it, which may be a base that requests and answers share (the adverse event form).
+        if (context.JsonPropertyInfo is not null && schema.Metadata?.Remove(NotNullMark) == true)
         {
             NotNull(schema);
         }
@@ -96,6 +112,9 @@ internal sealed class SchemaConventions(RequestRequirements requests) : IOpenApi
         property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: false)
             .OfType<JsonIgnoreAttribute>()
             .Any(a => a.Condition is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault) == true;
+
+    private static bool IsNotNullInAnswers(JsonPropertyInfo property) =>
+        property.AttributeProvider?.IsDefined(typeof(NotNullInAnswersAttribute), inherit: true) == true;
 
     /// <summary>Drops the string alternative (and its digits pattern) from integers and numbers, here and in nested schemas.</summary>
     private static void NumbersAreNumbers(IOpenApiSchema? candidate)

@@ -17,12 +17,16 @@ internal sealed class AdverseEventConfiguration : IEntityTypeConfiguration<Adver
 
         // The version number is the event's ETag and its concurrency token: an update applies only to the version it was read at.
         builder.Property(a => a.CurrentVersion).IsConcurrencyToken();
-        builder.Property(a => a.Term).HasMaxLength(200);
-        builder.PrimitiveCollection(a => a.SeriousnessCriteria).ElementType(e => e.HasConversion<string>());
-        builder.Property(a => a.Relatedness).HasConversion<string>().HasMaxLength(20);
-        builder.Property(a => a.ActionTaken).HasConversion<string>().HasMaxLength(30);
-        builder.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(30);
-        builder.Ignore(a => a.Report);
+
+        // The current version's form: its fields are columns of the event's own (SnakeCaseNames), which the lists filter on.
+        builder.ComplexProperty(a => a.Report, report =>
+        {
+            report.Property(r => r.Term).HasMaxLength(200);
+            report.PrimitiveCollection(r => r.SeriousnessCriteria).ElementType(e => e.HasConversion<string>());
+            report.Property(r => r.Relatedness).HasConversion<string>().HasMaxLength(20);
+            report.Property(r => r.ActionTaken).HasConversion<string>().HasMaxLength(30);
+            report.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(30);
+        });
         builder.Ignore(a => a.SponsorClock);
         builder.Ignore(a => a.RegulatorClock);
         builder.HasOne<Participant>().WithMany().HasForeignKey(a => a.ParticipantId).OnDelete(DeleteBehavior.Restrict);
