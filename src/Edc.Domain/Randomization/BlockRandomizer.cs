@@ -67,7 +67,7 @@ public static class BlockRandomizer
         if (blockSizes.Count == 0 || blockSizes.Any(size => size <= 0 || size % ratioSum != 0))
         {
             throw new RuleViolationException(
-                "BlockSizeInvalid", $"Every block size must be a positive multiple of {ratioSum}, the sum of the arms' ratios.");
+                RuleCodes.BlockSizeInvalid, $"Every block size must be a positive multiple of {ratioSum}, the sum of the arms' ratios.");
         }
     }
 
@@ -138,7 +138,7 @@ public static class BlockRandomizer
         {
             if (_used.Count >= 800_000)
             {
-                throw new RuleViolationException("ListTooLarge", "A list holds at most 800,000 slots: the kit numbers would run out.");
+                throw new RuleViolationException(RuleCodes.ListTooLarge, "A list holds at most 800,000 slots: the kit numbers would run out.");
             }
 
             string kit;

@@ -108,7 +108,7 @@ public sealed class RandomizationSlot : ITrialScoped
     {
         if (ParticipantId is not null)
         {
-            throw new RuleViolationException("SlotTaken", "This randomization slot is already allocated.");
+            throw new RuleViolationException(RuleCodes.SlotTaken, "This randomization slot is already allocated.");
         }
 
         ParticipantId = participantId;

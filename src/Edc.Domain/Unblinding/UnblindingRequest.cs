@@ -50,7 +50,7 @@ public sealed class UnblindingRequest : ITrialScoped
     {
         if (Status != UnblindingRequestStatus.Pending)
         {
-            throw new RuleViolationException("RequestAlreadyDecided", $"The request was already {Status.ToString().ToLowerInvariant()}.");
+            throw new RuleViolationException(RuleCodes.RequestAlreadyDecided, $"The request was already {Status.ToString().ToLowerInvariant()}.");
         }
 
         Status = approve ? UnblindingRequestStatus.Approved : UnblindingRequestStatus.Rejected;

@@ -97,17 +97,22 @@ public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
     /// Records the visit as done on <paramref name="actualDate"/>. Outside its window it is flagged; the caller records
     /// the protocol deviation. Returns whether it is out of window.
     /// </summary>
-    public bool Complete(Participant participant, DateOnly actualDate, DateOnly today)
+    /// <param name="lastOfSchedule">
+    /// Whether this is the schedule's last visit, which completes the participant on its date; recording it again moves
+    /// that completion with it.
+    /// </param>
+    public bool Complete(Participant participant, DateOnly actualDate, DateOnly today, bool lastOfSchedule = false)
     {
+        ReopenCompletion(participant, lastOfSchedule);
         RequireOnStudy(participant, actualDate);
         if (actualDate > today)
         {
-            throw new RuleViolationException("VisitDateInFuture", "A visit cannot be completed on a future date.");
+            throw new RuleViolationException(RuleCodes.VisitDateInFuture, "A visit cannot be completed on a future date.");
         }
 
         if (participant.RandomizedAt is { } randomizedAt && Day is >= 0 && actualDate < DateOnly.FromDateTime(randomizedAt.UtcDateTime))
         {
-            throw new RuleViolationException("VisitBeforeRandomization", "A visit after randomization cannot be dated before the randomization.");
+            throw new RuleViolationException(RuleCodes.VisitBeforeRandomization, "A visit after randomization cannot be dated before the randomization.");
         }
 
         Status = VisitStatus.Completed;
@@ -115,18 +120,34 @@ public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
         MissedReason = null;
         OutOfWindow = WindowStart is { } start && WindowEnd is { } end && (actualDate < start || actualDate > end);
         CountVersion();
+        if (lastOfSchedule)
+        {
+            participant.CompleteTrial(actualDate);
+        }
+
         return OutOfWindow;
     }
 
     /// <summary>A visit whose window closed while the participant was on study can still be recorded as missed.</summary>
-    public void Miss(Participant participant, string reason)
+    /// <param name="lastOfSchedule">Whether this is the schedule's last visit: missing it withdraws a completion it made.</param>
+    public void Miss(Participant participant, string reason, bool lastOfSchedule = false)
     {
+        ReopenCompletion(participant, lastOfSchedule);
         RequireOnStudy(participant, WindowEnd);
         Status = VisitStatus.Missed;
         MissedReason = reason;
         ActualDate = null;
         OutOfWindow = false;
         CountVersion();
+    }
+
+    // The last visit, which completed the participant, is recorded again: the completion follows that new record.
+    private static void ReopenCompletion(Participant participant, bool lastOfSchedule)
+    {
+        if (lastOfSchedule && participant.Status == ParticipantStatus.Completed)
+        {
+            participant.ReopenCompletion();
+        }
     }
 
     /// <summary>
@@ -149,7 +170,7 @@ public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
         }
 
         throw new RuleViolationException(
-            "ParticipantNotActive",
+            RuleCodes.ParticipantNotActive,
             lastDay is { } end
                 ? $"The participant is {participant.Status} since {end:yyyy-MM-dd}: only what happened on or before that day can be recorded."
                 : $"Visits can be recorded only for randomized participants; this one is {participant.Status}.");

@@ -37,7 +37,7 @@ public sealed record JobOccurrence(string Job, Guid? TrialId, string Period)
     /// </summary>
     public async Task<bool> ClaimAsync(EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is null)
+        if (db.Database.CurrentTransaction is null && db.AuditedTransaction is null)
         {
             throw new InvalidOperationException("A job run is claimed in the transaction of its effects.");
         }

@@ -50,9 +50,9 @@ public static class RandomizeParticipant
         private async Task<RuleViolationException> NoSlotAsync(Guid trialId, string stratum, CancellationToken cancellationToken) =>
             await db.RandomizationLists.AnyAsync(l => l.TrialId == trialId, cancellationToken)
                 ? new RuleViolationException(
-                    "RandomizationListExhausted",
+                    RuleCodes.RandomizationListExhausted,
                     "The randomization list for this participant's stratum is used up: the unblinded statistician must extend it.",
                     new Dictionary<string, object> { ["stratum"] = stratum })
-                : new RuleViolationException("NoRandomizationList", "The trial has no randomization list yet; the unblinded statistician must create it.");
+                : new RuleViolationException(RuleCodes.NoRandomizationList, "The trial has no randomization list yet; the unblinded statistician must create it.");
     }
 }

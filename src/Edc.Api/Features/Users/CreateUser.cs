@@ -32,7 +32,7 @@ public static class CreateUser
             await UserRules.RequireSitesExistAsync(db, siteIds, cancellationToken);
             if (await users.FindByEmailAsync(command.Email!) is not null)
             {
-                throw new RuleViolationException("EmailTaken", "A user with this email already exists.");
+                throw new RuleViolationException(RuleCodes.EmailTaken, "A user with this email already exists.");
             }
 
             var user = new EdcUser
@@ -72,7 +72,7 @@ internal static class UserRules
 
         if (result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
         {
-            throw new RuleViolationException("EmailTaken", "A user with this email already exists.");
+            throw new RuleViolationException(RuleCodes.EmailTaken, "A user with this email already exists.");
         }
 
         throw new ValidationException(result.Errors.Select(e => new ValidationFailure(
