@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Edc.Api.Blinding;
 using Edc.Api.Common;
+using Edc.Api.Features.SafetySummaries.Report;
 using Edc.Domain.Safety;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
