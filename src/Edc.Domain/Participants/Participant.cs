@@ -3,17 +3,6 @@ using Edc.Domain.Trials;
 
 namespace Edc.Domain.Participants;
 
-public enum ParticipantStatus
-{
-    Screening,
-    ScreenFailed,
-    Enrolled,
-    Randomized,
-    Withdrawn,
-    Completed,
-    Deceased,
-}
-
 /// <summary>
 /// A person in a trial, from screening on. Holds no arm: the assignment lives with the randomization list and
 /// leaves the system only through the blinding gate.

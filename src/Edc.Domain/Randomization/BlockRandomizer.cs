@@ -6,9 +6,6 @@ using Edc.Domain.Trials;
 
 namespace Edc.Domain.Randomization;
 
-/// <summary>One line of a randomization list, before it is stored.</summary>
-public sealed record SlotSpec(string StratumKey, int Sequence, int BlockNumber, int BlockSize, string RandomizationNumber, string KitNumber, string ArmCode);
-
 /// <summary>
 /// Permuted blocks with block sizes drawn at random from a given set, one sequence per stratum, arms in the trial's
 /// ratio within every block. Each stratum draws from its own stream of blocks, so a list is extended by taking the

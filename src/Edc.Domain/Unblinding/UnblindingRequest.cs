@@ -2,13 +2,6 @@ using Edc.Domain.Common;
 
 namespace Edc.Domain.Unblinding;
 
-public enum UnblindingRequestStatus
-{
-    Pending,
-    Approved,
-    Rejected,
-}
-
 /// <summary>The data safety board asks to see data by real arm; the unblinded statistician decides.</summary>
 public sealed class UnblindingRequest : ITrialScoped
 {

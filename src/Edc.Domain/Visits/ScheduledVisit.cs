@@ -4,13 +4,6 @@ using Edc.Domain.Trials;
 
 namespace Edc.Domain.Visits;
 
-public enum VisitStatus
-{
-    Scheduled,
-    Completed,
-    Missed,
-}
-
 /// <summary>
 /// One visit of a participant's schedule, made at randomization from the trial's visit definitions (Day 0 is the
 /// randomization date), or an unscheduled visit added later. Nothing about it depends on the arm.
@@ -175,40 +168,4 @@ public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
                 ? $"The participant is {participant.Status} since {end:yyyy-MM-dd}: only what happened on or before that day can be recorded."
                 : $"Visits can be recorded only for randomized participants; this one is {participant.Status}.");
     }
-}
-
-/// <summary>A departure from the protocol, e.g. a visit completed outside its window.</summary>
-public sealed class ProtocolDeviation : ITrialScoped, ISiteScoped
-{
-    private ProtocolDeviation()
-    {
-    }
-
-    public Guid Id { get; private set; }
-
-    public Guid TrialId { get; private set; }
-
-    public Guid SiteId { get; private set; }
-
-    public Guid ParticipantId { get; private set; }
-
-    public Guid? VisitId { get; private set; }
-
-    public string Kind { get; private set; } = string.Empty;
-
-    public string Description { get; private set; } = string.Empty;
-
-    public DateTimeOffset RecordedAt { get; private set; }
-
-    public static ProtocolDeviation VisitOutOfWindow(ScheduledVisit visit, DateTimeOffset now) => new()
-    {
-        Id = Guid.NewGuid(),
-        TrialId = visit.TrialId,
-        SiteId = visit.SiteId,
-        ParticipantId = visit.ParticipantId,
-        VisitId = visit.Id,
-        Kind = "VisitOutOfWindow",
-        Description = $"Visit {visit.Code} done on {visit.ActualDate:yyyy-MM-dd}, outside its window {visit.WindowStart:yyyy-MM-dd} to {visit.WindowEnd:yyyy-MM-dd}.",
-        RecordedAt = now,
-    };
 }
