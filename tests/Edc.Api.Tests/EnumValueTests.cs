@@ -38,6 +38,19 @@ public sealed class EnumValueTests(EdcApiFactory api) : IClassFixture<EdcApiFact
     }
 
     [Fact]
+    public async Task BodyField_WhenANumber_Returns400NamingTheValues()
+    {
+        var admin = await api.AdminAsync();
+        var trialId = await admin.DemoTrialIdAsync();
+
+        var response = await admin.PostAsJsonAsync(
+            $"/api/trials/{trialId}/adverse-events/{Guid.NewGuid()}/expedited-reports", new { recipient = 0, sentAt = "2026-01-01T00:00:00Z" });
+
+        var errors = await FieldErrorsAsync(response);
+        Assert.Equal("The value is not one of: Sponsor, Regulator.", Assert.Single(errors.GetProperty("recipient").EnumerateArray()).GetString());
+    }
+
+    [Fact]
     public async Task BodyListItem_WhenNotAValueOfItsEnum_Returns400NamingTheItemAndTheValues()
     {
         var admin = await api.AdminAsync();

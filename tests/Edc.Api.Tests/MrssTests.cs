@@ -21,7 +21,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_AtDayZeroThenWeek12_DerivesTotalBaselineAndChange()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         var baseline = await PutAsync(p, "D0", Body(Scores(2)));
         var week12 = await PutAsync(p, "W12", Body(Scores(1, ("face", 3))));
@@ -52,7 +52,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_WithoutBaseline_AnswersNullBaselineAndChange()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         var response = await PutAsync(p, "W12", Body(Scores(1)));
 
@@ -67,7 +67,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task GetMrss_WhenNotRecorded_Returns404()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         await (await p.Coordinator.GetAsync(MrssPath(p, "W24"))).AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -77,7 +77,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_WithMissingUnknownOrOutOfRangeScores_Returns400KeyedByArea()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var scores = Scores(1, ("abdomen", 4), ("leftFoot", -1));
         scores.Remove("face");
         scores["nose"] = 1;
@@ -97,7 +97,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_WithTotalInTheBody_Returns400Derived()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         var response = await p.Coordinator.PutAsJsonAsync(MrssPath(p, "D0"), new { assessedOn = Today, assessorName = "Dr A", scores = Scores(1), total = 17 });
 
@@ -110,7 +110,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_WithoutScoresAssessorOrDate_Returns400ForEachField()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         var empty = await p.Coordinator.PutAsJsonAsync(MrssPath(p, "D0"), new { });
         var future = await PutAsync(p, "D0", new { assessedOn = Today.AddDays(1), assessorName = "Dr A", scores = Scores(1) });
@@ -134,7 +134,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_AtAVisitWithoutMrss_Returns409MrssNotAtThisVisit()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         var response = await PutAsync(p, "W4", Body(Scores(1)));
 
@@ -145,7 +145,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_AssessedOnTheWithdrawalDayAndEnteredAfterIt_IsRecorded()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var withdrawal = await p.Coordinator.PostAsJsonAsync(
             $"/api/trials/{p.TrialId}/participants/{p.ParticipantId}/withdrawal", new { date = Today, reason = "Moved abroad" });
         Assert.True(withdrawal.IsSuccessStatusCode, await withdrawal.Content.ReadAsStringAsync());
@@ -159,7 +159,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_ForAnUnknownTrialOrParticipant_Returns404AndLeavesNoTransactionOpen()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         var unknownTrial = await p.Coordinator.PutAsJsonAsync($"/api/trials/{Guid.NewGuid()}/participants/{p.ParticipantId}/visits/D0/mrss", Body(Scores(1)));
         var unknownParticipant = await p.Coordinator.PutAsJsonAsync($"/api/trials/{p.TrialId}/participants/{Guid.NewGuid()}/visits/D0/mrss", Body(Scores(1)));
@@ -175,7 +175,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_AssessedAfterTheWithdrawal_Returns409ParticipantNotActive()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var withdrawal = await p.Coordinator.PostAsJsonAsync(
             $"/api/trials/{p.TrialId}/participants/{p.ParticipantId}/withdrawal", new { date = Today.AddDays(-1), reason = "Moved abroad" });
         Assert.True(withdrawal.IsSuccessStatusCode, await withdrawal.Content.ReadAsStringAsync());
@@ -196,7 +196,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
         var statistician = await api.ClientForNewUserAsync(admin, "UnblindedStatistician");
         await statistician.CreateListAsync(trial.Id);
         var participantId = await DistinctiveTrial.ParticipantAsync(coordinator, trial.Id, siteId, "diffuse");
-        var p = new Randomized(coordinator, trial.Id, participantId);
+        var p = new RandomizedParticipant(coordinator, admin, trial.Id, siteId, participantId, KitNumber: string.Empty);
         var locked = await admin.PostAsync($"/api/trials/{trial.Id}/lock", null);
         Assert.True(locked.IsSuccessStatusCode, await locked.Content.ReadAsStringAsync());
 
@@ -209,7 +209,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutAndGetMrss_ByACoordinatorOfAnotherSite_Return404()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(p, "D0", Body(Scores(1)))).StatusCode);
         var admin = await api.AdminAsync();
         var otherSite = await admin.AddSiteAsync(p.TrialId, "MX" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant());
@@ -226,7 +226,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_ByAnotherAssessorThanTheBaselines_IsFlaggedNotRefused()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(p, "D0", Body(Scores(2), assessor: "Dr Alice Martin"))).StatusCode);
 
         var other = await PutAsync(p, "W12", Body(Scores(1), assessor: "Dr Bob Stone"));
@@ -243,7 +243,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task EditMrss_WithoutReason_Returns400Reason()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var first = await PutAsync(p, "D0", Body(Scores(1)));
 
         var edit = await PutAsync(p, "D0", Body(Scores(2)), first.Headers.ETag?.ToString());
@@ -256,7 +256,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task EditMrss_WithReason_AuditsOldAndNewValueOfEachChangedAreaWithTheReason()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var first = await PutAsync(p, "D0", Body(Scores(1)));
         const string Reason = "Transcription error on the paper form";
 
@@ -280,7 +280,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task EditMrss_WithoutIfMatch_Returns428AndChangesNothing()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(p, "D0", Body(Scores(1)))).StatusCode);
 
         var edit = await PutAsync(p, "D0", Body(Scores(2), reason: "Corrected"));
@@ -292,7 +292,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task EditMrss_WithAStaleIfMatch_Returns409StaleEditAndChangesNothing()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var first = await PutAsync(p, "D0", Body(Scores(1)));
         var firstVersion = first.Headers.ETag?.ToString();
         var newer = await PutAsync(p, "D0", Body(Scores(2), reason: "Corrected"), firstVersion);
@@ -312,7 +312,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task GetMrss_AfterTheFirstSave_AnswersETag1AndAnEditWithItAnswers2()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var first = await PutAsync(p, "D0", Body(Scores(1)));
 
         var read = await p.Coordinator.GetAsync(MrssPath(p, "D0"));
@@ -331,7 +331,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task PutMrss_FirstSaveWithAnIfMatch_Returns409StaleEditAndSavesNothing()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
 
         var response = await PutAsync(p, "D0", Body(Scores(1)), TestData.ETag(1));
 
@@ -342,7 +342,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task EditMrss_WithoutReasonOrIfMatch_Returns400NamingBoth()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(p, "D0", Body(Scores(1)))).StatusCode);
 
         var edit = await PutAsync(p, "D0", Body(Scores(2)));
@@ -358,7 +358,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     [Fact]
     public async Task EditMrss_With10ConcurrentEditsFromTheSameVersion_ExactlyOneSucceeds()
     {
-        var p = await RandomizedAsync();
+        var p = await api.RandomizedAsync();
         var first = await PutAsync(p, "D0", Body(Scores(0)));
         var version = first.Headers.ETag?.ToString();
 
@@ -379,27 +379,8 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
 
     // ---- Helpers ----
 
-    private sealed record Randomized(HttpClient Coordinator, Guid TrialId, Guid ParticipantId);
 
-    private async Task<Randomized> RandomizedAsync()
-    {
-        var admin = await api.AdminAsync();
-        var trialId = await admin.DemoTrialIdAsync();
-        var siteId = await admin.DemoSiteIdAsync();
-        var coordinator = await api.ClientForNewUserAsync(admin, "Coordinator", siteId);
-        var statistician = await api.ClientForNewUserAsync(admin, "UnblindedStatistician");
-        if ((await statistician.GetAsync($"/api/trials/{trialId}/randomization-list")).StatusCode == HttpStatusCode.NotFound)
-        {
-            await statistician.CreateListAsync(trialId);
-        }
-
-        var participantId = await coordinator.EnrolledAsync(trialId, siteId);
-        var randomized = await coordinator.RandomizeAsync(trialId, participantId);
-        Assert.True(randomized.StatusCode == HttpStatusCode.OK, await randomized.Content.ReadAsStringAsync());
-        return new Randomized(coordinator, trialId, participantId);
-    }
-
-    private static string MrssPath(Randomized p, string visitCode) => $"/api/trials/{p.TrialId}/participants/{p.ParticipantId}/visits/{visitCode}/mrss";
+    private static string MrssPath(RandomizedParticipant p, string visitCode) => $"/api/trials/{p.TrialId}/participants/{p.ParticipantId}/visits/{visitCode}/mrss";
 
     private static Dictionary<string, int> Scores(int all, params (string Area, int Score)[] except)
     {
@@ -415,7 +396,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     private static object Body(Dictionary<string, int> scores, string assessor = "Dr A", string? reason = null) =>
         new { assessedOn = Today, assessorName = assessor, scores, reason };
 
-    private static async Task<HttpResponseMessage> PutAsync(Randomized p, string visitCode, object body, string? ifMatch = null)
+    private static async Task<HttpResponseMessage> PutAsync(RandomizedParticipant p, string visitCode, object body, string? ifMatch = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, MrssPath(p, visitCode)) { Content = JsonContent.Create(body) };
         if (ifMatch is not null)
@@ -428,7 +409,7 @@ public sealed class MrssTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
         return response;
     }
 
-    private Task<long> CountAsync(Randomized p) =>
+    private Task<long> CountAsync(RandomizedParticipant p) =>
         Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM mrss_assessments WHERE participant_id = @p", p.ParticipantId);
 
     private static async Task AssertRuleAsync(HttpResponseMessage response, string rule)

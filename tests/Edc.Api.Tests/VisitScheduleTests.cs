@@ -10,7 +10,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task Randomize_LaysOutEveryProtocolVisitFromDayZero()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
         var visits = await VisitsAsync(coordinator, trialId, participantId);
@@ -28,7 +28,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task CompleteVisit_OutsideItsWindow_IsFlaggedAndRecordedAsADeviation()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
         var onTime = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/D0", new { status = "Completed", actualDate = today });
@@ -45,7 +45,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task MissVisit_NeedsAReasonAndAChangeAfterwardsNeedsOneToo()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var path = $"/api/trials/{trialId}/participants/{participantId}/visits/W2";
 
         var withoutReason = await coordinator.PutAsJsonAsync(path, new { status = "Missed" });
@@ -71,7 +71,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task CompleteVisit_InTheFutureOrBeforeRandomization_Returns409()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
         var future = await coordinator.PutAsJsonAsync($"/api/trials/{trialId}/participants/{participantId}/visits/W2", new { status = "Completed", actualDate = today.AddDays(1) });
@@ -84,7 +84,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task RecordVisit_DatedAfterTheWithdrawal_Returns409()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var withdrawal = await coordinator.PostAsJsonAsync(
             $"/api/trials/{trialId}/participants/{participantId}/withdrawal", new { date = today.AddDays(-1), reason = "Moved away" });
@@ -99,7 +99,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task RecordVisit_DatedOnTheWithdrawalDayButEnteredAfterIt_IsRecorded()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var withdrawal = await coordinator.PostAsJsonAsync(
             $"/api/trials/{trialId}/participants/{participantId}/withdrawal", new { date = today, reason = "Moved away" });
@@ -114,7 +114,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task CompleteVisit_WhenItIsTheLastOfTheSchedule_CompletesTheParticipantOnItsDateAndEndsLaterDataEntry()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         await RandomizedDaysAgoAsync(participantId, 400);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var visits = $"/api/trials/{trialId}/participants/{participantId}/visits";
@@ -140,7 +140,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task RecordLastVisitAgain_MovesTheCompletionWithIt()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         await RandomizedDaysAgoAsync(participantId, 400);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var w52 = $"/api/trials/{trialId}/participants/{participantId}/visits/W52";
@@ -170,7 +170,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task AddUnscheduledVisit_IsNumberedAndListedAfterTheSchedule()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var path = $"/api/trials/{trialId}/participants/{participantId}/visits";
 
         var first = await coordinator.PostAsJsonAsync(path, new { name = "Flare", actualDate = DateOnly.FromDateTime(DateTime.UtcNow), procedures = new[] { "AeReview" } });
@@ -187,7 +187,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task Visits_OfAnotherSitesParticipant_Return404()
     {
-        var (_, trialId, participantId) = await RandomizedAsync();
+        var (_, trialId, participantId) = await api.RandomizedAsync();
         var admin = await api.AdminAsync();
         var otherSite = await admin.AddSiteAsync(trialId, "V" + Guid.NewGuid().ToString("N")[..6]);
         var outsider = await api.ClientForNewUserAsync(admin, "Coordinator", otherSite);
@@ -206,7 +206,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task GetVisit_WhenScheduled_AnswersETag1AndRecordingAndEditingItAnswer2Then3()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -232,7 +232,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task RecordVisit_FirstTimeWithTheScheduledVersion_IsRecordedAndWithAnotherReturns409StaleEdit()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var visits = $"/api/trials/{trialId}/participants/{participantId}/visits";
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -248,7 +248,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task EditVisit_WithoutIfMatch_Returns428AndChangesNothing()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) })).StatusCode);
 
@@ -262,7 +262,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task EditVisit_WithAStaleIfMatch_Returns409StaleEditAndChangesNothing()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
         var scheduled = await coordinator.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) })).StatusCode);
@@ -278,7 +278,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task EditVisit_WithTenConcurrentEditsFromTheSameVersion_ExactlyOneSucceeds()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
         var recorded = await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) });
 
@@ -305,7 +305,7 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
     [Fact]
     public async Task EditVisit_WithoutReasonOrIfMatch_Returns400NamingBoth()
     {
-        var (coordinator, trialId, participantId) = await RandomizedAsync();
+        var (coordinator, trialId, participantId) = await api.RandomizedAsync();
         var path = $"/api/trials/{trialId}/participants/{participantId}/visits/D0";
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(path, new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) })).StatusCode);
 
@@ -334,22 +334,6 @@ public sealed class VisitScheduleTests(EdcApiFactory api) : IClassFixture<EdcApi
         }
     }
 
-    private async Task<(HttpClient Coordinator, Guid TrialId, Guid ParticipantId)> RandomizedAsync()
-    {
-        var admin = await api.AdminAsync();
-        var trialId = await admin.DemoTrialIdAsync();
-        var siteId = await admin.DemoSiteIdAsync();
-        var coordinator = await api.ClientForNewUserAsync(admin, "Coordinator", siteId);
-        var statistician = await api.ClientForNewUserAsync(admin, "UnblindedStatistician");
-        if ((await statistician.GetAsync($"/api/trials/{trialId}/randomization-list")).StatusCode == HttpStatusCode.NotFound)
-        {
-            await statistician.CreateListAsync(trialId);
-        }
-
-        var participantId = await coordinator.EnrolledAsync(trialId, siteId);
-        Assert.Equal(HttpStatusCode.OK, (await coordinator.RandomizeAsync(trialId, participantId)).StatusCode);
-        return (coordinator, trialId, participantId);
-    }
 
     /// <summary>Moves a participant's randomization back, as if the trial had been running that long.</summary>
     private Task RandomizedDaysAgoAsync(Guid participantId, int days) => Sql.ExecuteAsync(

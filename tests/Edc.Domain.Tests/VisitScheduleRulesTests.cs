@@ -35,6 +35,34 @@ public sealed class VisitScheduleRulesTests
     private static ScheduledVisit Visit(IReadOnlyList<ScheduledVisit> visits, string code) => visits.Single(v => v.Code == code);
 
     [Fact]
+    public void Complete_TheLastVisitOfTheSchedule_CompletesTheParticipantOnItsDate()
+    {
+        var (participant, visits) = Randomized(new DateOnly(2026, 3, 2), new VisitSpec("D0", "Day 0", 0, 0, 0, []), Week4);
+
+        Visit(visits, "D0").Complete(participant, new DateOnly(2026, 3, 2), FarFuture);
+        Assert.Equal(ParticipantStatus.Randomized, participant.Status);
+        Visit(visits, "W4").Complete(participant, new DateOnly(2026, 3, 30), FarFuture, lastOfSchedule: true);
+
+        Assert.Equal(ParticipantStatus.Completed, participant.Status);
+        Assert.Equal(new DateOnly(2026, 3, 30), participant.CompletedOn);
+    }
+
+    [Fact]
+    public void RecordingTheLastVisitAgain_MovesOrWithdrawsTheCompletionItMade()
+    {
+        var (participant, visits) = Randomized(new DateOnly(2026, 3, 2), Week4);
+        var w4 = Visit(visits, "W4");
+        w4.Complete(participant, new DateOnly(2026, 3, 30), FarFuture, lastOfSchedule: true);
+
+        w4.Complete(participant, new DateOnly(2026, 3, 31), FarFuture, lastOfSchedule: true);
+        Assert.Equal(new DateOnly(2026, 3, 31), participant.CompletedOn);
+
+        w4.Miss(participant, "Did not come", lastOfSchedule: true);
+        Assert.Equal(ParticipantStatus.Randomized, participant.Status);
+        Assert.Null(participant.CompletedOn);
+    }
+
+    [Fact]
     public void Versions_CountOnePerStateOfEachRecord_AndARefusedChangeCountsNone()
     {
         var (participant, visits) = Randomized(new DateOnly(2026, 3, 2), new VisitSpec("D0", "Day 0", 0, 0, 0, ["Mrss", "Infusion"]), Week4);

@@ -12,16 +12,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Blinding;
 
-public sealed record ArmView(string Code, string Name);
-
-public sealed record RandomizationSlotView(
-    string Stratum, int Sequence, int BlockNumber, int BlockSize, string RandomizationNumber, string KitNumber, string ArmCode,
-    Guid? ParticipantId, DateTimeOffset? AllocatedAt);
-
-public sealed record RandomizationListView(
-    Guid Id, string Algorithm, string? Seed, IReadOnlyList<int> BlockSizes, int SlotsPerStratum, string Checksum, DateTimeOffset CreatedAt,
-    IReadOnlyDictionary<string, string> GroupKey, IReadOnlyList<RandomizationSlotView> Slots);
-
 /// <summary>
 /// The one way arm data (a slot's arm, the masked group key) leave the database: every feature that shows a participant,
 /// a list or a closed report asks here, and an architecture test fails the build when any other type reads them. Who may

@@ -57,6 +57,3 @@ public static class EndpointDocumentation
     public static RouteHandlerBuilder WithRawRequestBody(this RouteHandlerBuilder builder, string contentType, string description) =>
         builder.WithMetadata(new RawRequestBody(contentType, description));
 }
-
-/// <summary>Endpoint metadata: the body the endpoint reads from the request stream, for the OpenAPI document.</summary>
-public sealed record RawRequestBody(string ContentType, string Description);

@@ -20,7 +20,7 @@ public static class RecordVersion
 {
     public const string IfMatchHeader = "If-Match";
 
-    public const string StaleRule = "StaleEdit";
+    public const string StaleRule = RuleCodes.StaleEdit;
 
     public const string ETagDescription = "The record's version: send it back in If-Match to edit it.";
 

@@ -43,7 +43,8 @@ public static class ApiServices
         });
         services.ConfigureHttpJsonOptions(json =>
         {
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Enums are their names only: a number (even a valid one) is refused with the names allowed.
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
             json.SerializerOptions.MaxDepth = 32;
         });

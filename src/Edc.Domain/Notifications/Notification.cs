@@ -1,16 +1,5 @@
 namespace Edc.Domain.Notifications;
 
-public enum NotificationStatus
-{
-    /// <summary>Not delivered yet; the next attempt is due at <see cref="Notification.NextAttemptAt"/>.</summary>
-    Pending,
-
-    Delivered,
-
-    /// <summary>Every attempt failed; delivery was given up.</summary>
-    Failed,
-}
-
 /// <summary>
 /// A message to one user, written to the outbox in the same transaction as the change that causes it, and
 /// delivered later by a job. Its text must never name an arm.

@@ -3,17 +3,6 @@ using Edc.Domain.Trials;
 
 namespace Edc.Domain.Participants;
 
-public enum ParticipantStatus
-{
-    Screening,
-    ScreenFailed,
-    Enrolled,
-    Randomized,
-    Withdrawn,
-    Completed,
-    Deceased,
-}
-
 /// <summary>
 /// A person in a trial, from screening on. Holds no arm: the assignment lives with the randomization list and
 /// leaves the system only through the blinding gate.
@@ -92,7 +81,7 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         RequireOpen(trial);
         if (site.TrialId != trial.Id)
         {
-            throw new RuleViolationException("SiteNotInTrial", "The site does not belong to this trial.");
+            throw new RuleViolationException(RuleCodes.SiteNotInTrial, "The site does not belong to this trial.");
         }
 
         return new Participant
@@ -124,7 +113,7 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         var missing = trial.EligibilityCriteria.Where(c => !eligibility.ContainsKey(c.Code)).Select(c => c.Code).ToList();
         if (missing.Count > 0)
         {
-            throw new RuleViolationException("EligibilityIncomplete", "Every eligibility criterion needs an answer: " + string.Join(", ", missing) + ".");
+            throw new RuleViolationException(RuleCodes.EligibilityIncomplete, "Every eligibility criterion needs an answer: " + string.Join(", ", missing) + ".");
         }
 
         ConsentDate = consentDate;
@@ -152,7 +141,7 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         RequireOpen(trial);
         if (RandomizationNumber is not null)
         {
-            throw new RuleViolationException("AlreadyRandomized", "The participant is already randomized.");
+            throw new RuleViolationException(RuleCodes.AlreadyRandomized, "The participant is already randomized.");
         }
 
         RequireStatus("randomized", ParticipantStatus.Enrolled);
@@ -173,12 +162,12 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         RequireStatus("withdrawn", ParticipantStatus.Screening, ParticipantStatus.Enrolled, ParticipantStatus.Randomized);
         if (date > today)
         {
-            throw new RuleViolationException("WithdrawalInFuture", "The withdrawal date cannot be in the future.");
+            throw new RuleViolationException(RuleCodes.WithdrawalInFuture, "The withdrawal date cannot be in the future.");
         }
 
         if (ConsentDate is { } consent && date < consent)
         {
-            throw new RuleViolationException("WithdrawalBeforeConsent", "The withdrawal date cannot be before the consent date.");
+            throw new RuleViolationException(RuleCodes.WithdrawalBeforeConsent, "The withdrawal date cannot be before the consent date.");
         }
 
         WithdrawnOn = date;
@@ -213,7 +202,7 @@ public sealed class Participant : ITrialScoped, ISiteScoped
     {
         if (Status == ParticipantStatus.Deceased && DeathAdverseEventId != adverseEventId)
         {
-            throw new RuleViolationException("DeathAlreadyRecorded", "The participant's death is already recorded by another adverse event.");
+            throw new RuleViolationException(RuleCodes.DeathAlreadyRecorded, "The participant's death is already recorded by another adverse event.");
         }
 
         if (Status != ParticipantStatus.Deceased)
@@ -245,7 +234,7 @@ public sealed class Participant : ITrialScoped, ISiteScoped
     {
         if (RandomizationNumber is null)
         {
-            throw new RuleViolationException("NotRandomized", "The participant is not randomized; there is no arm to reveal.");
+            throw new RuleViolationException(RuleCodes.NotRandomized, "The participant is not randomized; there is no arm to reveal.");
         }
 
         if (EmergencyUnblindedAt is null)
@@ -256,13 +245,7 @@ public sealed class Participant : ITrialScoped, ISiteScoped
         }
     }
 
-    private static void RequireOpen(Trial trial)
-    {
-        if (trial.Status != TrialStatus.Active)
-        {
-            throw new RuleViolationException("TrialLocked", "The trial's database is locked; no clinical data may change.");
-        }
-    }
+    private static void RequireOpen(Trial trial) => trial.RequireOpenForData();
 
     private void RequireStatus(string becoming, params ParticipantStatus[] allowed)
     {

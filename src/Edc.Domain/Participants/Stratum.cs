@@ -23,7 +23,7 @@ public static class Stratum
 
         if (levels.TryGetValue(site.Code, out var given) && given != siteCode)
         {
-            throw new RuleViolationException("SiteStratumMismatch", $"The participant is at site {siteCode}; its {site.Code} level cannot be {given}.");
+            throw new RuleViolationException(RuleCodes.SiteStratumMismatch, $"The participant is at site {siteCode}; its {site.Code} level cannot be {given}.");
         }
 
         levels[site.Code] = siteCode;
@@ -37,7 +37,7 @@ public static class Stratum
             if (!strata.TryGetValue(factor.Code, out var level) || !factor.Levels.Contains(level, StringComparer.Ordinal))
             {
                 throw new RuleViolationException(
-                    "StratumInvalid", $"Stratification factor '{factor.Code}' needs one of: {string.Join(", ", factor.Levels)}.");
+                    RuleCodes.StratumInvalid, $"Stratification factor '{factor.Code}' needs one of: {string.Join(", ", factor.Levels)}.");
             }
         }
 

@@ -6,9 +6,6 @@ using Edc.Domain.Trials;
 
 namespace Edc.Domain.Randomization;
 
-/// <summary>One line of a randomization list, before it is stored.</summary>
-public sealed record SlotSpec(string StratumKey, int Sequence, int BlockNumber, int BlockSize, string RandomizationNumber, string KitNumber, string ArmCode);
-
 /// <summary>
 /// Permuted blocks with block sizes drawn at random from a given set, one sequence per stratum, arms in the trial's
 /// ratio within every block. Each stratum draws from its own stream of blocks, so a list is extended by taking the
@@ -67,7 +64,7 @@ public static class BlockRandomizer
         if (blockSizes.Count == 0 || blockSizes.Any(size => size <= 0 || size % ratioSum != 0))
         {
             throw new RuleViolationException(
-                "BlockSizeInvalid", $"Every block size must be a positive multiple of {ratioSum}, the sum of the arms' ratios.");
+                RuleCodes.BlockSizeInvalid, $"Every block size must be a positive multiple of {ratioSum}, the sum of the arms' ratios.");
         }
     }
 
@@ -138,7 +135,7 @@ public static class BlockRandomizer
         {
             if (_used.Count >= 800_000)
             {
-                throw new RuleViolationException("ListTooLarge", "A list holds at most 800,000 slots: the kit numbers would run out.");
+                throw new RuleViolationException(RuleCodes.ListTooLarge, "A list holds at most 800,000 slots: the kit numbers would run out.");
             }
 
             string kit;

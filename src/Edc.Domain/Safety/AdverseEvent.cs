@@ -110,7 +110,7 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
         if (clock is null)
         {
             throw new RuleViolationException(
-                "NoReportDue",
+                RuleCodes.NoReportDue,
                 recipient == ReportRecipient.Sponsor
                     ? "Only a serious adverse event is reported to the sponsor."
                     : "Only a suspected unexpected serious adverse reaction is reported to the regulators.");
@@ -118,17 +118,17 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
 
         if (clock.SentAt is not null)
         {
-            throw new RuleViolationException("ReportAlreadyRecorded", $"The report to the {recipient.ToString().ToLowerInvariant()} is already recorded as sent.");
+            throw new RuleViolationException(RuleCodes.ReportAlreadyRecorded, $"The report to the {recipient.ToString().ToLowerInvariant()} is already recorded as sent.");
         }
 
         if (sentAt > now)
         {
-            throw new RuleViolationException("ReportSentInFuture", "A report cannot be recorded as sent in the future.");
+            throw new RuleViolationException(RuleCodes.ReportSentInFuture, "A report cannot be recorded as sent in the future.");
         }
 
         if (sentAt < Report.AwareAt)
         {
-            throw new RuleViolationException("ReportSentBeforeAwareness", "A report cannot have been sent before the site became aware of the event.");
+            throw new RuleViolationException(RuleCodes.ReportSentBeforeAwareness, "A report cannot have been sent before the site became aware of the event.");
         }
 
         if (recipient == ReportRecipient.Sponsor)
@@ -170,7 +170,7 @@ public sealed class AdverseEvent : ITrialScoped, ISiteScoped
         trial.RequireOpenForData();
         if (participant.EnrolledAt is null)
         {
-            throw new RuleViolationException("NotEnrolled", "Adverse events are recorded for enrolled participants only.");
+            throw new RuleViolationException(RuleCodes.NotEnrolled, "Adverse events are recorded for enrolled participants only.");
         }
     }
 

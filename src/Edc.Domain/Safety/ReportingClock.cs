@@ -1,21 +1,5 @@
 namespace Edc.Domain.Safety;
 
-/// <summary>Who an expedited report goes to: the sponsor (every SAE, 24 h) or the regulators (SUSARs, 7 or 15 days).</summary>
-public enum ReportRecipient
-{
-    Sponsor,
-    Regulator,
-}
-
-/// <summary>Where an expedited report stands: not sent yet (due or overdue), or sent (on time or late).</summary>
-public enum ReportTimeliness
-{
-    Due,
-    Overdue,
-    OnTime,
-    Late,
-}
-
 /// <summary>An expedited-reporting deadline: when its clock started, when it is due, and when the report was sent.</summary>
 public sealed record ReportingClock(ReportRecipient Recipient, DateTimeOffset StartedAt, DateTimeOffset DueAt, DateTimeOffset? SentAt)
 {

@@ -46,20 +46,20 @@ public sealed class Trial : ITrialScoped
 
     public static Trial Define(TrialDefinition definition, DateTimeOffset now)
     {
-        Require(definition.Arms.Count >= 2, "TrialNeedsTwoArms", "A randomized trial needs at least two arms.");
-        Require(definition.Visits.Count >= 1, "TrialNeedsVisits", "A trial needs at least one visit definition.");
+        Require(definition.Arms.Count >= 2, RuleCodes.TrialNeedsTwoArms, "A randomized trial needs at least two arms.");
+        Require(definition.Visits.Count >= 1, RuleCodes.TrialNeedsVisits, "A trial needs at least one visit definition.");
         RequireUnique(definition.Arms.Select(a => a.Code), "arm");
         RequireUnique(definition.Visits.Select(v => v.Code), "visit");
         RequireUnique(definition.EligibilityCriteria.Select(c => c.Code), "eligibility criterion");
         RequireUnique(definition.StratificationFactors.Select(f => f.Code), "stratification factor");
-        Require(definition.Arms.All(a => a.Ratio > 0), "ArmRatioNotPositive", "Every arm's ratio must be a positive whole number.");
+        Require(definition.Arms.All(a => a.Ratio > 0), RuleCodes.ArmRatioNotPositive, "Every arm's ratio must be a positive whole number.");
         Require(
             definition.Visits.All(v => v.WindowBefore >= 0 && v.WindowAfter >= 0),
-            "VisitWindowNegative",
+            RuleCodes.VisitWindowNegative,
             "Visit windows are counted in days before and after the target day and cannot be negative.");
         Require(
             definition.StratificationFactors.All(f => f.Levels.Count >= 2 && f.Levels.Distinct(StringComparer.Ordinal).Count() == f.Levels.Count),
-            "FactorLevelsInvalid",
+            RuleCodes.FactorLevelsInvalid,
             "Every stratification factor needs at least two distinct levels.");
 
         var trial = new Trial
@@ -78,29 +78,29 @@ public sealed class Trial : ITrialScoped
     }
 
     public void RequireOpenForData() =>
-        Require(Status == TrialStatus.Active, "TrialLocked", "The trial's database is locked; no clinical data may change.");
+        Require(Status == TrialStatus.Active, RuleCodes.TrialLocked, "The trial's database is locked; no clinical data may change.");
 
     /// <summary>The database lock: from now on no clinical data of the trial may change.</summary>
     public void Lock(DateTimeOffset now)
     {
-        Require(Status == TrialStatus.Active, "TrialLocked", "The trial is already locked.");
+        Require(Status == TrialStatus.Active, RuleCodes.TrialLocked, "The trial is already locked.");
         Status = TrialStatus.Locked;
         LockedAt = now;
     }
 
     public void FinalUnblind(DateTimeOffset now)
     {
-        Require(Status == TrialStatus.Locked, "TrialNotLocked", "Final unblinding is allowed only after the database lock.");
-        Require(FinalUnblindedAt is null, "AlreadyUnblinded", "The trial is already unblinded.");
+        Require(Status == TrialStatus.Locked, RuleCodes.TrialNotLocked, "Final unblinding is allowed only after the database lock.");
+        Require(FinalUnblindedAt is null, RuleCodes.AlreadyUnblinded, "The trial is already unblinded.");
         FinalUnblindedAt = now;
     }
 
     public Site AddSite(string code, string name, IEnumerable<Site> existingSites)
     {
-        Require(Status == TrialStatus.Active, "TrialLocked", "The trial is locked; no site can be added.");
+        Require(Status == TrialStatus.Active, RuleCodes.TrialLocked, "The trial is locked; no site can be added.");
         Require(
             !existingSites.Any(s => string.Equals(s.Code, code, StringComparison.OrdinalIgnoreCase)),
-            "SiteCodeTaken",
+            RuleCodes.SiteCodeTaken,
             $"The trial already has a site with code '{code}'.");
         return new Site(Id, code, name);
     }
@@ -108,7 +108,7 @@ public sealed class Trial : ITrialScoped
     private static void RequireUnique(IEnumerable<string> codes, string what)
     {
         var duplicate = codes.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        Require(duplicate is null, "DuplicateCode", $"The {what} code '{duplicate?.Key}' is used more than once.");
+        Require(duplicate is null, RuleCodes.DuplicateCode, $"The {what} code '{duplicate?.Key}' is used more than once.");
     }
 
     private static void Require(bool condition, string rule, string message)

@@ -2,13 +2,6 @@ using Edc.Domain.Common;
 
 namespace Edc.Domain.Unblinding;
 
-public enum UnblindingRequestStatus
-{
-    Pending,
-    Approved,
-    Rejected,
-}
-
 /// <summary>The data safety board asks to see data by real arm; the unblinded statistician decides.</summary>
 public sealed class UnblindingRequest : ITrialScoped
 {
@@ -50,7 +43,7 @@ public sealed class UnblindingRequest : ITrialScoped
     {
         if (Status != UnblindingRequestStatus.Pending)
         {
-            throw new RuleViolationException("RequestAlreadyDecided", $"The request was already {Status.ToString().ToLowerInvariant()}.");
+            throw new RuleViolationException(RuleCodes.RequestAlreadyDecided, $"The request was already {Status.ToString().ToLowerInvariant()}.");
         }
 
         Status = approve ? UnblindingRequestStatus.Approved : UnblindingRequestStatus.Rejected;

@@ -35,7 +35,7 @@ public sealed class InfusionRecord : VersionedRecord, ITrialScoped, ISiteScoped
     {
         if (!visit.HasProcedure("Infusion"))
         {
-            throw new RuleViolationException("InfusionNotAtThisVisit", $"Visit {visit.Code} does not include an infusion.");
+            throw new RuleViolationException(RuleCodes.InfusionNotAtThisVisit, $"Visit {visit.Code} does not include an infusion.");
         }
 
         return new InfusionRecord { Id = Guid.NewGuid(), TrialId = visit.TrialId, SiteId = visit.SiteId, ParticipantId = visit.ParticipantId, VisitId = visit.Id };
@@ -50,17 +50,17 @@ public sealed class InfusionRecord : VersionedRecord, ITrialScoped, ISiteScoped
         ScheduledVisit.RequireOnStudy(participant, DateOnly.FromDateTime(administeredAt.UtcDateTime));
         if (visit.Status == VisitStatus.Missed)
         {
-            throw new RuleViolationException("VisitMissed", $"Visit {visit.Code} is recorded as missed: no infusion was given at it.");
+            throw new RuleViolationException(RuleCodes.VisitMissed, $"Visit {visit.Code} is recorded as missed: no infusion was given at it.");
         }
 
         if (!string.Equals(participant.KitNumber, kitNumber, StringComparison.Ordinal))
         {
-            throw new RuleViolationException("KitNotParticipants", "This kit is not the one allocated to this participant.");
+            throw new RuleViolationException(RuleCodes.KitNotParticipants, "This kit is not the one allocated to this participant.");
         }
 
         if (administeredAt > now)
         {
-            throw new RuleViolationException("InfusionInFuture", "An infusion cannot be recorded in the future.");
+            throw new RuleViolationException(RuleCodes.InfusionInFuture, "An infusion cannot be recorded in the future.");
         }
 
         AdministeredAt = administeredAt;

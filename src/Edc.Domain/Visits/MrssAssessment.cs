@@ -74,7 +74,7 @@ public sealed class MrssAssessment : VersionedRecord, ITrialScoped, ISiteScoped
     {
         if (!visit.HasProcedure("Mrss"))
         {
-            throw new RuleViolationException("MrssNotAtThisVisit", $"Visit {visit.Code} does not include an MRSS assessment.");
+            throw new RuleViolationException(RuleCodes.MrssNotAtThisVisit, $"Visit {visit.Code} does not include an MRSS assessment.");
         }
 
         var assessment = new MrssAssessment
@@ -94,7 +94,7 @@ public sealed class MrssAssessment : VersionedRecord, ITrialScoped, ISiteScoped
         var missing = Areas.Where(a => !scores.ContainsKey(a)).ToList();
         if (missing.Count > 0 || scores.Count != Areas.Count || scores.Values.Any(v => v is < 0 or > 3))
         {
-            throw new RuleViolationException("MrssIncomplete", "All 17 areas are scored, each 0 to 3.");
+            throw new RuleViolationException(RuleCodes.MrssIncomplete, "All 17 areas are scored, each 0 to 3.");
         }
 
         AssessedOn = assessedOn;

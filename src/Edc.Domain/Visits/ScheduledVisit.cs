@@ -4,13 +4,6 @@ using Edc.Domain.Trials;
 
 namespace Edc.Domain.Visits;
 
-public enum VisitStatus
-{
-    Scheduled,
-    Completed,
-    Missed,
-}
-
 /// <summary>
 /// One visit of a participant's schedule, made at randomization from the trial's visit definitions (Day 0 is the
 /// randomization date), or an unscheduled visit added later. Nothing about it depends on the arm.
@@ -97,17 +90,22 @@ public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
     /// Records the visit as done on <paramref name="actualDate"/>. Outside its window it is flagged; the caller records
     /// the protocol deviation. Returns whether it is out of window.
     /// </summary>
-    public bool Complete(Participant participant, DateOnly actualDate, DateOnly today)
+    /// <param name="lastOfSchedule">
+    /// Whether this is the schedule's last visit, which completes the participant on its date; recording it again moves
+    /// that completion with it.
+    /// </param>
+    public bool Complete(Participant participant, DateOnly actualDate, DateOnly today, bool lastOfSchedule = false)
     {
+        ReopenCompletion(participant, lastOfSchedule);
         RequireOnStudy(participant, actualDate);
         if (actualDate > today)
         {
-            throw new RuleViolationException("VisitDateInFuture", "A visit cannot be completed on a future date.");
+            throw new RuleViolationException(RuleCodes.VisitDateInFuture, "A visit cannot be completed on a future date.");
         }
 
         if (participant.RandomizedAt is { } randomizedAt && Day is >= 0 && actualDate < DateOnly.FromDateTime(randomizedAt.UtcDateTime))
         {
-            throw new RuleViolationException("VisitBeforeRandomization", "A visit after randomization cannot be dated before the randomization.");
+            throw new RuleViolationException(RuleCodes.VisitBeforeRandomization, "A visit after randomization cannot be dated before the randomization.");
         }
 
         Status = VisitStatus.Completed;
@@ -115,18 +113,34 @@ public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
         MissedReason = null;
         OutOfWindow = WindowStart is { } start && WindowEnd is { } end && (actualDate < start || actualDate > end);
         CountVersion();
+        if (lastOfSchedule)
+        {
+            participant.CompleteTrial(actualDate);
+        }
+
         return OutOfWindow;
     }
 
     /// <summary>A visit whose window closed while the participant was on study can still be recorded as missed.</summary>
-    public void Miss(Participant participant, string reason)
+    /// <param name="lastOfSchedule">Whether this is the schedule's last visit: missing it withdraws a completion it made.</param>
+    public void Miss(Participant participant, string reason, bool lastOfSchedule = false)
     {
+        ReopenCompletion(participant, lastOfSchedule);
         RequireOnStudy(participant, WindowEnd);
         Status = VisitStatus.Missed;
         MissedReason = reason;
         ActualDate = null;
         OutOfWindow = false;
         CountVersion();
+    }
+
+    // The last visit, which completed the participant, is recorded again: the completion follows that new record.
+    private static void ReopenCompletion(Participant participant, bool lastOfSchedule)
+    {
+        if (lastOfSchedule && participant.Status == ParticipantStatus.Completed)
+        {
+            participant.ReopenCompletion();
+        }
     }
 
     /// <summary>
@@ -149,45 +163,9 @@ public sealed class ScheduledVisit : VersionedRecord, ITrialScoped, ISiteScoped
         }
 
         throw new RuleViolationException(
-            "ParticipantNotActive",
+            RuleCodes.ParticipantNotActive,
             lastDay is { } end
                 ? $"The participant is {participant.Status} since {end:yyyy-MM-dd}: only what happened on or before that day can be recorded."
                 : $"Visits can be recorded only for randomized participants; this one is {participant.Status}.");
     }
-}
-
-/// <summary>A departure from the protocol, e.g. a visit completed outside its window.</summary>
-public sealed class ProtocolDeviation : ITrialScoped, ISiteScoped
-{
-    private ProtocolDeviation()
-    {
-    }
-
-    public Guid Id { get; private set; }
-
-    public Guid TrialId { get; private set; }
-
-    public Guid SiteId { get; private set; }
-
-    public Guid ParticipantId { get; private set; }
-
-    public Guid? VisitId { get; private set; }
-
-    public string Kind { get; private set; } = string.Empty;
-
-    public string Description { get; private set; } = string.Empty;
-
-    public DateTimeOffset RecordedAt { get; private set; }
-
-    public static ProtocolDeviation VisitOutOfWindow(ScheduledVisit visit, DateTimeOffset now) => new()
-    {
-        Id = Guid.NewGuid(),
-        TrialId = visit.TrialId,
-        SiteId = visit.SiteId,
-        ParticipantId = visit.ParticipantId,
-        VisitId = visit.Id,
-        Kind = "VisitOutOfWindow",
-        Description = $"Visit {visit.Code} done on {visit.ActualDate:yyyy-MM-dd}, outside its window {visit.WindowStart:yyyy-MM-dd} to {visit.WindowEnd:yyyy-MM-dd}.",
-        RecordedAt = now,
-    };
 }

@@ -16,6 +16,7 @@ public sealed class AuditedTransaction : IAsyncDisposable
 {
     private readonly EdcDbContext _db;
     private readonly List<AuditEntry> _auditRows = [];
+    private readonly List<NpgsqlBatchCommand> _withCommit = [];
     private bool _ended;
     private bool _disposed;
 
@@ -85,8 +86,14 @@ public sealed class AuditedTransaction : IAsyncDisposable
     internal void AddAuditRows(IEnumerable<AuditEntry> rows) => _auditRows.AddRange(rows);
 
     /// <summary>
-    /// Sends the audit rows and the COMMIT in one batch. A failure leaves the transaction to be rolled back. A
-    /// connection lost during the COMMIT is settled by asking the database, on a new connection, what became of this
+    /// A statement to send with the COMMIT, in its batch, after the saves and before the audit rows: rows the context does
+    /// not track and the trail does not copy (<see cref="Persistence.ScheduleRows"/>), written without a round trip of their own.
+    /// </summary>
+    internal void SendWithCommit(NpgsqlBatchCommand command) => _withCommit.Add(command);
+
+    /// <summary>
+    /// Sends the statements queued for the commit, the audit rows and the COMMIT in one batch. A failure leaves the
+    /// transaction to be rolled back. A connection lost during the COMMIT is settled by asking the database, on a new connection, what became of this
     /// transaction: aborted (a connection lost before, too), the error goes on (503 "unavailable"); committed or not to
     /// be found out, it is a <see cref="CommitOutcomeUnknownException"/> (the change may be saved).
     /// </summary>
@@ -100,6 +107,11 @@ public sealed class AuditedTransaction : IAsyncDisposable
         try
         {
             await using var batch = new NpgsqlBatch(Connection(_db));
+            foreach (var command in _withCommit)
+            {
+                batch.BatchCommands.Add(command);
+            }
+
             if (_auditRows.Count > 0)
             {
                 var insert = new NpgsqlBatchCommand(AuditRows.InsertSql);

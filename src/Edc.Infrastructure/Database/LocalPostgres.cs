@@ -198,5 +198,3 @@ public sealed class LocalPostgres : IAsyncDisposable
         return process.ExitCode;
     }
 }
-
-public sealed class LocalPostgresException(string message) : Exception(message);

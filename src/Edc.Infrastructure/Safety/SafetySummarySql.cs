@@ -6,9 +6,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Edc.Infrastructure.Safety;
 
-/// <summary>The snapshot as the database computed it: its cut-off (the transaction's timestamp) and its content (JSON).</summary>
-public sealed record SafetySnapshot(DateTimeOffset DataCutoff, string Content);
-
 /// <summary>
 /// Computes a data safety board summary in one set-based statement: no participant, event or assessment row leaves
 /// the database, only the aggregates (one JSON document). Randomized participants are put in their masked group by

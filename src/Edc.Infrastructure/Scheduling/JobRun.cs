@@ -1,6 +1,3 @@
-using Edc.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
-
 namespace Edc.Infrastructure.Scheduling;
 
 /// <summary>
@@ -22,41 +19,4 @@ public sealed class JobRun
     public DateTimeOffset? CompletedAt { get; private set; }
 
     public string? Outcome { get; private set; }
-}
-
-/// <summary>
-/// What one run of a job covers: the job, the trial it works on (null for a job over all trials) and the period, as
-/// <see cref="Domain.Scheduling.JobPeriods"/> names it.
-/// </summary>
-public sealed record JobOccurrence(string Job, Guid? TrialId, string Period)
-{
-    /// <summary>
-    /// Claims the occurrence inside the caller's transaction, the one of its effects: true when this caller inserted
-    /// its run and is to do the work. A concurrent claimer waits for the first one's transaction and gets false once it
-    /// commits; if it rolls back (the work failed), the occurrence is free again for a retry.
-    /// </summary>
-    public async Task<bool> ClaimAsync(EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("A job run is claimed in the transaction of its effects.");
-        }
-
-        return await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO job_runs (id, job, trial_id, period, started_at)
-            VALUES ({Guid.NewGuid()}, {Job}, {TrialId}, {Period}, {now})
-            ON CONFLICT (job, trial_id, period) DO NOTHING
-            """,
-            cancellationToken) == 1;
-    }
-
-    /// <summary>Records how the claimed run ended, in the same transaction.</summary>
-    public Task<int> CompleteAsync(EdcDbContext db, string outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync(
-            $"""
-            UPDATE job_runs SET completed_at = {now}, outcome = {outcome}
-            WHERE job = {Job} AND trial_id IS NOT DISTINCT FROM {TrialId} AND period = {Period}
-            """,
-            cancellationToken);
 }

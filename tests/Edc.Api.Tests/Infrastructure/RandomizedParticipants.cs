@@ -7,6 +7,9 @@ public sealed record RandomizedParticipant(HttpClient Coordinator, HttpClient Ad
 {
     public string Path => $"/api/trials/{TrialId}/participants/{ParticipantId}";
 
+    public void Deconstruct(out HttpClient coordinator, out Guid trialId, out Guid participantId) =>
+        (coordinator, trialId, participantId) = (Coordinator, TrialId, ParticipantId);
+
     public string Infusion(string visitCode) => $"{Path}/visits/{visitCode}/infusion";
 }
 

@@ -8,7 +8,7 @@ namespace Edc.Api.Common.Changes;
 /// The one write path: begins the change's audited transaction (holding the trial's row for a
 /// <see cref="ITrialChange"/>; 404 when there is no such trial), runs the handler, saves what it changed and commits
 /// with the audit rows. Anything thrown rolls everything back; a COMMIT whose outcome is lost answers 503
-/// commit-outcome-unknown. Handlers never begin, save or commit.
+/// commit-outcome-unknown. Handlers never begin or commit; one saves early only to read its own changes back.
 /// </summary>
 public sealed class ChangeTransactionBehavior<TRequest, TResponse>(EdcDbContext db) : IPipelineBehavior<TRequest, TResponse>
     where TRequest : IAuditedChange

@@ -18,6 +18,10 @@ public sealed class ForChange(EdcDbContext db, CurrentUser user)
     public Task<Trial> TrialAsync(Guid trialId, CancellationToken cancellationToken) =>
         db.Trials.SingleAsync(t => t.Id == trialId, cancellationToken);
 
+    /// <summary>The trial with its visit definitions, tracked, in one query; the change's transaction already holds its row.</summary>
+    public Task<Trial> TrialWithVisitDefinitionsAsync(Guid trialId, CancellationToken cancellationToken) =>
+        db.Trials.Include(t => t.Visits).SingleAsync(t => t.Id == trialId, cancellationToken);
+
     /// <summary>
     /// A participant of the trial at a site the caller may see, its row locked until the change commits, so that changes
     /// to one participant (and its visits) follow one another.

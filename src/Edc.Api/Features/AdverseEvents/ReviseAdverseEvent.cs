@@ -57,6 +57,7 @@ public static class ReviseAdverseEvent
                 await notifications.SeriousEventEnteredAsync(adverseEvent, participant, now, cancellationToken);
             }
 
+            await db.SaveChangesAsync(cancellationToken); // the answer lists every version, the new one with the others
             return AdverseEventView.From(
                 adverseEvent, participant.ScreeningNumber, now, await AdverseEventVersionView.ListAsync(db, adverseEvent.Id, cancellationToken));
         }

@@ -7,24 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Audit;
 
-public sealed record AuditEntryView(
-    long Sequence,
-    DateTimeOffset OccurredAt,
-    Guid? UserId,
-    string? UserEmail,
-    string Roles,
-    string Action,
-    string EntityType,
-    string EntityId,
-    Guid? TrialId,
-    Guid? SiteId,
-    string? Field,
-    string? OldValue,
-    string? NewValue,
-    string? Reason);
-
-public sealed record AuditFilter(string? EntityType, string? EntityId, Guid? UserId, DateTimeOffset? From, DateTimeOffset? To);
-
 /// <summary>The audit trail of one trial: Admins see all of it, Investigators the rows of their own sites.</summary>
 public static class ListAuditEntries
 {
@@ -83,15 +65,5 @@ public static class ListAuditEntries
 
             return rows;
         }
-    }
-}
-
-public static class VerifyAuditTrail
-{
-    public sealed record Query : IRequest<AuditChainVerification>;
-
-    internal sealed class Handler(EdcDbContext db) : IRequestHandler<Query, AuditChainVerification>
-    {
-        public Task<AuditChainVerification> Handle(Query query, CancellationToken cancellationToken) => AuditChain.VerifyAsync(db, cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using Edc.Api.Common;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -70,11 +69,4 @@ public static class DeliverNotifications
             return new Outcome(delivered, failed);
         }
     }
-}
-
-/// <summary>Runs <see cref="DeliverNotifications"/> on its schedule (Edc:Jobs:NotificationDelivery).</summary>
-public sealed class NotificationDeliveryJob(IMediator mediator) : IRecurringJob
-{
-    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
-        mediator.Send(new DeliverNotifications.Command(), cancellationToken);
 }

@@ -1,24 +1,10 @@
-using System.Text.Json.Serialization;
 using Edc.Api.Common;
-using Edc.Domain.Notifications;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Notifications;
-
-public sealed record NotificationView(
-    Guid Id,
-    string Kind,
-    string Subject,
-    string Body,
-    Guid? TrialId,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? DeliveredAt,
-    int Attempts,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastError,
-    NotificationStatus Status);
 
 /// <summary>The caller's own notifications, newest first, paged; whoever the caller is, never anyone else's.</summary>
 public static class ListNotifications

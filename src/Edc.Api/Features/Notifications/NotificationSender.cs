@@ -4,26 +4,6 @@ using Edc.Domain.Notifications;
 
 namespace Edc.Api.Features.Notifications;
 
-/// <summary>Edc:Smtp: the mail server notifications go through. Without a host they are written to the log instead.</summary>
-public sealed class SmtpSettings
-{
-    public const string Section = "Edc:Smtp";
-
-    public string? Host { get; set; }
-
-    public int Port { get; set; } = 25;
-
-    public bool EnableSsl { get; set; }
-
-    public string? UserName { get; set; }
-
-    public string? Password { get; set; }
-
-    public string From { get; set; } = "edc@localhost";
-
-    public int TimeoutSeconds { get; set; } = 30;
-}
-
 /// <summary>
 /// Sends one notification by mail, or, with no mail server configured, writes it to the log: one line with the
 /// recipient, kind and subject (a notification names no arm, and its body is not logged).
@@ -70,5 +50,3 @@ public sealed class NotificationSender(IConfiguration configuration, ILogger<Not
         }
     }
 }
-
-public sealed class NotificationNotSentException(string message) : Exception(message);

@@ -47,7 +47,7 @@ public static class EnrollParticipant
             {
                 // Saved as ScreenFailed all the same: the answers and the outcome are part of the record.
                 throw new RecordedRuleViolationException(new RuleViolationException(
-                    "EligibilityNotMet",
+                    RuleCodes.EligibilityNotMet,
                     "The participant does not meet the eligibility criteria and is now ScreenFailed: " + string.Join(", ", failed) + ".",
                     new Dictionary<string, object> { ["failedCriteria"] = failed }));
             }

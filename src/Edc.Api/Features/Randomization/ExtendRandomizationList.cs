@@ -3,7 +3,6 @@ using Edc.Api.Common;
 using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Domain.Randomization;
-using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
@@ -33,10 +32,7 @@ public static class ExtendRandomizationList
         public async Task<Extended> Handle(Command command, CancellationToken cancellationToken)
         {
             var trial = await store.TrialAsync(command.TrialId, cancellationToken);
-            if (trial.Status != TrialStatus.Active)
-            {
-                throw new RuleViolationException("TrialLocked", "The trial is locked; its randomization list cannot be extended.");
-            }
+            trial.RequireOpenForData();
 
             var list = await db.RandomizationLists.FromSql($"SELECT * FROM randomization_lists WHERE trial_id = {trial.Id} FOR UPDATE")
                 .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The randomization list");
@@ -49,7 +45,7 @@ public static class ExtendRandomizationList
 
             if (list.Seed is null)
             {
-                throw new RuleViolationException("ImportedListNotExtendable", "An imported list has no seed to extend from; import the extension's slots instead.");
+                throw new RuleViolationException(RuleCodes.ImportedListNotExtendable, "An imported list has no seed to extend from; import the extension's slots instead.");
             }
 
             var existing = await db.RandomizationSlots.Where(s => s.ListId == list.Id).Select(s => s.ToSpec()).ToListAsync(cancellationToken);

@@ -23,14 +23,11 @@ internal sealed class RandomizationListStore(EdcDbContext db, CurrentUser user, 
     public async Task<Trial> TrialForNewListAsync(Guid trialId, CancellationToken cancellationToken)
     {
         var trial = await TrialAsync(trialId, cancellationToken);
-        if (trial.Status != TrialStatus.Active)
-        {
-            throw new RuleViolationException("TrialLocked", "The trial is locked.");
-        }
+        trial.RequireOpenForData();
 
         if (await db.RandomizationLists.AnyAsync(l => l.TrialId == trial.Id, cancellationToken))
         {
-            throw new RuleViolationException("RandomizationListExists", "The trial already has a randomization list; extend it instead.");
+            throw new RuleViolationException(RuleCodes.RandomizationListExists, "The trial already has a randomization list; extend it instead.");
         }
 
         return trial;

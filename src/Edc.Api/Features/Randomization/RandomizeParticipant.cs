@@ -1,7 +1,6 @@
 using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
-using Edc.Domain.Trials;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -20,7 +19,7 @@ public static class RandomizeParticipant
 
     /// <summary>
     /// Allocates the next unused slot of the participant's stratum and lays out the participant's visit schedule
-    /// (Day 0 is the randomization date, in UTC). The participant's row is locked (one
+    /// (Day 0 is the randomization date, in UTC; one INSERT, sent with the COMMIT). The participant's row is locked (one
     /// randomization per participant) and the stratum is serialized by a transaction-level advisory lock, so
     /// concurrent requests, on any number of API instances, take slots strictly in list order with no gap.
     /// </summary>
@@ -28,10 +27,9 @@ public static class RandomizeParticipant
     {
         public async Task<Randomized> Handle(Command command, CancellationToken cancellationToken)
         {
-            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
+            var trial = await load.TrialWithVisitDefinitionsAsync(command.TrialId, cancellationToken);
             var participant = await load.ParticipantAsync(trial.Id, command.ParticipantId, cancellationToken);
             participant.RequireRandomizable(trial);
-            var visitDefinitions = await db.Set<VisitDefinition>().Where(v => v.TrialId == trial.Id).AsNoTracking().ToListAsync(cancellationToken);
             var stratum = participant.StratumKey ?? Stratum.None;
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({trial.Id + "/" + stratum}, 0))", cancellationToken);
             var slot = await db.RandomizationSlots
@@ -43,16 +41,16 @@ public static class RandomizeParticipant
             var now = clock.GetUtcNow();
             slot.AllocateTo(participant.Id, now);
             participant.Randomize(trial, slot.RandomizationNumber, slot.KitNumber, now);
-            db.Visits.AddRange(ScheduledVisit.ScheduleFor(participant, visitDefinitions, DateOnly.FromDateTime(now.UtcDateTime)));
+            ScheduleRows.InsertWithCommit(db, ScheduledVisit.ScheduleFor(participant, trial.Visits, DateOnly.FromDateTime(now.UtcDateTime)));
             return new Randomized(slot.RandomizationNumber, slot.KitNumber, now);
         }
 
         private async Task<RuleViolationException> NoSlotAsync(Guid trialId, string stratum, CancellationToken cancellationToken) =>
             await db.RandomizationLists.AnyAsync(l => l.TrialId == trialId, cancellationToken)
                 ? new RuleViolationException(
-                    "RandomizationListExhausted",
+                    RuleCodes.RandomizationListExhausted,
                     "The randomization list for this participant's stratum is used up: the unblinded statistician must extend it.",
                     new Dictionary<string, object> { ["stratum"] = stratum })
-                : new RuleViolationException("NoRandomizationList", "The trial has no randomization list yet; the unblinded statistician must create it.");
+                : new RuleViolationException(RuleCodes.NoRandomizationList, "The trial has no randomization list yet; the unblinded statistician must create it.");
     }
 }

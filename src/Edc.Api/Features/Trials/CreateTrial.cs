@@ -28,7 +28,7 @@ public static class CreateTrial
         {
             if (await db.Trials.AnyAsync(t => t.Code == command.Code, cancellationToken))
             {
-                throw new RuleViolationException("TrialCodeTaken", $"A trial with code '{command.Code}' already exists.");
+                throw new RuleViolationException(RuleCodes.TrialCodeTaken, $"A trial with code '{command.Code}' already exists.");
             }
 
             var trial = Trial.Define(ToDefinition(command), clock.GetUtcNow());

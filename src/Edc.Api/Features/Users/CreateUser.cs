@@ -2,11 +2,8 @@ using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
-using FluentValidation;
-using FluentValidation.Results;
 using MediatR;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Users;
 
@@ -32,7 +29,7 @@ public static class CreateUser
             await UserRules.RequireSitesExistAsync(db, siteIds, cancellationToken);
             if (await users.FindByEmailAsync(command.Email!) is not null)
             {
-                throw new RuleViolationException("EmailTaken", "A user with this email already exists.");
+                throw new RuleViolationException(RuleCodes.EmailTaken, "A user with this email already exists.");
             }
 
             var user = new EdcUser
@@ -48,35 +45,5 @@ public static class CreateUser
             db.UserSites.AddRange(siteIds.Select(siteId => new UserSite { UserId = user.Id, SiteId = siteId }));
             return new Created(user.Id);
         }
-    }
-}
-
-internal static class UserRules
-{
-    public static async Task RequireSitesExistAsync(EdcDbContext db, IReadOnlyCollection<Guid> siteIds, CancellationToken cancellationToken)
-    {
-        var found = await db.Sites.CountAsync(s => siteIds.Contains(s.Id), cancellationToken);
-        if (found != siteIds.Count)
-        {
-            throw new ValidationException([new ValidationFailure("siteIds", "Every site id must name an existing site.")]);
-        }
-    }
-
-    /// <summary>Identity's own checks (password length, email format, duplicates) become field errors or a 409.</summary>
-    public static void ThrowIfFailed(IdentityResult result)
-    {
-        if (result.Succeeded)
-        {
-            return;
-        }
-
-        if (result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
-        {
-            throw new RuleViolationException("EmailTaken", "A user with this email already exists.");
-        }
-
-        throw new ValidationException(result.Errors.Select(e => new ValidationFailure(
-            e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : e.Code.Contains("Email", StringComparison.Ordinal) ? "email" : "user",
-            e.Description)));
     }
 }

@@ -37,7 +37,7 @@ public static class UpdateUser
             {
                 if (isSelf && !active)
                 {
-                    throw new RuleViolationException("CannotDeactivateSelf", "You cannot deactivate your own account.");
+                    throw new RuleViolationException(RuleCodes.CannotDeactivateSelf, "You cannot deactivate your own account.");
                 }
 
                 user.IsActive = active;
@@ -56,7 +56,7 @@ public static class UpdateUser
                 var wanted = command.Roles.Distinct().ToList();
                 if (isSelf && roles.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin))
                 {
-                    throw new RuleViolationException("CannotRemoveOwnAdmin", "You cannot remove your own Admin role.");
+                    throw new RuleViolationException(RuleCodes.CannotRemoveOwnAdmin, "You cannot remove your own Admin role.");
                 }
 
                 UserRules.ThrowIfFailed(await users.RemoveFromRolesAsync(user, roles.Except(wanted)));

@@ -1,6 +1,5 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
-using Edc.Domain.Participants;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -48,24 +47,14 @@ public static class RecordVisit
             ChangeReason.Require(visit.Status != VisitStatus.Scheduled, command.Reason, "visit");
             var lastDay = await db.Visits.Where(v => v.ParticipantId == participant.Id && v.Day != null).MaxAsync(v => v.Day, cancellationToken);
             var isLast = visit.Day is not null && visit.Day == lastDay;
-            if (isLast && participant.Status == ParticipantStatus.Completed)
-            {
-                participant.ReopenCompletion();
-            }
-
             var now = clock.GetUtcNow();
             if (command.Status == "Missed")
             {
-                visit.Miss(participant, command.MissedReason!);
+                visit.Miss(participant, command.MissedReason!, isLast);
             }
-            else if (visit.Complete(participant, command.ActualDate!.Value, DateOnly.FromDateTime(now.UtcDateTime)))
+            else if (visit.Complete(participant, command.ActualDate!.Value, DateOnly.FromDateTime(now.UtcDateTime), isLast))
             {
                 db.ProtocolDeviations.Add(ProtocolDeviation.VisitOutOfWindow(visit, now));
-            }
-
-            if (isLast && visit.Status == VisitStatus.Completed)
-            {
-                participant.CompleteTrial(visit.ActualDate!.Value);
             }
 
             return VisitView.From(visit);

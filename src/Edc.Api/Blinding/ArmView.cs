@@ -1,0 +1,3 @@
+namespace Edc.Api.Blinding;
+
+public sealed record ArmView(string Code, string Name);

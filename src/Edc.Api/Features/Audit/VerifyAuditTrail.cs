@@ -1,0 +1,15 @@
+using Edc.Infrastructure.Auditing;
+using Edc.Infrastructure.Persistence;
+using MediatR;
+
+namespace Edc.Api.Features.Audit;
+
+public static class VerifyAuditTrail
+{
+    public sealed record Query : IRequest<AuditChainVerification>;
+
+    internal sealed class Handler(EdcDbContext db) : IRequestHandler<Query, AuditChainVerification>
+    {
+        public Task<AuditChainVerification> Handle(Query query, CancellationToken cancellationToken) => AuditChain.VerifyAsync(db, cancellationToken);
+    }
+}

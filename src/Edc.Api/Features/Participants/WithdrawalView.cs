@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.Participants;
+
+public sealed record WithdrawalView(DateOnly Date, string Reason);

@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.Trials;
+
+public sealed record CriterionModel(string? Code, string? Kind, string? Text);

@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.Trials;
+
+public sealed record FactorModel(string? Code, string? Name, List<string>? Levels);

@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.Trials;
+
+public sealed record SiteModel(string? Code, string? Name);

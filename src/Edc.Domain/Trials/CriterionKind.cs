@@ -1,0 +1,7 @@
+namespace Edc.Domain.Trials;
+
+public enum CriterionKind
+{
+    Inclusion,
+    Exclusion,
+}

@@ -1,0 +1,3 @@
+namespace Edc.Domain.Trials;
+
+public sealed record CriterionSpec(string Code, CriterionKind Kind, string Text);

@@ -1,0 +1,7 @@
+namespace Edc.Domain.Trials;
+
+public enum TrialStatus
+{
+    Active,
+    Locked,
+}

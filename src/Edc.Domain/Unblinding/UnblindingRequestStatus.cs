@@ -1,0 +1,8 @@
+namespace Edc.Domain.Unblinding;
+
+public enum UnblindingRequestStatus
+{
+    Pending,
+    Approved,
+    Rejected,
+}

@@ -1,0 +1,8 @@
+namespace Edc.Domain.Visits;
+
+public enum VisitStatus
+{
+    Scheduled,
+    Completed,
+    Missed,
+}

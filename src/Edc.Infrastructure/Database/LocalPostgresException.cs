@@ -1,0 +1,3 @@
+namespace Edc.Infrastructure.Database;
+
+public sealed class LocalPostgresException(string message) : Exception(message);
