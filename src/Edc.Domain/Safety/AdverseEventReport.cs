@@ -1,49 +1,5 @@
 namespace Edc.Domain.Safety;
 
-/// <summary>ICH E2A criteria that make an adverse event serious.</summary>
-public enum SeriousnessCriterion
-{
-    Death,
-    LifeThreatening,
-    Hospitalization,
-    Disability,
-    CongenitalAnomaly,
-    ImportantMedicalEvent,
-}
-
-/// <summary>The investigator's assessment of causality to the study treatment.</summary>
-public enum Relatedness
-{
-    NotRelated,
-    Unlikely,
-    Possible,
-    Probable,
-    Definite,
-}
-
-/// <summary>Action taken with the study treatment (CDASH AEACN).</summary>
-public enum ActionTaken
-{
-    DoseNotChanged,
-    DoseReduced,
-    DoseIncreased,
-    DrugInterrupted,
-    DrugWithdrawn,
-    NotApplicable,
-    Unknown,
-}
-
-/// <summary>Outcome of the event (CDASH AEOUT).</summary>
-public enum AdverseEventOutcome
-{
-    Recovered,
-    Recovering,
-    NotRecovered,
-    RecoveredWithSequelae,
-    Fatal,
-    Unknown,
-}
-
 /// <summary>
 /// One complete version of an adverse event form (CDASH). <see cref="AwareAt"/> is when the site learned of the event,
 /// which starts the reporting clocks.

@@ -1,4 +1,3 @@
-using Edc.Api.Common;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -61,11 +60,4 @@ public static class MonitorReportingDeadlines
             }
         }
     }
-}
-
-/// <summary>Runs <see cref="MonitorReportingDeadlines"/> on its schedule (Edc:Jobs:ReportingDeadlineMonitor).</summary>
-public sealed class ReportingDeadlineMonitorJob(IMediator mediator) : IRecurringJob
-{
-    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
-        mediator.Send(new MonitorReportingDeadlines.Command(), cancellationToken);
 }

@@ -1,4 +1,3 @@
-using Edc.Api.Common;
 using Edc.Domain.Scheduling;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
@@ -35,11 +34,4 @@ public static class WeeklySafetySummaries
             return created;
         }
     }
-}
-
-/// <summary>Runs <see cref="WeeklySafetySummaries"/> on its schedule (Edc:Jobs:WeeklySafetySummary).</summary>
-public sealed class WeeklySafetySummaryJob(IMediator mediator) : IRecurringJob
-{
-    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
-        mediator.Send(new WeeklySafetySummaries.Command(scheduledAt), cancellationToken);
 }

@@ -1,5 +1,4 @@
 using Edc.Api.Common;
-using Edc.Api.Common.Changes;
 using Edc.Domain.Safety;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -7,20 +6,6 @@ using MediatR;
 using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.AdverseEvents;
-
-/// <summary>One expedited report not yet sent: to whom, for which event, and by when.</summary>
-public sealed record ExpeditedReportItem(
-    Guid AdverseEventId,
-    Guid ParticipantId,
-    string ScreeningNumber,
-    Guid SiteId,
-    string Term,
-    int Grade,
-    bool Susar,
-    ReportRecipient Recipient,
-    DateTimeOffset ClockStartedAt,
-    DateTimeOffset DueAt,
-    ReportTimeliness Timeliness);
 
 public static class ExpeditedReportWorklist
 {
@@ -88,39 +73,5 @@ public static class ExpeditedReportWorklist
         public DateTimeOffset ClockStartedAt { get; init; }
 
         public DateTimeOffset DueAt { get; init; }
-    }
-}
-
-public static class RecordExpeditedReport
-{
-    public sealed record Body(ReportRecipient? Recipient, DateTimeOffset? SentAt);
-
-    public sealed record Command(Guid TrialId, Guid AdverseEventId, ReportRecipient? Recipient, DateTimeOffset? SentAt) : IRequest<AdverseEventView>, ITrialChange
-    {
-        public string? Reason => null;
-    }
-
-    public sealed class Validator : AbstractValidator<Command>
-    {
-        public Validator()
-        {
-            RuleFor(c => c.Recipient).NotNull();
-            RuleFor(c => c.SentAt).NotNull();
-        }
-    }
-
-    /// <summary>
-    /// Records when the report to the sponsor or the regulators was sent, which settles whether it was on time. It
-    /// records a regulatory act, not clinical data, so it is allowed after the database lock.
-    /// </summary>
-    internal sealed class Handler(ForChange load, AdverseEventReader reader, TimeProvider clock) : IRequestHandler<Command, AdverseEventView>
-    {
-        public async Task<AdverseEventView> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var adverseEvent = await load.AdverseEventAsync(command.TrialId, command.AdverseEventId, cancellationToken);
-            var now = clock.GetUtcNow();
-            adverseEvent.RecordReportSent(command.Recipient!.Value, command.SentAt!.Value.ToUniversalTime(), now);
-            return AdverseEventView.From(adverseEvent, await reader.ScreeningNumberAsync(adverseEvent, cancellationToken), now);
-        }
     }
 }

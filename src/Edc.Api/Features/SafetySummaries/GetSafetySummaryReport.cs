@@ -1,0 +1,25 @@
+using Edc.Api.Features.SafetySummaries.Report;
+using FluentValidation;
+using MediatR;
+
+namespace Edc.Api.Features.SafetySummaries;
+
+public static class GetSafetySummaryReport
+{
+    public sealed record Query(Guid TrialId, Guid SummaryId, string? View) : IRequest<string>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => RuleFor(q => q.View).MustBeAView();
+    }
+
+    /// <summary>The summary as a self-contained HTML page (inline CSS and SVG, no script, prints on A4).</summary>
+    internal sealed class Handler(SafetySummaryReader reader) : IRequestHandler<Query, string>
+    {
+        public async Task<string> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var (trial, summary, arms) = await reader.ReadAsync(query.TrialId, query.SummaryId, SummaryViews.Parse(query.View), cancellationToken);
+            return SafetySummaryReport.Render(trial, summary, SummaryContent.Parse(summary.Content), arms);
+        }
+    }
+}

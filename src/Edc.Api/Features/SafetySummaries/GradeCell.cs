@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.SafetySummaries;
+
+public sealed record GradeCell(string Column, int Participants);

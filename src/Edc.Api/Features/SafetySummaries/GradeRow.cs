@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.SafetySummaries;
+
+public sealed record GradeRow(int Grade, IReadOnlyList<GradeCell> Counts);

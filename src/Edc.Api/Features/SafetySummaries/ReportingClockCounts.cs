@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.SafetySummaries;
+
+public sealed record ReportingClockCounts(int Required, int OnTime, int Late, int Overdue, int Pending, double? MedianHoursToReport);

@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.SafetySummaries;
+
+public sealed record TermRow(string Term, IReadOnlyList<TermCell> Counts);
