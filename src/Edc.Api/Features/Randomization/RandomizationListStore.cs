@@ -10,8 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Randomization;
 
-public sealed record ListCreated(Guid Id, string Algorithm, string? Seed, string Checksum, int Slots, IReadOnlyList<string> Strata);
-
 /// <summary>Steps the list's use cases share: the trial with its arms, saving a new list, and the audit event that names it.</summary>
 internal sealed class RandomizationListStore(EdcDbContext db, CurrentUser user, TimeProvider clock)
 {
