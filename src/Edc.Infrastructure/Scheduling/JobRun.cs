@@ -37,7 +37,8 @@ public sealed record JobOccurrence(string Job, Guid? TrialId, string Period)
     /// </summary>
     public async Task<bool> ClaimAsync(EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is null)
+        // An AuditedTransaction (the jobs' own) begins outside EF, so EF's CurrentTransaction does not show it.
+        if (db.AuditedTransaction is null && db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("A job run is claimed in the transaction of its effects.");
         }
