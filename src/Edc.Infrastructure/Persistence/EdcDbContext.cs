@@ -95,5 +95,6 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(EdcDbContext).Assembly);
         SnakeCaseNames.Apply(builder.Model);
+        WindowFunctions.Map(builder);
     }
 }
