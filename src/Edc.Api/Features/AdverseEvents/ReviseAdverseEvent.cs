@@ -51,14 +51,18 @@ public static class ReviseAdverseEvent
             var awareAt = command.Form.AwarenessDate ?? adverseEvent.AwarenessWhenNotGiven(command.Form.Serious!.Value, now);
             var report = command.Form.ToConsistentReport(awareAt, participant.ConsentDate, now);
             var wasSerious = adverseEvent.Serious;
-            db.AdverseEventVersions.Add(adverseEvent.Revise(trial, participant, report, command.Form.Reason!, user.Id!.Value, now));
+            var version = adverseEvent.Revise(trial, participant, report, command.Form.Reason!, user.Id!.Value, now);
+            db.AdverseEventVersions.Add(version);
             if (adverseEvent.Serious && !wasSerious)
             {
                 await notifications.SeriousEventEnteredAsync(adverseEvent, participant, now, cancellationToken);
             }
 
-            return AdverseEventView.From(
-                adverseEvent, participant.ScreeningNumber, now, await AdverseEventVersionView.ListAsync(db, adverseEvent.Id, cancellationToken));
+            // The new version is saved with the change, after this answer is made: the versions read here end before it.
+            var versions = await AdverseEventVersionView.ListAsync(db, adverseEvent.Id, cancellationToken);
+            versions.Add(new AdverseEventVersionView(
+                version.Number, version.RecordedAt, version.RecordedBy, user.Email, version.Reason, AdverseEventFormView.From(version.Report)));
+            return AdverseEventView.From(adverseEvent, participant.ScreeningNumber, now, versions);
         }
     }
 }
