@@ -19,6 +19,21 @@ public sealed class ForChange(EdcDbContext db, CurrentUser user)
         db.Trials.SingleAsync(t => t.Id == trialId, cancellationToken);
 
     /// <summary>
+    /// The trial and a participant of it, as <see cref="TrialAsync"/> and <see cref="ParticipantAsync"/> load them (the
+    /// participant's row locked, 404 unless the caller may see it), in one statement.
+    /// </summary>
+    public async Task<(Trial Trial, Participant Participant)> TrialAndParticipantAsync(Guid trialId, Guid participantId, CancellationToken cancellationToken)
+    {
+        var found = await (
+                from p in db.Participants.FromSql($"SELECT *, xmin FROM participants WHERE id = {participantId} AND trial_id = {trialId} FOR UPDATE")
+                join t in db.Trials on p.TrialId equals t.Id
+                select new { Trial = t, Participant = p })
+            .SingleOrDefaultAsync(cancellationToken);
+        var participant = (found?.Participant).VisibleOr404(user, "The participant");
+        return (found!.Trial, participant);
+    }
+
+    /// <summary>
     /// For a randomization, in one statement: the trial with its visit definitions and a participant of it, as
     /// <see cref="TrialAsync"/> and <see cref="ParticipantAsync"/> load them (the participant's row locked, 404 unless the
     /// caller may see it), and the transaction-level advisory lock of the participant's stratum (key: trial id, "/",
