@@ -34,11 +34,11 @@ public sealed class ForChange(EdcDbContext db, CurrentUser user)
     }
 
     /// <summary>
-    /// For a randomization, in one statement: the trial with its visit definitions and a participant of it, as
-    /// <see cref="TrialAsync"/> and <see cref="ParticipantAsync"/> load them (the participant's row locked, 404 unless the
-    /// caller may see it), and the transaction-level advisory lock of the participant's stratum (key: trial id, "/",
-    /// stratum key), so that randomizations of one stratum follow one another. The stratum is locked as the participant's
-    /// row is found, before the row lock: only randomizations take a stratum's lock, and each takes it first.
+    /// For a randomization, in one statement: the trial with its visit definitions (untracked) and a participant of it,
+    /// as <see cref="ParticipantAsync"/> loads it (tracked, its row locked, 404 unless the caller may see it), and the
+    /// transaction-level advisory lock of the participant's stratum (key: trial id, "/", stratum key), so that
+    /// randomizations of one stratum follow one another. The stratum is locked as the participant's row is found, before
+    /// the row lock: only randomizations take a stratum's lock, and each takes it first.
     /// </summary>
     public async Task<(Trial Trial, Participant Participant)> ToRandomizeAsync(Guid trialId, Guid participantId, CancellationToken cancellationToken)
     {
@@ -52,8 +52,12 @@ public sealed class ForChange(EdcDbContext db, CurrentUser user)
                      """)
                 join t in db.Trials.Include(t => t.Visits) on p.TrialId equals t.Id
                 select new { Trial = t, Participant = p })
+            .AsNoTracking()
             .SingleOrDefaultAsync(cancellationToken);
-        var participant = (found?.Participant).VisibleOr404(user, "The participant");
+
+        // Only the participant changes: it alone is tracked (the trial and its 16 or so visit definitions would lengthen
+        // every detection of changes while the stratum is locked).
+        var participant = db.Participants.Attach((found?.Participant).VisibleOr404(user, "The participant")).Entity;
         return (found!.Trial, participant);
     }
 

@@ -1,6 +1,7 @@
 using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
+using Edc.Domain.Randomization;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -26,15 +27,19 @@ public static class RandomizeParticipant
     /// </summary>
     internal sealed class Handler(EdcDbContext db, ForChange load, TimeProvider clock) : IRequestHandler<Command, Randomized>
     {
+        // Compiled once: it runs while the stratum's lock is held, which every randomization of the stratum waits for.
+        private static readonly Func<EdcDbContext, Guid, string, CancellationToken, Task<RandomizationSlot?>> FirstFreeSlot = EF.CompileAsyncQuery(
+            (EdcDbContext db, Guid trialId, string stratum, CancellationToken cancellationToken) => db.RandomizationSlots
+                .Where(s => s.TrialId == trialId && s.StratumKey == stratum && s.ParticipantId == null)
+                .OrderBy(s => s.Sequence)
+                .FirstOrDefault());
+
         public async Task<Randomized> Handle(Command command, CancellationToken cancellationToken)
         {
             var (trial, participant) = await load.ToRandomizeAsync(command.TrialId, command.ParticipantId, cancellationToken);
             participant.RequireRandomizable(trial);
             var stratum = participant.StratumKey ?? Stratum.None;
-            var slot = await db.RandomizationSlots
-                .Where(s => s.TrialId == trial.Id && s.StratumKey == stratum && s.ParticipantId == null)
-                .OrderBy(s => s.Sequence)
-                .FirstOrDefaultAsync(cancellationToken)
+            var slot = await FirstFreeSlot(db, trial.Id, stratum, cancellationToken)
                 ?? throw await NoSlotAsync(trial.Id, stratum, cancellationToken);
 
             var now = clock.GetUtcNow();
