@@ -122,7 +122,7 @@ internal sealed class SuiteTrial
     private Workload Casebook() => new(
         "participant casebook",
         "GET .../participants/{id}/casebook",
-        $"cycling over the {RealisticParticipants}; five statements outside a transaction, as the handler's: the trial (visible through one of the caller's sites), " +
+        $"cycling over the {RealisticParticipants}; five statements outside a transaction, as the handler sent them before it read all in one: the trial (visible through one of the caller's sites), " +
         "the participant (at those sites), its visits ordered by day, its MRSS (visit, date, total) and its infusions; every row answered as JSON.",
         Workload.Same([.. _realistic.Select(p => Workload.Line("GET", $"{Trial}/participants/{p}/casebook"))]))
     {
@@ -140,7 +140,7 @@ internal sealed class SuiteTrial
             "visit worklist",
             $"GET .../visit-worklist (pages 1-{pages} of {WorklistPageSize}, {total} open visits)",
             "cycling over the pages; the trial visibility check, the count and the page (scheduled visits of randomized participants at the caller's sites, " +
-            "window start before today + 14, ordered by urgency), as the handler's; the page answered as JSON.",
+            "window start before today + 14, ordered by urgency), as the handler sent them before it read the page with its total in one; the page answered as JSON.",
             Workload.Same([.. Enumerable.Range(1, pages).Select(p => Workload.Line("GET", $"{Trial}/visit-worklist?page={p}&pageSize={WorklistPageSize}"))]))
         {
             Token = CoordinatorToken,

@@ -21,6 +21,13 @@ public static class SiteVisibility
         return source.Where(item => siteIds.Contains(item.SiteId));
     }
 
+    /// <summary>
+    /// The same filter as the parameters of a compiled query (which cannot be composed with <see cref="VisibleTo{T}"/>),
+    /// written in it as <c>allSites || siteIds.Contains(item.SiteId)</c>.
+    /// </summary>
+    public static (bool AllSites, Guid[] SiteIds) SiteFilter(this CurrentUser user) =>
+        user.SeesAllSites ? (true, []) : (false, [.. user.SiteIds]);
+
     /// <summary><paramref name="item"/> when the caller may see it; otherwise 404 naming <paramref name="what"/>.</summary>
     public static T VisibleOr404<T>(this T? item, CurrentUser user, string what)
         where T : class, ISiteScoped =>

@@ -23,6 +23,9 @@ public sealed class VisibleData(EdcDbContext db, CurrentUser user)
 
     public IQueryable<AdverseEvent> AdverseEvents(Guid trialId) => db.AdverseEvents.Where(a => a.TrialId == trialId).VisibleTo(user);
 
+    /// <summary>The caller's sites as parameters of a compiled query: <c>allSites || siteIds.Contains(item.SiteId)</c>.</summary>
+    public (bool AllSites, Guid[] SiteIds) SiteFilter => user.SiteFilter();
+
     public async Task RequireTrialAsync(Guid trialId, CancellationToken cancellationToken)
     {
         if (!await Trials.AnyAsync(t => t.Id == trialId, cancellationToken))

@@ -3,7 +3,6 @@ using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Security;
 
@@ -14,19 +13,6 @@ namespace Edc.Api.Security;
 /// </summary>
 public sealed class SessionValidation(RequestDelegate next)
 {
-    // Compiled once: this runs on every authenticated request.
-    private static readonly Func<EdcDbContext, Guid, Guid, DateTimeOffset, CancellationToken, Task<ActiveUser?>> LoadActiveUser =
-        EF.CompileAsyncQuery((EdcDbContext db, Guid sessionId, Guid userId, DateTimeOffset now, CancellationToken cancellationToken) => db.AuthSessions
-            .Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
-            .Join(db.Users.Where(u => u.IsActive), s => s.UserId, u => u.Id, (s, u) => new ActiveUser(
-                u.Id,
-                s.Id,
-                u.Email,
-                db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.RoleId).ToList(),
-                db.UserSites.Where(us => us.UserId == u.Id).Select(us => us.SiteId).ToList()))
-            .AsNoTracking()
-            .SingleOrDefault());
-
     public async Task InvokeAsync(HttpContext context, EdcDbContext db, CurrentUser currentUser, TimeProvider clock)
     {
         if (context.User.Identity?.IsAuthenticated == true)
@@ -39,10 +25,10 @@ public sealed class SessionValidation(RequestDelegate next)
             else
             {
                 var roles = user.RoleIds.Select(id => EdcRole.NamesById[id]).ToList();
-                currentUser.Set(user.Id, user.Email, roles, user.SiteIds);
+                currentUser.Set(user.UserId, user.Email, roles, user.SiteIds);
                 var identity = new ClaimsIdentity(
                     [
-                        new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
+                        new Claim(ClaimTypes.NameIdentifier, user.UserId.ToString()),
                         new Claim(TokenIssuer.SessionClaim, user.SessionId.ToString()),
                         .. roles.Select(r => new Claim(ClaimTypes.Role, r)),
                     ],
@@ -54,7 +40,7 @@ public sealed class SessionValidation(RequestDelegate next)
         await next(context);
     }
 
-    private static async Task<ActiveUser?> LoadAsync(ClaimsPrincipal principal, EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<ActiveSession?> LoadAsync(ClaimsPrincipal principal, EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             || !Guid.TryParse(principal.FindFirstValue(TokenIssuer.SessionClaim), out var sessionId))
@@ -62,8 +48,6 @@ public sealed class SessionValidation(RequestDelegate next)
             return null;
         }
 
-        return await LoadActiveUser(db, sessionId, userId, now, cancellationToken);
+        return await ActiveSessions.FindAsync(db, sessionId, userId, now, cancellationToken);
     }
-
-    private sealed record ActiveUser(Guid Id, Guid SessionId, string? Email, List<Guid> RoleIds, List<Guid> SiteIds);
 }

@@ -8,7 +8,6 @@ using Edc.Domain.Visits;
 using Edc.Infrastructure.Idempotency;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
-using Edc.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -22,10 +21,18 @@ namespace Edc.Infrastructure.Auditing;
 /// Turns every insert, update and delete of audited data into audit rows, one per field, written in the same
 /// transaction as the change itself: by the same SaveChanges, after its changes, as one multi-row INSERT (in a
 /// transaction the interceptor begins when the save has none), or, inside an <see cref="AuditedTransaction"/>, handed
-/// to it to send with its COMMIT. Events added to the trail (logins, reads) go the same way.
+/// to it to send with its COMMIT. Events added to the trail (logins, reads) go the same way. One instance serves every
+/// context of the pool: what a save has pending lives on its context, and the rows name the context's
+/// <see cref="EdcDbContext.CurrentUser"/>.
 /// </summary>
-public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInterceptor
+public sealed class AuditInterceptor : SaveChangesInterceptor
 {
+    public static readonly AuditInterceptor Instance = new();
+
+    private AuditInterceptor()
+    {
+    }
+
     // Kept out of the trail: the trail itself, token plumbing, and Identity columns that change on their own.
     private static readonly HashSet<Type> NotAudited =
     [
@@ -49,16 +56,11 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     // Secrets are never copied into the trail; that they changed is.
     private static readonly HashSet<string> RedactedProperties = [nameof(EdcUser.PasswordHash)];
 
-    private List<AuditEntry> _pending = [];
-
-    // The transaction this interceptor began for a save that had none, so that the save and its audit rows commit together.
-    private IDbContextTransaction? _ownTransaction;
-
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         if (CollectAuditRows(eventData.Context) is { } db && NeedsOwnTransaction(db))
         {
-            _ownTransaction = db.Database.BeginTransaction();
+            db.OwnAuditTransaction = db.Database.BeginTransaction();
         }
 
         return result;
@@ -69,7 +71,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
     {
         if (CollectAuditRows(eventData.Context) is { } db && NeedsOwnTransaction(db))
         {
-            _ownTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.OwnAuditTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
         }
 
         return result;
@@ -123,33 +125,37 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         return result + rows.Count;
     }
 
-    private (EdcDbContext Db, List<AuditEntry> Rows, IDbContextTransaction? OwnTransaction) TakePending(DbContext? context)
+    private static (EdcDbContext Db, List<AuditEntry> Rows, IDbContextTransaction? OwnTransaction) TakePending(DbContext? context)
     {
-        var pending = ((EdcDbContext)context!, _pending, _ownTransaction);
-        (_pending, _ownTransaction) = ([], null);
+        var db = (EdcDbContext)context!;
+        var pending = (db, db.PendingAuditRows, db.OwnAuditTransaction);
+        (db.PendingAuditRows, db.OwnAuditTransaction) = ([], null);
         return pending;
     }
 
     // A failed save must not leave its audit rows behind to be written with a later, different save.
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => DiscardPending();
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => DiscardPending(eventData.Context);
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        DiscardPending();
+        DiscardPending(eventData.Context);
         return Task.CompletedTask;
     }
 
-    private void DiscardPending()
+    private static void DiscardPending(DbContext? context)
     {
-        _ownTransaction?.Dispose(); // rolls back
-        (_pending, _ownTransaction) = ([], null);
+        if (context is EdcDbContext db)
+        {
+            db.OwnAuditTransaction?.Dispose(); // rolls back
+            (db.PendingAuditRows, db.OwnAuditTransaction) = ([], null);
+        }
     }
 
     /// <summary>
     /// Takes the audit rows of this save out of EF's hands (EF would send one INSERT per row): the rows its changes make
     /// and the events added to the trail. Returns the context when there are rows.
     /// </summary>
-    private EdcDbContext? CollectAuditRows(DbContext? context)
+    private static EdcDbContext? CollectAuditRows(DbContext? context)
     {
         if (context is not EdcDbContext db)
         {
@@ -157,6 +163,7 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
         }
 
         db.ChangeTracker.DetectChanges();
+        var currentUser = db.CurrentUser;
         var actor = currentUser.IsAuthenticated
             ? new AuditActor(currentUser.Id, currentUser.Email, string.Join(',', currentUser.Roles))
             : AuditActor.System;
@@ -164,12 +171,12 @@ public sealed class AuditInterceptor(CurrentUser currentUser) : SaveChangesInter
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .ToList();
         var events = entries.Where(e => e is { Entity: AuditEntry, State: EntityState.Added }).ToList();
-        _pending = [.. events.Select(e => (AuditEntry)e.Entity), .. entries
+        db.PendingAuditRows = [.. events.Select(e => (AuditEntry)e.Entity), .. entries
             .Where(e => !NotAudited.Contains(e.Metadata.ClrType))
             .Where(e => !IsDerivedInsert(e))
             .SelectMany(e => RowsFor(e, actor, db.AuditedTransaction?.Reason))];
         events.ForEach(e => e.State = EntityState.Detached);
-        return _pending.Count > 0 ? db : null;
+        return db.PendingAuditRows.Count > 0 ? db : null;
     }
 
     private static IEnumerable<AuditEntry> RowsFor(EntityEntry entry, AuditActor actor, string? reason)

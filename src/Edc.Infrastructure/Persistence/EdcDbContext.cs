@@ -8,8 +8,10 @@ using Edc.Domain.Visits;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Idempotency;
 using Edc.Infrastructure.Identity;
+using Edc.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Edc.Infrastructure.Persistence;
 
@@ -57,10 +59,42 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     /// <summary>The transaction under way that takes this context's audit rows to send with its COMMIT, if any.</summary>
     public AuditedTransaction? AuditedTransaction { get; internal set; }
 
+    /// <summary>
+    /// Who acts through this context, named by its audit rows: the <see cref="Security.CurrentUser"/> of the request or job
+    /// whose scope took the context from the pool (<see cref="InfrastructureServices"/>); nobody (the system) otherwise.
+    /// </summary>
+    public CurrentUser CurrentUser { get; internal set; } = new();
+
+    /// <summary>The audit rows of the save under way, collected by the <see cref="AuditInterceptor"/> before it runs.</summary>
+    internal List<AuditEntry> PendingAuditRows { get; set; } = [];
+
+    /// <summary>The transaction the audit interceptor began for a save that had none, so the save and its rows commit together.</summary>
+    internal IDbContextTransaction? OwnAuditTransaction { get; set; }
+
+    // A pooled context goes back to the pool when its scope disposes it: nothing of this request may reach the next.
+    public override void Dispose()
+    {
+        Release();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Release();
+        return base.DisposeAsync();
+    }
+
+    private void Release()
+    {
+        OwnAuditTransaction?.Dispose();
+        (AuditedTransaction, CurrentUser, PendingAuditRows, OwnAuditTransaction) = (null, new(), [], null);
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(EdcDbContext).Assembly);
         SnakeCaseNames.Apply(builder.Model);
+        WindowFunctions.Map(builder);
     }
 }

@@ -31,8 +31,7 @@ public static class RecordAdverseEvent
     {
         public async Task<Recorded> Handle(Command command, CancellationToken cancellationToken)
         {
-            var trial = await load.TrialAsync(command.TrialId, cancellationToken);
-            var participant = await load.ParticipantAsync(trial.Id, command.ParticipantId, cancellationToken);
+            var (trial, participant) = await load.TrialAndParticipantAsync(command.TrialId, command.ParticipantId, cancellationToken);
             var now = clock.GetUtcNow();
             var report = command.Form.ToConsistentReport(command.Form.AwarenessDate ?? now, participant.ConsentDate, now);
             var (adverseEvent, version) = AdverseEvent.Record(trial, participant, report, user.Id!.Value, now);

@@ -1,6 +1,9 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Visits;
+using Edc.Domain.Participants;
+using Edc.Domain.Trials;
+using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -31,31 +34,72 @@ public static class GetCasebook
 
     internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible) : IRequestHandler<Query, CasebookView>
     {
+        // One round trip, compiled once: the trial, the participant (at the caller's sites) and its visits, each with its
+        // MRSS and its infusion (at most one of each per visit, by unique index).
+        private static readonly Func<EdcDbContext, Guid, Guid, bool, Guid[], CancellationToken, Task<Found?>> Load = EF.CompileAsyncQuery(
+            (EdcDbContext db, Guid trialId, Guid participantId, bool allSites, Guid[] siteIds, CancellationToken cancellationToken) => (
+                    from p in db.Participants
+                    where p.TrialId == trialId && p.Id == participantId && (allSites || siteIds.Contains(p.SiteId))
+                    join t in db.Trials on p.TrialId equals t.Id
+                    select new Found
+                    {
+                        Trial = t,
+                        Participant = p,
+                        Visits = (
+                            from v in db.Visits.Where(v => v.ParticipantId == p.Id)
+                            join m in db.MrssAssessments on v.Id equals m.VisitId into mrss
+                            from m in mrss.DefaultIfEmpty()
+                            join i in db.Infusions on v.Id equals i.VisitId into infusions
+                            from i in infusions.DefaultIfEmpty()
+                            orderby v.Day == null, v.Day, v.Code
+                            select new FoundVisit { Visit = v, MrssAssessedOn = (DateOnly?)m.AssessedOn, MrssTotal = (int?)m.Total, Infusion = i })
+                            .ToList(),
+                    })
+                .AsNoTracking()
+                .SingleOrDefault());
+
         public async Task<CasebookView> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (trial, participant) = await visible.TrialAndParticipantAsync(query.TrialId, query.ParticipantId, cancellationToken);
+            var (allSites, siteIds) = visible.SiteFilter;
+            var found = await Load(db, query.TrialId, query.ParticipantId, allSites, siteIds, cancellationToken)
+                ?? throw new NotFoundException("The participant");
+            var (trial, participant) = (found.Trial, found.Participant);
             var view = await views.ViewAsync(trial, participant, cancellationToken);
 
-            var visits = await db.Visits.AsNoTracking().Where(v => v.ParticipantId == participant.Id)
-                .OrderBy(v => v.Day == null).ThenBy(v => v.Day).ThenBy(v => v.Code)
-                .ToListAsync(cancellationToken);
-            var codes = visits.ToDictionary(v => v.Id, v => v.Code);
-            var order = visits.Select((v, i) => (v.Id, i)).ToDictionary(x => x.Id, x => x.i);
-
-            var mrss = await db.MrssAssessments.AsNoTracking().Where(m => m.ParticipantId == participant.Id)
-                .Select(m => new { m.VisitId, m.AssessedOn, m.Total })
-                .ToListAsync(cancellationToken);
-            var infusions = await db.Infusions.AsNoTracking().Where(i => i.ParticipantId == participant.Id).ToListAsync(cancellationToken);
+            var visits = found.Visits;
+            var infusions = visits.Where(v => v.Infusion is not null).Select(v => (v.Visit.Code, Infusion: v.Infusion!)).ToList();
 
             var root = $"/api/trials/{trial.Id}/participants/{participant.Id}";
             return new CasebookView(
                 view,
-                [.. visits.Select(VisitView.From)],
-                [.. mrss.OrderBy(m => m.AssessedOn).ThenBy(m => order.GetValueOrDefault(m.VisitId)).Select(m => new MrssPoint(codes[m.VisitId], m.AssessedOn, m.Total))],
-                [.. infusions.OrderBy(i => order.GetValueOrDefault(i.VisitId))
-                    .Select(i => new CasebookInfusion(codes[i.VisitId], i.Administered, i.AdministeredAt, i.NotAdministeredReason))],
-                infusions.Count(i => i.Administered),
+                [.. visits.Select(v => VisitView.From(v.Visit))],
+                [.. visits.Select((v, order) => (v, order))
+                    .Where(x => x.v.MrssTotal is not null)
+                    .OrderBy(x => x.v.MrssAssessedOn).ThenBy(x => x.order)
+                    .Select(x => new MrssPoint(x.v.Visit.Code, x.v.MrssAssessedOn!.Value, x.v.MrssTotal!.Value))],
+                [.. infusions.Select(i => new CasebookInfusion(i.Code, i.Infusion.Administered, i.Infusion.AdministeredAt, i.Infusion.NotAdministeredReason))],
+                infusions.Count(i => i.Infusion.Administered),
                 new CasebookLinks(root, $"{root}/visits", $"/api/trials/{trial.Id}/adverse-events?participantId={participant.Id}"));
+        }
+
+        private sealed class Found
+        {
+            public required Trial Trial { get; init; }
+
+            public required Participant Participant { get; init; }
+
+            public required List<FoundVisit> Visits { get; init; }
+        }
+
+        private sealed class FoundVisit
+        {
+            public required ScheduledVisit Visit { get; init; }
+
+            public DateOnly? MrssAssessedOn { get; init; }
+
+            public int? MrssTotal { get; init; }
+
+            public InfusionRecord? Infusion { get; init; }
         }
     }
 }

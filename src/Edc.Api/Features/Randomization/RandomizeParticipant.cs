@@ -1,6 +1,7 @@
 using Edc.Api.Common.Changes;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
+using Edc.Domain.Randomization;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -20,22 +21,25 @@ public static class RandomizeParticipant
     /// <summary>
     /// Allocates the next unused slot of the participant's stratum and lays out the participant's visit schedule
     /// (Day 0 is the randomization date, in UTC; one INSERT, sent with the COMMIT). The participant's row is locked (one
-    /// randomization per participant) and the stratum is serialized by a transaction-level advisory lock, so
-    /// concurrent requests, on any number of API instances, take slots strictly in list order with no gap.
+    /// randomization per participant) and the stratum is serialized by a transaction-level advisory lock, both taken by
+    /// the statement that loads the trial and the participant, so concurrent requests, on any number of API instances,
+    /// take slots strictly in list order with no gap.
     /// </summary>
     internal sealed class Handler(EdcDbContext db, ForChange load, TimeProvider clock) : IRequestHandler<Command, Randomized>
     {
+        // Compiled once: it runs while the stratum's lock is held, which every randomization of the stratum waits for.
+        private static readonly Func<EdcDbContext, Guid, string, CancellationToken, Task<RandomizationSlot?>> FirstFreeSlot = EF.CompileAsyncQuery(
+            (EdcDbContext db, Guid trialId, string stratum, CancellationToken cancellationToken) => db.RandomizationSlots
+                .Where(s => s.TrialId == trialId && s.StratumKey == stratum && s.ParticipantId == null)
+                .OrderBy(s => s.Sequence)
+                .FirstOrDefault());
+
         public async Task<Randomized> Handle(Command command, CancellationToken cancellationToken)
         {
-            var trial = await load.TrialWithVisitDefinitionsAsync(command.TrialId, cancellationToken);
-            var participant = await load.ParticipantAsync(trial.Id, command.ParticipantId, cancellationToken);
+            var (trial, participant) = await load.ToRandomizeAsync(command.TrialId, command.ParticipantId, cancellationToken);
             participant.RequireRandomizable(trial);
             var stratum = participant.StratumKey ?? Stratum.None;
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({trial.Id + "/" + stratum}, 0))", cancellationToken);
-            var slot = await db.RandomizationSlots
-                .Where(s => s.TrialId == trial.Id && s.StratumKey == stratum && s.ParticipantId == null)
-                .OrderBy(s => s.Sequence)
-                .FirstOrDefaultAsync(cancellationToken)
+            var slot = await FirstFreeSlot(db, trial.Id, stratum, cancellationToken)
                 ?? throw await NoSlotAsync(trial.Id, stratum, cancellationToken);
 
             var now = clock.GetUtcNow();

@@ -63,42 +63,60 @@ public static class VisitWorklist
     internal sealed class Handler(EdcDbContext db, TimeProvider clock, VisibleData visible)
         : IRequestHandler<Query, PagedList<WorklistItem>>
     {
+        // The page with its total (counted before the paging, on every row) in one statement, compiled once: scheduled
+        // protocol visits of randomized participants at the caller's sites, window open by the horizon, ordered by urgency.
+        private static readonly Func<EdcDbContext, Guid, bool, Guid[], DateOnly, DateOnly, DateOnly?, DateOnly?, int, int, IAsyncEnumerable<Row>> Page =
+            EF.CompileAsyncQuery((
+                EdcDbContext db, Guid trialId, bool allSites, Guid[] siteIds, DateOnly today, DateOnly horizon, DateOnly? windowFrom, DateOnly? windowTo, int skip, int take) => (
+                    from v in db.Visits
+                    join p in db.Participants on v.ParticipantId equals p.Id
+                    where p.TrialId == trialId && (allSites || siteIds.Contains(p.SiteId)) && p.Status == ParticipantStatus.Randomized
+                        && v.TrialId == trialId && v.Status == VisitStatus.Scheduled && v.Day != null
+                        && v.WindowStart != null && v.WindowEnd != null && v.WindowStart <= horizon
+                        && (windowFrom == null || v.WindowEnd >= windowFrom) && (windowTo == null || v.WindowStart <= windowTo)
+                    let rank = v.WindowEnd < today ? 0 : v.WindowStart <= today ? 1 : 2
+                    orderby rank, rank == 2 ? v.WindowStart : v.WindowEnd, p.ScreeningNumber, v.Day, v.Code
+                    select new Row(v.ParticipantId, p.ScreeningNumber, v.SiteId, v.Code, v.Name, v.TargetDate, v.WindowStart!.Value, v.WindowEnd!.Value,
+                        WindowFunctions.TotalRows()))
+                .AsNoTracking()
+                .Skip(skip)
+                .Take(take));
+
         public async Task<PagedList<WorklistItem>> Handle(Query query, CancellationToken cancellationToken)
         {
-            await visible.RequireTrialAsync(query.TrialId, cancellationToken);
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             var horizon = today.AddDays(UpcomingDays);
+            var (allSites, siteIds) = visible.SiteFilter;
+            var page = query.Page;
+            var rows = await RowsAsync(page.Skip, page.PageSize);
 
-            var open =
-                from v in db.Visits.AsNoTracking()
-                join p in visible.Participants(query.TrialId).Where(p => p.Status == ParticipantStatus.Randomized) on v.ParticipantId equals p.Id
-                where v.TrialId == query.TrialId && v.Status == VisitStatus.Scheduled && v.Day != null
-                    && v.WindowStart != null && v.WindowEnd != null && v.WindowStart <= horizon
-                select new { Visit = v, p.ScreeningNumber };
-            if (query.From is { } from)
+            // A row shows the trial visible (a participant at one of the caller's sites is in it) and carries the total. A
+            // page without one, past the end or of no open visit, leaves both to be asked.
+            var total = rows.FirstOrDefault()?.Total;
+            if (total is null)
             {
-                open = open.Where(x => x.Visit.WindowEnd >= from);
+                await visible.RequireTrialAsync(query.TrialId, cancellationToken);
+                total = (await RowsAsync(0, 1)).FirstOrDefault()?.Total ?? 0;
             }
 
-            if (query.To is { } to)
+            return new PagedList<WorklistItem>([.. rows.Select(r => r.ToItem(today))], page.Page, page.PageSize, total.Value);
+
+            async Task<List<Row>> RowsAsync(int skip, int take)
             {
-                open = open.Where(x => x.Visit.WindowStart <= to);
+                var found = new List<Row>(take);
+                await foreach (var row in Page(db, query.TrialId, allSites, siteIds, today, horizon, query.From, query.To, skip, take).WithCancellation(cancellationToken))
+                {
+                    found.Add(row);
+                }
+
+                return found;
             }
-
-            var ranked =
-                from x in open
-                let rank = x.Visit.WindowEnd < today ? 0 : x.Visit.WindowStart <= today ? 1 : 2
-                orderby rank, rank == 2 ? x.Visit.WindowStart : x.Visit.WindowEnd, x.ScreeningNumber, x.Visit.Day, x.Visit.Code
-                select new Row(x.Visit.ParticipantId, x.ScreeningNumber, x.Visit.SiteId, x.Visit.Code, x.Visit.Name,
-                    x.Visit.TargetDate, x.Visit.WindowStart!.Value, x.Visit.WindowEnd!.Value);
-
-            var page = await ranked.ToPageAsync(query.Page, cancellationToken);
-            return new PagedList<WorklistItem>([.. page.Items.Select(r => r.ToItem(today))], page.Page, page.PageSize, page.Total);
         }
     }
 
     private sealed record Row(
-        Guid ParticipantId, string ScreeningNumber, Guid SiteId, string Code, string Name, DateOnly? TargetDate, DateOnly WindowStart, DateOnly WindowEnd)
+        Guid ParticipantId, string ScreeningNumber, Guid SiteId, string Code, string Name, DateOnly? TargetDate, DateOnly WindowStart, DateOnly WindowEnd,
+        int Total)
     {
         public WorklistItem ToItem(DateOnly today)
         {
