@@ -122,8 +122,8 @@ internal sealed class SuiteTrial
     private Workload Casebook() => new(
         "participant casebook",
         "GET .../participants/{id}/casebook",
-        $"cycling over the {RealisticParticipants}; five statements outside a transaction, as the handler sent them before it read all in one: the trial (visible through one of the caller's sites), " +
-        "the participant (at those sites), its visits ordered by day, its MRSS (visit, date, total) and its infusions; every row answered as JSON.",
+        $"cycling over the {RealisticParticipants}; one statement, as the handler's: the participant (at the caller's sites) with its trial " +
+        "and its visits ordered by day, each with its MRSS (date, total) and its infusion (left joins); answered as JSON.",
         Workload.Same([.. _realistic.Select(p => Workload.Line("GET", $"{Trial}/participants/{p}/casebook"))]))
     {
         Token = CoordinatorToken,
@@ -139,8 +139,8 @@ internal sealed class SuiteTrial
         return new Workload(
             "visit worklist",
             $"GET .../visit-worklist (pages 1-{pages} of {WorklistPageSize}, {total} open visits)",
-            "cycling over the pages; the trial visibility check, the count and the page (scheduled visits of randomized participants at the caller's sites, " +
-            "window start before today + 14, ordered by urgency), as the handler sent them before it read the page with its total in one; the page answered as JSON.",
+            "cycling over the pages; one statement, as the handler's: the page (scheduled visits of randomized participants at the caller's sites, " +
+            "window start before today + 14, ordered by urgency) with its total on every row (count(*) OVER ()); the page answered as JSON.",
             Workload.Same([.. Enumerable.Range(1, pages).Select(p => Workload.Line("GET", $"{Trial}/visit-worklist?page={p}&pageSize={WorklistPageSize}"))]))
         {
             Token = CoordinatorToken,

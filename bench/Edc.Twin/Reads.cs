@@ -12,7 +12,10 @@ namespace Edc.Twin;
 /// </summary>
 internal static class Reads
 {
-    /// <summary>As GetCasebook: the trial visible through a site, the participant at the caller's sites, visits, MRSS, infusions.</summary>
+    /// <summary>
+    /// As GetCasebook, in one statement: the participant at the caller's sites with its trial and its visits, each with its
+    /// MRSS and infusion (left joins). Marker columns named "|" split a row into the trial, the participant and the visit.
+    /// </summary>
     public static async Task<IResult> CasebookAsync(NpgsqlDataSource db, Guid trialId, Guid participantId, Guid[]? sites, CancellationToken ct)
     {
         if (sites is null)
@@ -21,39 +24,58 @@ internal static class Reads
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = Json.Command(
+            connection,
+            """
+            SELECT t.*, NULL AS "|", p.*, NULL AS "|", v.*, m.assessed_on AS mrss_assessed_on, m.total AS mrss_total,
+                   i.id AS infusion_id, i.administered, i.administered_at, i.not_administered_reason
+            FROM participants p
+            JOIN trials t ON t.id = p.trial_id
+            LEFT JOIN (visits v
+                LEFT JOIN mrss_assessments m ON m.visit_id = v.id
+                LEFT JOIN infusions i ON i.visit_id = v.id) ON v.participant_id = p.id
+            WHERE p.trial_id = $1 AND p.id = $2 AND p.site_id = ANY ($3)
+            ORDER BY v.day IS NULL, v.day, v.code
+            """,
+            trialId,
+            participantId,
+            sites);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return Results.NotFound();
+        }
+
+        var participantStart = reader.GetOrdinal("|") + 1;
+        var visitStart = Enumerable.Range(participantStart, reader.FieldCount - participantStart).First(i => reader.GetName(i) == "|") + 1;
+        var names = Json.NamesOf(reader);
         using var answer = new JsonAnswer();
         var json = answer.Json;
         json.WriteStartObject();
         json.WritePropertyName("trial");
-        if (await Json.RowsAsync(json, connection, single: true, "SELECT t.* FROM trials t WHERE t.id = $1 AND EXISTS (SELECT 1 FROM sites s WHERE s.trial_id = t.id AND s.id = ANY ($2)) LIMIT 2", ct, trialId, sites) == 0)
-        {
-            return Results.NotFound();
-        }
-
+        Json.WriteObject(json, reader, names, 0, participantStart - 1);
         json.WritePropertyName("participant");
-        if (await Json.RowsAsync(json, connection, single: true, "SELECT p.* FROM participants p WHERE p.trial_id = $1 AND p.site_id = ANY ($2) AND p.id = $3 LIMIT 2", ct, trialId, sites, participantId) == 0)
-        {
-            return Results.NotFound();
-        }
-
+        Json.WriteObject(json, reader, names, participantStart, visitStart - 1);
         json.WritePropertyName("visits");
-        await Json.RowsAsync(json, connection, single: false, "SELECT v.* FROM visits v WHERE v.participant_id = $1 ORDER BY v.day IS NULL, v.day, v.code", ct, participantId);
-        json.WritePropertyName("mrss");
-        await Json.RowsAsync(json, connection, single: false, "SELECT m.visit_id, m.assessed_on, m.total FROM mrss_assessments m WHERE m.participant_id = $1", ct, participantId);
-        json.WritePropertyName("infusions");
-        await Json.RowsAsync(json, connection, single: false, "SELECT i.* FROM infusions i WHERE i.participant_id = $1", ct, participantId);
+        json.WriteStartArray();
+        do
+        {
+            if (!reader.IsDBNull(visitStart))
+            {
+                Json.WriteObject(json, reader, names, visitStart, reader.FieldCount);
+            }
+        }
+        while (await reader.ReadAsync(ct));
+
+        json.WriteEndArray();
         json.WriteEndObject();
         return answer.Result();
     }
 
-    private const string WorklistFrom =
-        """
-        FROM visits v JOIN participants p ON v.participant_id = p.id
-        WHERE p.trial_id = $1 AND p.site_id = ANY ($2) AND p.status = 'Randomized' AND v.trial_id = $1 AND v.status = 'Scheduled'
-          AND v.day IS NOT NULL AND v.window_start IS NOT NULL AND v.window_end IS NOT NULL AND v.window_start <= $3
-        """;
-
-    /// <summary>As VisitWorklist: the trial visible, the count, then the page ordered by urgency.</summary>
+    /// <summary>
+    /// As VisitWorklist, in one statement: the page ordered by urgency, each row with the total before paging
+    /// (<c>count(*) OVER ()</c>). A page without rows asks for the trial's visibility and the total, as the API does.
+    /// </summary>
     public static async Task<IResult> WorklistAsync(NpgsqlDataSource db, Guid trialId, Guid[]? sites, int page, int pageSize, CancellationToken ct)
     {
         if (sites is null)
@@ -64,37 +86,46 @@ internal static class Reads
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var horizon = today.AddDays(14);
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using (var visible = Json.Command(connection, "SELECT EXISTS (SELECT 1 FROM trials t WHERE t.id = $1 AND EXISTS (SELECT 1 FROM sites s WHERE s.trial_id = t.id AND s.id = ANY ($2)))", trialId, sites))
-        {
-            if (await visible.ExecuteScalarAsync(ct) is not true)
-            {
-                return Results.NotFound();
-            }
-        }
-
-        int total;
-        await using (var count = Json.Command(connection, "SELECT count(*)::int " + WorklistFrom, trialId, sites, horizon))
-        {
-            total = (int)(await count.ExecuteScalarAsync(ct))!;
-        }
-
+        await using var command = Json.Command(
+            connection,
+            """
+            SELECT v.participant_id, p.screening_number, v.site_id, v.code AS visit_code, v.name AS visit_name, v.target_date, v.window_start,
+                   v.window_end, (count(*) OVER ())::int AS total
+            FROM visits v JOIN participants p ON v.participant_id = p.id
+            WHERE p.trial_id = $1 AND p.site_id = ANY ($2) AND p.status = 'Randomized' AND v.trial_id = $1 AND v.status = 'Scheduled'
+              AND v.day IS NOT NULL AND v.window_start IS NOT NULL AND v.window_end IS NOT NULL AND v.window_start <= $3
+            ORDER BY CASE WHEN v.window_end < $4 THEN 0 WHEN v.window_start <= $4 THEN 1 ELSE 2 END,
+                     CASE WHEN (CASE WHEN v.window_end < $4 THEN 0 WHEN v.window_start <= $4 THEN 1 ELSE 2 END) = 2 THEN v.window_start ELSE v.window_end END,
+                     p.screening_number, v.day, v.code
+            LIMIT $5 OFFSET $6
+            """,
+            trialId,
+            sites,
+            horizon,
+            today,
+            pageSize,
+            (page - 1) * pageSize);
+        await using var reader = await command.ExecuteReaderAsync(ct);
         using var answer = new JsonAnswer();
         var json = answer.Json;
         json.WriteStartObject();
         json.WritePropertyName("items");
-        await Json.RowsAsync(
-            json,
-            connection,
-            single: false,
-            $"""
-             SELECT v.participant_id, p.screening_number, v.site_id, v.code AS visit_code, v.name AS visit_name, v.target_date, v.window_start, v.window_end {WorklistFrom}
-             ORDER BY CASE WHEN v.window_end < $4 THEN 0 WHEN v.window_start <= $4 THEN 1 ELSE 2 END,
-                      CASE WHEN (CASE WHEN v.window_end < $4 THEN 0 WHEN v.window_start <= $4 THEN 1 ELSE 2 END) = 2 THEN v.window_start ELSE v.window_end END,
-                      p.screening_number, v.day, v.code
-             LIMIT $5 OFFSET $6
-             """,
-            ct,
-            trialId, sites, horizon, today, pageSize, (page - 1) * pageSize);
+        json.WriteStartArray();
+        var total = 0;
+        var totalColumn = reader.GetOrdinal("total");
+        var names = Json.NamesOf(reader);
+        while (await reader.ReadAsync(ct))
+        {
+            total = reader.GetInt32(totalColumn);
+            Json.WriteObject(json, reader, names, 0, totalColumn);
+        }
+
+        json.WriteEndArray();
+        if (total == 0)
+        {
+            return Results.BadRequest(); // the suite's pages always have rows; an empty one would be asked twice more by the API
+        }
+
         json.WriteNumber("page", page);
         json.WriteNumber("pageSize", pageSize);
         json.WriteNumber("total", total);
@@ -223,12 +254,7 @@ internal static class Json
 
     public static async Task<int> WriteAsync(Utf8JsonWriter json, NpgsqlDataReader reader, bool single, CancellationToken ct)
     {
-        var names = new JsonEncodedText[reader.FieldCount];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = Names.GetOrAdd(reader.GetName(i), static name => JsonEncodedText.Encode(CamelCase(name)));
-        }
-
+        var names = NamesOf(reader);
         var rows = 0;
         if (!single)
         {
@@ -243,14 +269,7 @@ internal static class Json
             }
 
             rows++;
-            json.WriteStartObject();
-            for (var i = 0; i < names.Length; i++)
-            {
-                json.WritePropertyName(names[i]);
-                Value(json, reader.GetValue(i));
-            }
-
-            json.WriteEndObject();
+            WriteObject(json, reader, names, 0, reader.FieldCount);
         }
 
         if (!single)
@@ -263,6 +282,31 @@ internal static class Json
         }
 
         return rows;
+    }
+
+    /// <summary>The reader's column names in camelCase, encoded once.</summary>
+    public static JsonEncodedText[] NamesOf(NpgsqlDataReader reader)
+    {
+        var names = new JsonEncodedText[reader.FieldCount];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = Names.GetOrAdd(reader.GetName(i), static name => JsonEncodedText.Encode(CamelCase(name)));
+        }
+
+        return names;
+    }
+
+    /// <summary>Writes the current row's columns [<paramref name="from"/>, <paramref name="to"/>) as one object.</summary>
+    public static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader reader, JsonEncodedText[] names, int from, int to)
+    {
+        json.WriteStartObject();
+        for (var i = from; i < to; i++)
+        {
+            json.WritePropertyName(names[i]);
+            Value(json, reader.GetValue(i));
+        }
+
+        json.WriteEndObject();
     }
 
     private static void Value(Utf8JsonWriter json, object value)
