@@ -6,8 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Edc.Api.Security;
 
-public sealed record TokenResponse(string TokenType, string AccessToken, long ExpiresIn, string RefreshToken);
-
 /// <summary>
 /// Issues and reads the framework's bearer tokens (Data Protection tickets; the key ring is shared through the
 /// database). Both tokens name the user and the session; the refresh token also names its own id, so a refresh

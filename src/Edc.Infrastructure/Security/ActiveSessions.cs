@@ -5,9 +5,6 @@ using Npgsql;
 
 namespace Edc.Infrastructure.Security;
 
-/// <summary>A live session of an active user, with the user's roles and sites as the database has them now.</summary>
-public sealed record ActiveSession(Guid UserId, Guid SessionId, string? Email, Guid[] RoleIds, Guid[] SiteIds);
-
 /// <summary>
 /// The check every authenticated request makes: one statement, read straight from the row (it runs once per request,
 /// so it stays as lean as the database round trip it needs).

@@ -10,24 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Casebook;
 
-public sealed record MrssPoint(string VisitCode, DateOnly AssessedOn, int Total);
-
-public sealed record CasebookInfusion(string VisitCode, bool Administered, DateTimeOffset? AdministeredAt, string? NotAdministeredReason);
-
-public sealed record CasebookLinks(string Participant, string Visits, string AdverseEvents);
-
-/// <summary>
-/// One participant's casebook: the participant (arm only through the gate, as everywhere), visits, MRSS totals over time,
-/// infusions given and not given, and links to the rest.
-/// </summary>
-public sealed record CasebookView(
-    ParticipantView Participant,
-    IReadOnlyList<VisitView> Visits,
-    IReadOnlyList<MrssPoint> Mrss,
-    IReadOnlyList<CasebookInfusion> Infusions,
-    int InfusionsReceived,
-    CasebookLinks Links);
-
 public static class GetCasebook
 {
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<CasebookView>;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Edc.Api.Common;
 using Edc.Domain.Notifications;
 using Edc.Domain.Participants;
 using Edc.Domain.Scheduling;
@@ -116,11 +115,4 @@ public static class OverdueVisitDigest
     private sealed record TrialRef(Guid Id, string Code);
 
     private sealed record OverdueVisit(Guid SiteId, string SiteCode, string ScreeningNumber, string VisitCode, DateOnly WindowEnd);
-}
-
-/// <summary>Runs <see cref="OverdueVisitDigest"/> on its schedule (Edc:Jobs:OverdueVisitDigest).</summary>
-public sealed class OverdueVisitDigestJob(IMediator mediator) : IRecurringJob
-{
-    public Task RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken) =>
-        mediator.Send(new OverdueVisitDigest.Command(scheduledAt), cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Edc.Api.Common;
 using Edc.Domain.Participants;
 using Edc.Domain.Visits;
@@ -8,33 +7,6 @@ using MediatR;
 using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Visits;
-
-/// <summary>How urgent an open visit is on the worklist, most urgent first.</summary>
-public enum VisitUrgency
-{
-    /// <summary>The window has closed (window end before today) and the visit is not recorded.</summary>
-    Overdue = 0,
-
-    /// <summary>Today is inside the window (window start &lt;= today &lt;= window end).</summary>
-    Due = 1,
-
-    /// <summary>The window opens within the next <see cref="VisitWorklist.UpcomingDays"/> days.</summary>
-    Upcoming = 2,
-}
-
-public sealed record WorklistItem(
-    Guid ParticipantId,
-    string ScreeningNumber,
-    Guid SiteId,
-    string VisitCode,
-    string VisitName,
-    DateOnly? TargetDate,
-    DateOnly WindowStart,
-    DateOnly WindowEnd,
-    [property: JsonConverter(typeof(JsonStringEnumConverter<VisitUrgency>))] VisitUrgency Urgency,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DaysOverdue,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DaysLeft,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? DaysUntilWindowOpens);
 
 /// <summary>
 /// The visits a site has to act on, relative to today (UTC date of the server clock): overdue (window closed, visit

@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.Casebook;
+
+public sealed record CasebookLinks(string Participant, string Visits, string AdverseEvents);
