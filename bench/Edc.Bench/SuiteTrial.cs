@@ -128,7 +128,15 @@ internal sealed class SuiteTrial
     {
         Token = CoordinatorToken,
         Headers = Sites(),
-        Answer = e => $"{e.GetProperty("visits").GetArrayLength()} visits, {e.GetProperty("mrss").GetArrayLength()} MRSS, {e.GetProperty("infusions").GetArrayLength()} infusions",
+        // The API lists the MRSS and the infusions apart; the twin answers them on their visits' rows.
+        Answer = e =>
+        {
+            var visits = e.GetProperty("visits").EnumerateArray().ToList();
+            var (mrss, infusions) = e.TryGetProperty("mrss", out var apart)
+                ? (apart.GetArrayLength(), e.GetProperty("infusions").GetArrayLength())
+                : (visits.Count(v => v.GetProperty("mrssTotal").ValueKind != JsonValueKind.Null), visits.Count(v => v.GetProperty("infusion").ValueKind != JsonValueKind.Null));
+            return $"{visits.Count} visits, {mrss} MRSS, {infusions} infusions";
+        },
     };
 
     private async Task<Workload> WorklistAsync(CancellationToken ct)

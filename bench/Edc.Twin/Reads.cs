@@ -14,7 +14,7 @@ internal static class Reads
 {
     /// <summary>
     /// As GetCasebook, in one statement: the participant at the caller's sites with its trial and its visits, each with its
-    /// MRSS and infusion (left joins). Marker columns named "|" split a row into the trial, the participant and the visit.
+    /// MRSS and infusion (left joins). Marker columns named "|" split a row into the trial, the participant, the visit (with its MRSS) and its infusion.
     /// </summary>
     public static async Task<IResult> CasebookAsync(NpgsqlDataSource db, Guid trialId, Guid participantId, Guid[]? sites, CancellationToken ct)
     {
@@ -27,8 +27,7 @@ internal static class Reads
         await using var command = Json.Command(
             connection,
             """
-            SELECT t.*, NULL AS "|", p.*, NULL AS "|", v.*, m.assessed_on AS mrss_assessed_on, m.total AS mrss_total,
-                   i.id AS infusion_id, i.administered, i.administered_at, i.not_administered_reason
+            SELECT t.*, NULL AS "|", p.*, NULL AS "|", v.*, m.assessed_on AS mrss_assessed_on, m.total AS mrss_total, NULL AS "|", i.*
             FROM participants p
             JOIN trials t ON t.id = p.trial_id
             LEFT JOIN (visits v
@@ -46,8 +45,8 @@ internal static class Reads
             return Results.NotFound();
         }
 
-        var participantStart = reader.GetOrdinal("|") + 1;
-        var visitStart = Enumerable.Range(participantStart, reader.FieldCount - participantStart).First(i => reader.GetName(i) == "|") + 1;
+        var markers = Enumerable.Range(0, reader.FieldCount).Where(i => reader.GetName(i) == "|").ToArray();
+        var (participantStart, visitStart, infusionStart) = (markers[0] + 1, markers[1] + 1, markers[2] + 1);
         var names = Json.NamesOf(reader);
         using var answer = new JsonAnswer();
         var json = answer.Json;
@@ -62,7 +61,18 @@ internal static class Reads
         {
             if (!reader.IsDBNull(visitStart))
             {
-                Json.WriteObject(json, reader, names, visitStart, reader.FieldCount);
+                Json.WriteObject(json, reader, names, visitStart, infusionStart - 1, end: false);
+                json.WritePropertyName("infusion");
+                if (reader.IsDBNull(infusionStart))
+                {
+                    json.WriteNullValue();
+                }
+                else
+                {
+                    Json.WriteObject(json, reader, names, infusionStart, reader.FieldCount);
+                }
+
+                json.WriteEndObject();
             }
         }
         while (await reader.ReadAsync(ct));
@@ -296,8 +306,8 @@ internal static class Json
         return names;
     }
 
-    /// <summary>Writes the current row's columns [<paramref name="from"/>, <paramref name="to"/>) as one object.</summary>
-    public static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader reader, JsonEncodedText[] names, int from, int to)
+    /// <summary>Writes the current row's columns [<paramref name="from"/>, <paramref name="to"/>) as one object (left open unless <paramref name="end"/>).</summary>
+    public static void WriteObject(Utf8JsonWriter json, NpgsqlDataReader reader, JsonEncodedText[] names, int from, int to, bool end = true)
     {
         json.WriteStartObject();
         for (var i = from; i < to; i++)
@@ -306,7 +316,10 @@ internal static class Json
             Value(json, reader.GetValue(i));
         }
 
-        json.WriteEndObject();
+        if (end)
+        {
+            json.WriteEndObject();
+        }
     }
 
     private static void Value(Utf8JsonWriter json, object value)
