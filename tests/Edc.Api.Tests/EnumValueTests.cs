@@ -25,6 +25,21 @@ public sealed class EnumValueTests(EdcApiFactory api) : IClassFixture<EdcApiFact
     }
 
     [Fact]
+    public async Task ExpeditedReportWorklist_WhenAskedForSentReports_Returns400NamingTheTwoStatusesItHolds()
+    {
+        // The worklist holds only reports not yet sent: its status takes Due and Overdue, and its OpenAPI says so.
+        var admin = await api.AdminAsync();
+        var trialId = await admin.DemoTrialIdAsync();
+
+        var response = await admin.GetAsync($"/api/trials/{trialId}/expedited-reports?status=OnTime");
+
+        var errors = await FieldErrorsAsync(response);
+        var message = Assert.Single(errors.GetProperty("status").EnumerateArray()).GetString();
+        Assert.Contains("Due, Overdue", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Late", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BodyField_WhenNotAValueOfItsEnum_Returns400NamingTheValues()
     {
         var admin = await api.AdminAsync();

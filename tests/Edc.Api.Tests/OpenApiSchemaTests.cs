@@ -260,6 +260,28 @@ public sealed class OpenApiSchemaTests(EdcApiFactory api) : IClassFixture<EdcApi
         Assert.Equal(["Definite", "NotRelated", "Possible", "Probable", "Unlikely"], Schema(document, "Relatedness").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!).Order());
     }
 
+    [Fact]
+    public async Task OpenApiDocument_GivesEveryStatusItsValues()
+    {
+        // A client learns a status's values from the document, as it learns any enum's: no status is a bare string.
+        var document = await DocumentAsync();
+
+        var bare = (
+            from schema in document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            where schema.Value.TryGetProperty("properties", out var properties) && properties.TryGetProperty("status", out _)
+            let status = schema.Value.GetProperty("properties").GetProperty("status")
+            where !Types(status).Contains("integer") && !Enumerated(document, status) // a problem's status is its HTTP code
+            select $"{schema.Name}.status: {status}").ToList();
+
+        Assert.True(bare.Count == 0, string.Join("\n", bare));
+        Assert.True(Enumerated(document, Schema(document, "VisitView").GetProperty("properties").GetProperty("status")));
+    }
+
+    private static bool Enumerated(JsonElement document, JsonElement schema) =>
+        schema.TryGetProperty("enum", out _)
+        || (schema.TryGetProperty("$ref", out var reference) && Enumerated(document, Schema(document, reference.GetString()!.Split('/')[^1])))
+        || (schema.TryGetProperty("oneOf", out var alternatives) && alternatives.EnumerateArray().Any(a => Enumerated(document, a)));
+
     [Theory]
     [InlineData("RegisterParticipantBody", "siteId", "screeningNumber,sex,birthYear")]
     [InlineData("AdverseEventBody", "term,onsetDate,ongoing,grade,serious,relatedness,actionTaken,outcome", "endDate,seriousnessCriteria,expected,awarenessDate,reason")]

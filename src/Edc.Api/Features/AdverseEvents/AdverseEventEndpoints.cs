@@ -1,6 +1,5 @@
 using Edc.Api.Common;
 using Edc.Api.Security;
-using Edc.Domain.Safety;
 using Edc.Domain.Security;
 using MediatR;
 using Microsoft.AspNetCore.Mvc;
@@ -60,7 +59,7 @@ public static class AdverseEventEndpoints
                 "Records when the report to the sponsor or the regulators was sent, which settles whether it was on time. A regulatory "
                 + "act, not clinical data: allowed after the database lock.")
             .RequireRoles(Roles.Admin);
-        trial.MapGet("/expedited-reports", async (Guid trialId, ReportTimeliness? status, Guid? siteId, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+        trial.MapGet("/expedited-reports", async (Guid trialId, PendingReportStatus? status, Guid? siteId, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ExpeditedReportWorklist.Query(trialId, status, siteId, PageRequest.From(page, pageSize)), ct)))
             .Describe(
                 "ListExpeditedReports", "Expedited reports to send",

@@ -1,7 +1,6 @@
 using Edc.Api.Common;
 using Edc.Domain.Safety;
 using Edc.Infrastructure.Persistence;
-using FluentValidation;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,14 +8,7 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class ExpeditedReportWorklist
 {
-    public sealed record Query(Guid TrialId, ReportTimeliness? Status, Guid? SiteId, PageRequest Page) : IRequest<PagedList<ExpeditedReportItem>>;
-
-    public sealed class Validator : AbstractValidator<Query>
-    {
-        public Validator() =>
-            RuleFor(q => q.Status).Must(s => s is null or ReportTimeliness.Due or ReportTimeliness.Overdue)
-                .WithMessage("The worklist holds reports not yet sent: status is Due or Overdue.");
-    }
+    public sealed record Query(Guid TrialId, PendingReportStatus? Status, Guid? SiteId, PageRequest Page) : IRequest<PagedList<ExpeditedReportItem>>;
 
     /// <summary>
     /// The reports due to the sponsor (serious events) and to the regulators (SUSARs) that are not yet recorded as
@@ -43,8 +35,8 @@ public static class ExpeditedReportWorklist
                     .Select(a => new Pending { AdverseEventId = a.Id, Recipient = ReportRecipient.Regulator, ClockStartedAt = a.RegulatorClockStartedAt!.Value, DueAt = a.RegulatorDueAt!.Value }));
             pending = query.Status switch
             {
-                ReportTimeliness.Overdue => pending.Where(p => p.DueAt < now),
-                ReportTimeliness.Due => pending.Where(p => p.DueAt >= now),
+                PendingReportStatus.Overdue => pending.Where(p => p.DueAt < now),
+                PendingReportStatus.Due => pending.Where(p => p.DueAt >= now),
                 _ => pending,
             };
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Edc.Api.Blinding;
+using Edc.Domain.Participants;
 
 namespace Edc.Api.Features.Participants;
 
@@ -8,7 +9,7 @@ public sealed record ParticipantView(
     Guid TrialId,
     Guid SiteId,
     string ScreeningNumber,
-    string Status,
+    ParticipantStatus Status,
     string? Sex,
     int? BirthYear,
     DateOnly? ConsentDate,

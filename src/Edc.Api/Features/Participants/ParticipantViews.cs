@@ -14,7 +14,7 @@ internal sealed class ParticipantViews(AssignmentGate gate)
     {
         var arms = await gate.VisibleArmsAsync(trial, participants, cancellationToken);
         return [.. participants.Select(p => new ParticipantView(
-            p.Id, p.TrialId, p.SiteId, p.ScreeningNumber, p.Status.ToString(), p.Sex, p.BirthYear, p.ConsentDate, p.EnrolledAt, p.Strata,
+            p.Id, p.TrialId, p.SiteId, p.ScreeningNumber, p.Status, p.Sex, p.BirthYear, p.ConsentDate, p.EnrolledAt, p.Strata,
             p.RandomizationNumber, p.KitNumber, p.RandomizedAt,
             p.WithdrawnOn is { } date ? new WithdrawalView(date, p.WithdrawalReason!) : null,
             p.DiedOn,

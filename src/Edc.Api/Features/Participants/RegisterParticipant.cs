@@ -19,7 +19,7 @@ public static class RegisterParticipant
         public string? Reason => null;
     }
 
-    public sealed record Registered(Guid Id, string ScreeningNumber, string Status);
+    public sealed record Registered(Guid Id, string ScreeningNumber, ParticipantStatus Status);
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -52,7 +52,7 @@ public static class RegisterParticipant
             var number = command.ScreeningNumber ?? await NextScreeningNumberAsync(trial.Id, site, cancellationToken);
             var participant = Participant.Register(trial, site, number, command.Sex, command.BirthYear, clock.GetUtcNow());
             db.Participants.Add(participant);
-            return new Registered(participant.Id, participant.ScreeningNumber, participant.Status.ToString());
+            return new Registered(participant.Id, participant.ScreeningNumber, participant.Status);
         }
 
         /// <summary>"SITE-nnn" after the site's count of participants, skipping numbers already given by hand.</summary>

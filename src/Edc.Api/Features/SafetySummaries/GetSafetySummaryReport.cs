@@ -1,6 +1,8 @@
 using Edc.Api.Features.SafetySummaries.Report;
+using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.SafetySummaries;
 
@@ -14,12 +16,15 @@ public static class GetSafetySummaryReport
     }
 
     /// <summary>The summary as a self-contained HTML page (inline CSS and SVG, no script, prints on A4).</summary>
-    internal sealed class Handler(SafetySummaryReader reader) : IRequestHandler<Query, string>
+    internal sealed class Handler(SafetySummaryReader reader, EdcDbContext db) : IRequestHandler<Query, string>
     {
         public async Task<string> Handle(Query query, CancellationToken cancellationToken)
         {
             var (trial, summary, arms) = await reader.ReadAsync(query.TrialId, query.SummaryId, SummaryViews.Parse(query.View), cancellationToken);
-            return SafetySummaryReport.Render(trial, summary, SummaryContent.Parse(summary.Content), arms);
+            var generatedBy = summary.GeneratedBy is { } userId
+                ? await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName + " (" + u.Email + ")").SingleOrDefaultAsync(cancellationToken)
+                : null;
+            return SafetySummaryReport.Render(trial, summary, SummaryContent.Parse(summary.Content), arms, generatedBy);
         }
     }
 }

@@ -15,7 +15,7 @@ public static class ListTrials
                 .Select(t => new { t.Id, t.Code, t.Title, t.Status })
                 .ToPageAsync(query.Page, cancellationToken);
             return new PagedList<TrialSummary>(
-                [.. page.Items.Select(t => new TrialSummary(t.Id, t.Code, t.Title, t.Status.ToString()))], page.Page, page.PageSize, page.Total);
+                [.. page.Items.Select(t => new TrialSummary(t.Id, t.Code, t.Title, t.Status))], page.Page, page.PageSize, page.Total);
         }
     }
 }

@@ -20,7 +20,7 @@ public static class LockTrial
         {
             var trial = await db.Trials.SingleOrDefaultAsync(t => t.Id == command.TrialId, cancellationToken) ?? throw new NotFoundException("The trial");
             trial.Lock(clock.GetUtcNow());
-            return new TrialSummary(trial.Id, trial.Code, trial.Title, trial.Status.ToString());
+            return new TrialSummary(trial.Id, trial.Code, trial.Title, trial.Status);
         }
     }
 }

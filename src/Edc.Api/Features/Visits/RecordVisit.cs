@@ -10,20 +10,20 @@ namespace Edc.Api.Features.Visits;
 
 public static class RecordVisit
 {
-    public sealed record Body(string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason);
+    public sealed record Body(VisitRecording? Status, DateOnly? ActualDate, string? MissedReason, string? Reason);
 
     /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
     public sealed record Command(
-        Guid TrialId, Guid ParticipantId, string VisitCode, string? Status, DateOnly? ActualDate, string? MissedReason, string? Reason, string? IfMatch = null)
+        Guid TrialId, Guid ParticipantId, string VisitCode, VisitRecording? Status, DateOnly? ActualDate, string? MissedReason, string? Reason, string? IfMatch = null)
         : IRequest<VisitView>, ITrialChange;
 
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator()
         {
-            RuleFor(c => c.Status).Must(s => s is "Completed" or "Missed").WithMessage("Status is Completed or Missed.");
-            RuleFor(c => c.ActualDate).NotNull().When(c => c.Status == "Completed").WithMessage("A completed visit needs its actual date.");
-            RuleFor(c => c.MissedReason).NotEmpty().When(c => c.Status == "Missed").WithMessage("A missed visit needs the reason.");
+            RuleFor(c => c.Status).NotNull().WithMessage("Status is Completed or Missed.");
+            RuleFor(c => c.ActualDate).NotNull().When(c => c.Status == VisitRecording.Completed).WithMessage("A completed visit needs its actual date.");
+            RuleFor(c => c.MissedReason).NotEmpty().When(c => c.Status == VisitRecording.Missed).WithMessage("A missed visit needs the reason.");
             RuleFor(c => c.MissedReason).MaximumLength(2000);
             RuleFor(c => c.Reason).MaximumLength(2000);
         }
@@ -48,7 +48,7 @@ public static class RecordVisit
             var lastDay = await db.Visits.Where(v => v.ParticipantId == participant.Id && v.Day != null).MaxAsync(v => v.Day, cancellationToken);
             var isLast = visit.Day is not null && visit.Day == lastDay;
             var now = clock.GetUtcNow();
-            if (command.Status == "Missed")
+            if (command.Status == VisitRecording.Missed)
             {
                 visit.Miss(participant, command.MissedReason!, isLast);
             }

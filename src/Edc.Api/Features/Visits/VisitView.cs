@@ -14,7 +14,7 @@ public sealed record VisitView(
     DateOnly? TargetDate,
     DateOnly? WindowStart,
     DateOnly? WindowEnd,
-    string Status,
+    VisitStatus Status,
     DateOnly? ActualDate,
     string? MissedReason,
     bool OutOfWindow,
@@ -23,6 +23,6 @@ public sealed record VisitView(
     int Version) : IVersionedView
 {
     public static VisitView From(ScheduledVisit v) => new(
-        v.Code, v.Name, v.Day, v.TargetDate, v.WindowStart, v.WindowEnd, v.Status.ToString(), v.ActualDate, v.MissedReason,
+        v.Code, v.Name, v.Day, v.TargetDate, v.WindowStart, v.WindowEnd, v.Status, v.ActualDate, v.MissedReason,
         v.OutOfWindow, v.Day is null, v.Procedures, v.Version);
 }

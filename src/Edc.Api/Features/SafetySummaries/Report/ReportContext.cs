@@ -17,7 +17,8 @@ internal sealed record ReportContext(
     IReadOnlyList<string> Groups,
     IReadOnlyDictionary<string, string> Names,
     IReadOnlyDictionary<string, string> Colors,
-    IReadOnlyDictionary<string, int> Randomized)
+    IReadOnlyDictionary<string, int> Randomized,
+    string? GeneratedBy)
 {
     private static readonly string[] Palette = ["#1f5fa8", "#c8501e", "#2a8c5a", "#7a4fa3", "#a8862a", "#2a8a99"];
 
@@ -28,14 +29,15 @@ internal sealed record ReportContext(
     /// <summary>The series a chart draws: each group, or the pooled column when there are no groups yet.</summary>
     public IReadOnlyList<string> ChartSeries => Groups.Count > 0 ? Groups : [SummaryContent.Pooled];
 
-    public static ReportContext Create(Trial trial, SafetySummary summary, SummaryContent content, IReadOnlyDictionary<string, ArmView>? arms)
+    public static ReportContext Create(
+        Trial trial, SafetySummary summary, SummaryContent content, IReadOnlyDictionary<string, ArmView>? arms, string? generatedBy)
     {
         var groups = content.Columns.Where(c => c != SummaryContent.Pooled).ToList();
         var names = content.Columns.ToDictionary(c => c, c => ColumnName(c, arms), StringComparer.Ordinal);
         var colors = groups.Select((g, i) => (g, Palette[i % Palette.Length])).ToDictionary(x => x.g, x => x.Item2, StringComparer.Ordinal);
         colors[SummaryContent.Pooled] = "#555555";
         var randomized = content.Participants.ToDictionary(p => p.Column, p => p.Randomized, StringComparer.Ordinal);
-        return new ReportContext(trial, summary, arms, content, groups, names, colors, randomized);
+        return new ReportContext(trial, summary, arms, content, groups, names, colors, randomized, generatedBy);
     }
 
     private static string ColumnName(string column, IReadOnlyDictionary<string, ArmView>? arms) =>

@@ -11,7 +11,7 @@ internal sealed class ReportHeader : IReportSection
         html.Append("<header><h1>Data safety board summary</h1><p class=\"trial\">").Append(E(ctx.Trial.Code)).Append(" — ").Append(E(ctx.Trial.Title)).Append("</p>")
             .Append("<dl class=\"meta\">")
             .Append("<dt>Data cut-off</dt><dd>").Append(E(Timestamp(ctx.Summary.DataCutoff))).Append("</dd>")
-            .Append("<dt>Generated</dt><dd>").Append(ctx.Summary.GeneratedByJob is { } job ? "by the scheduled job " + E(job) : "on demand")
+            .Append("<dt>Generated</dt><dd>").Append(ctx.Summary.GeneratedByJob is { } job ? "by the scheduled job " + E(job) : "on demand by " + E(ctx.GeneratedBy ?? "an account since removed"))
             .Append(ctx.Summary.PeriodKey is { } period ? ", period " + E(period) : string.Empty).Append("</dd>")
             .Append("<dt>Summary</dt><dd><code>").Append(E(ctx.Summary.Id.ToString())).Append("</code></dd>")
             .Append("<dt>Content SHA-256</dt><dd><code>").Append(E(ctx.Summary.ContentSha256)).Append("</code></dd>")

@@ -30,9 +30,10 @@ internal static class SafetySummaryReport
         new DefinitionsSection(),
     ];
 
-    public static string Render(Trial trial, SafetySummary summary, SummaryContent content, IReadOnlyDictionary<string, ArmView>? arms)
+    /// <param name="generatedBy">Who asked for an on-demand summary (name and email); null for a job's.</param>
+    public static string Render(Trial trial, SafetySummary summary, SummaryContent content, IReadOnlyDictionary<string, ArmView>? arms, string? generatedBy)
     {
-        var ctx = ReportContext.Create(trial, summary, content, arms);
+        var ctx = ReportContext.Create(trial, summary, content, arms, generatedBy);
         var closed = ctx.Closed;
 
         var html = new StringBuilder(64 * 1024);
