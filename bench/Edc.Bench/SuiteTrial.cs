@@ -122,8 +122,8 @@ internal sealed class SuiteTrial
     private Workload Casebook() => new(
         "participant casebook",
         "GET .../participants/{id}/casebook",
-        $"cycling over the {RealisticParticipants}; one statement, as the handler's: the participant (at the caller's sites) with its trial " +
-        "and its visits ordered by day, each with its MRSS (date, total) and its infusion (left joins); answered as JSON.",
+        $"cycling over the {RealisticParticipants}; two statements, as the handler's: the participant (at the caller's sites) with its trial " +
+        "and its visits ordered by day, each with its MRSS (date, total) and its infusion (left joins), then its adverse events; answered as JSON.",
         Workload.Same([.. _realistic.Select(p => Workload.Line("GET", $"{Trial}/participants/{p}/casebook"))]))
     {
         Token = CoordinatorToken,
@@ -135,7 +135,7 @@ internal sealed class SuiteTrial
             var (mrss, infusions) = e.TryGetProperty("mrss", out var apart)
                 ? (apart.GetArrayLength(), e.GetProperty("infusions").GetArrayLength())
                 : (visits.Count(v => v.GetProperty("mrssTotal").ValueKind != JsonValueKind.Null), visits.Count(v => v.GetProperty("infusion").ValueKind != JsonValueKind.Null));
-            return $"{visits.Count} visits, {mrss} MRSS, {infusions} infusions";
+            return $"{visits.Count} visits, {mrss} MRSS, {infusions} infusions, {e.GetProperty("adverseEvents").GetArrayLength()} adverse events";
         },
     };
 

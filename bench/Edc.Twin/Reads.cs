@@ -13,8 +13,8 @@ namespace Edc.Twin;
 internal static class Reads
 {
     /// <summary>
-    /// As GetCasebook, in one statement: the participant at the caller's sites with its trial and its visits, each with its
-    /// MRSS and infusion (left joins). Marker columns named "|" split a row into the trial, the participant, the visit (with its MRSS) and its infusion.
+    /// As GetCasebook, in two statements: the participant at the caller's sites with its trial and its visits, each with its
+    /// MRSS and infusion (left joins), then its adverse events. Marker columns named "|" split a row into the trial, the participant, the visit (with its MRSS) and its infusion.
     /// </summary>
     public static async Task<IResult> CasebookAsync(NpgsqlDataSource db, Guid trialId, Guid participantId, Guid[]? sites, CancellationToken ct)
     {
@@ -78,6 +78,15 @@ internal static class Reads
         while (await reader.ReadAsync(ct));
 
         json.WriteEndArray();
+        await reader.CloseAsync();
+        json.WritePropertyName("adverseEvents");
+        await Json.RowsAsync(
+            json,
+            connection,
+            single: false,
+            "SELECT a.id, a.term, a.onset_date, a.ongoing, a.grade, a.serious, a.susar FROM adverse_events a WHERE a.participant_id = $1 ORDER BY a.onset_date, a.created_at",
+            ct,
+            participantId);
         json.WriteEndObject();
         return answer.Result();
     }

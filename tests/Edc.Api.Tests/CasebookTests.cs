@@ -94,6 +94,23 @@ public sealed class CasebookTests(EdcApiFactory api) : IClassFixture<EdcApiFacto
     }
 
     [Fact]
+    public async Task GetCasebook_WhenAdverseEventsRecorded_ListsThemByOnsetWithTheirLinks()
+    {
+        var p = await api.RandomizedAsync();
+        var serious = await ReportingDeadlineMonitorTests.RecordSeriousAsync(p, "Pneumonia", awareHoursAgo: 2, relatedness: "Possible");
+
+        var casebook = await p.Coordinator.GetJsonAsync(Casebook(p));
+
+        var adverseEvent = Assert.Single(casebook.GetProperty("adverseEvents").EnumerateArray());
+        Assert.Equal(serious, adverseEvent.GetProperty("id").GetGuid());
+        Assert.Equal("Pneumonia", adverseEvent.GetProperty("term").GetString());
+        Assert.True(adverseEvent.GetProperty("serious").GetBoolean());
+        Assert.Equal(3, adverseEvent.GetProperty("grade").GetInt32());
+        var link = adverseEvent.GetProperty("link").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await p.Coordinator.GetAsync(link)).StatusCode);
+    }
+
+    [Fact]
     public async Task GetCasebook_WhenCoordinatorOfAnotherSite_Returns404()
     {
         var p = await api.RandomizedAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 
 namespace Edc.Api.Tests;
@@ -40,6 +41,37 @@ public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDa
         var report = await dsmb.GetAsync($"/api/trials/{trialId}/safety-summaries/{Assert.Single(summaries).GetProperty("id").GetGuid()}/report");
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         Assert.Contains("<svg", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DemoData_ShowsEveryStateAPageCanShow()
+    {
+        // A newcomer's screens show visits of every status, a casebook's adverse events and who asked for the report.
+        var coordinator = await api.LoginAsync("coordinator@edc.local", EdcApiFactory.AdminPassword);
+        var trialId = await TrialIdAsync(coordinator);
+
+        var worklist = (await coordinator.GetJsonAsync($"/api/trials/{trialId}/visit-worklist?pageSize=200")).GetProperty("items").EnumerateArray().ToList();
+        var urgencies = worklist.Select(i => i.GetProperty("urgency").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "Overdue", "Due", "Upcoming" }, urgencies);
+
+        var participants = (await coordinator.GetJsonAsync($"/api/trials/{trialId}/participants?pageSize=200")).GetProperty("items").EnumerateArray()
+            .Select(p => p.GetProperty("id").GetGuid()).ToList();
+        var casebooks = new List<JsonElement>();
+        foreach (var participant in participants)
+        {
+            casebooks.Add(await coordinator.GetJsonAsync($"/api/trials/{trialId}/participants/{participant}/casebook"));
+        }
+
+        var visits = casebooks.SelectMany(c => c.GetProperty("visits").EnumerateArray()).ToList();
+        Assert.Contains(visits, v => v.GetProperty("status").GetString() == "Missed");
+        Assert.Contains(visits, v => v.GetProperty("outOfWindow").GetBoolean());
+        var events = (await coordinator.GetJsonAsync($"/api/trials/{trialId}/adverse-events?pageSize=1")).GetProperty("total").GetInt32();
+        Assert.Equal(events, casebooks.Sum(c => c.GetProperty("adverseEvents").GetArrayLength()));
+
+        var dsmb = await api.LoginAsync("dsmb@edc.local", EdcApiFactory.AdminPassword);
+        var summary = (await dsmb.GetJsonAsync($"/api/trials/{trialId}/safety-summaries")).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var report = await dsmb.GetStringAsync($"/api/trials/{trialId}/safety-summaries/{summary}/report");
+        Assert.Contains("on demand by Safety Board Member (dsmb@edc.local)", report, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Edc.Api.Features.Casebook;
 
 /// <summary>
 /// One participant's casebook: the participant (arm only through the gate, as everywhere), visits, MRSS totals over time,
-/// infusions given and not given, and links to the rest.
+/// infusions given and not given, adverse events (by onset), and links to the rest.
 /// </summary>
 public sealed record CasebookView(
     ParticipantView Participant,
@@ -13,4 +13,5 @@ public sealed record CasebookView(
     IReadOnlyList<MrssPoint> Mrss,
     IReadOnlyList<CasebookInfusion> Infusions,
     int InfusionsReceived,
+    IReadOnlyList<CasebookAdverseEvent> AdverseEvents,
     CasebookLinks Links);

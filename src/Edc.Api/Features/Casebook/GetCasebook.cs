@@ -40,6 +40,13 @@ public static class GetCasebook
                 .AsNoTracking()
                 .SingleOrDefault());
 
+        // A second statement, compiled once: joined to the visits above, the events would multiply their rows.
+        private static readonly Func<EdcDbContext, Guid, IAsyncEnumerable<FoundAdverseEvent>> AdverseEventsOf = EF.CompileAsyncQuery(
+            (EdcDbContext db, Guid participantId) => db.AdverseEvents
+                .Where(a => a.ParticipantId == participantId)
+                .OrderBy(a => a.Report.OnsetDate).ThenBy(a => a.CreatedAt)
+                .Select(a => new FoundAdverseEvent(a.Id, a.Report.Term, a.Report.OnsetDate, a.Report.Ongoing, a.Report.Grade, a.Report.Serious, a.Susar)));
+
         public async Task<CasebookView> Handle(Query query, CancellationToken cancellationToken)
         {
             var (allSites, siteIds) = visible.SiteFilter;
@@ -51,6 +58,13 @@ public static class GetCasebook
             var visits = found.Visits;
             var infusions = visits.Where(v => v.Infusion is not null).Select(v => (v.Visit.Code, Infusion: v.Infusion!)).ToList();
 
+            var adverseEvents = new List<CasebookAdverseEvent>();
+            await foreach (var a in AdverseEventsOf(db, participant.Id).WithCancellation(cancellationToken))
+            {
+                adverseEvents.Add(new CasebookAdverseEvent(
+                    a.Id, a.Term, a.OnsetDate, a.Ongoing, a.Grade, a.Serious, a.Susar, $"/api/trials/{trial.Id}/adverse-events/{a.Id}"));
+            }
+
             var root = $"/api/trials/{trial.Id}/participants/{participant.Id}";
             return new CasebookView(
                 view,
@@ -61,8 +75,11 @@ public static class GetCasebook
                     .Select(x => new MrssPoint(x.v.Visit.Code, x.v.MrssAssessedOn!.Value, x.v.MrssTotal!.Value))],
                 [.. infusions.Select(i => new CasebookInfusion(i.Code, i.Infusion.Administered, i.Infusion.AdministeredAt, i.Infusion.NotAdministeredReason))],
                 infusions.Count(i => i.Infusion.Administered),
+                adverseEvents,
                 new CasebookLinks(root, $"{root}/visits", $"/api/trials/{trial.Id}/adverse-events?participantId={participant.Id}"));
         }
+
+        private sealed record FoundAdverseEvent(Guid Id, string Term, DateOnly OnsetDate, bool Ongoing, int Grade, bool Serious, bool Susar);
 
         private sealed class Found
         {

@@ -19,7 +19,8 @@ namespace Edc.Api.Features.DemoData;
 /// <summary>
 /// Seeds the demonstration trial with 20 synthetic participants and a year of their data, so a newcomer sees real
 /// lists, casebooks and safety reports on first start: one account per role, the randomization list, participants
-/// randomized over the past 14 months, their visits done so far, MRSS, infusions and adverse events (serious ones and a
+/// randomized over the past 14 months, their visits done so far (one out of its window; the last two behind, so visits are
+/// overdue), MRSS, infusions and adverse events (serious ones and a
 /// SUSAR among them, with their reports), one withdrawal and one completed year. Deterministic (fixed seeds). The data
 /// goes in through the domain, so every rule holds and every row is audited (as the system); only the dates lie in the
 /// past. A trial that already has participants is left alone.
@@ -66,8 +67,9 @@ public static class SeedDemoData
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
 
-            // The board's first report is there on first start.
-            await mediator.Send(new GenerateSafetySummary.Command(trial.Id, "demo-data", "DemoData"), cancellationToken);
+            // The board's first report is there on first start, asked for by its member.
+            user.Set(accounts[Roles.DsmbMember], "dsmb@edc.local", [Roles.DsmbMember], []);
+            await mediator.Send(new GenerateSafetySummary.Command(trial.Id), cancellationToken);
             logger.LogInformation("Seeded {Count} synthetic participants of {Trial} with a year of visits, MRSS, infusions and adverse events", Participants, trial.Code);
             return true;
         }
@@ -142,12 +144,21 @@ public static class SeedDemoData
 
             // Participant 7 stops treatment after a serious infection and withdraws at week 20.
             var withdrawsOn = index == 6 ? dayZero.AddDays(142) : (DateOnly?)null;
+
+            // The two randomized last have their visits of the past five weeks not entered yet: the worklist and the
+            // grid show visits overdue and due.
+            var enteredUntil = index >= Participants - 2 ? timeline.Today.AddDays(-35) : timeline.Today;
             var course = new MrssCourse(random, onBelimumab: AssignmentGate.ArmOfSyntheticParticipant(slot) == trial.Arms[0].Code);
             foreach (var visit in visits.OrderBy(v => v.Day))
             {
                 // Screening on the day of consent; later visits within two days of their target.
                 var actual = visit.Day < 0 ? dayZero.AddDays(-24) : visit.TargetDate!.Value.AddDays(visit.Day > 0 ? random.Next(-2, 3) : 0);
-                if (actual >= timeline.Today || (withdrawsOn is { } w && actual > w))
+                if (index == 9 && visit.Code == "W8")
+                {
+                    actual = visit.TargetDate!.Value.AddDays(10); // one visit out of its window (±7 days), a protocol deviation
+                }
+
+                if (actual >= enteredUntil || (withdrawsOn is { } w && actual > w))
                 {
                     break;
                 }
@@ -195,7 +206,10 @@ public static class SeedDemoData
                 return;
             }
 
-            visit.Complete(participant, actual, timeline.Today);
+            if (visit.Complete(participant, actual, timeline.Today))
+            {
+                db.ProtocolDeviations.Add(ProtocolDeviation.VisitOutOfWindow(visit, timeline.At(actual, 12)));
+            }
             if (visit.HasProcedure("Mrss"))
             {
                 var assessor = index % 9 == 4 && visit.Day > 0 ? "Dr. K. Osei" : "Dr. A. Rivera";
