@@ -7,8 +7,8 @@ using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
-using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

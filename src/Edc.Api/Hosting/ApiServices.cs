@@ -34,6 +34,9 @@ public static class ApiServices
         // (DatabaseXmlRepository), protected by its access control and encryption at rest like the trial's data.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
+        // Blazor's script and the compressed files live outside wwwroot until published; the framework maps them only in
+        // Development, and the tests and benchmarks run built, not published, in other environments. A no-op once published.
+        builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;

@@ -18,15 +18,15 @@ public sealed class SecurityHeaders(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
+        // Chosen now: the dashboard moves its prefix from the path to the path base while it answers.
+        var path = context.Request.Path;
+        var policy = path.StartsWithSegments("/jobs") || path.StartsWithSegments("/swagger") ? ThirdPartyPagePolicy : Policy;
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
             if (!headers.ContainsKey("Content-Security-Policy"))
             {
-                var path = context.Request.Path;
-                headers.ContentSecurityPolicy = path.StartsWithSegments("/jobs") || path.StartsWithSegments("/swagger")
-                    ? ThirdPartyPagePolicy
-                    : Policy;
+                headers.ContentSecurityPolicy = policy;
             }
 
             headers.XFrameOptions = "DENY";
