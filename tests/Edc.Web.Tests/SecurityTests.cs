@@ -86,6 +86,17 @@ public sealed class SecurityTests(WebApp web)
         Assert.Equal(403, refused!.Status);
     }
 
+    [Fact]
+    public async Task ApiExplorer_WorksUnderItsOwnPolicy()
+    {
+        var page = await web.NewPageAsync();
+        var problems = CollectConsoleErrors(page);
+        var response = await page.GotoAsync("/swagger/index.html");
+        Assert.Contains("frame-ancestors 'none'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
+        await page.Locator(".opblock").First.WaitForAsync();
+        Assert.True(problems.Count == 0, "Console errors on the API explorer: " + string.Join("\n", problems));
+    }
+
     private static void AssertSecurityHeaders(Dictionary<string, string> headers)
     {
         var policy = headers["content-security-policy"];
