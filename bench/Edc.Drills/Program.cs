@@ -55,8 +55,9 @@ try
     {
         ["Edc__TrialDefinitions__LoadAtStartup"] = "false",
         ["Edc__JobServer__Enabled"] = "false",
-        // The hostile drill sends sign-ins by the thousand; with the default 20 a minute they would all stop at 429.
-        ["Edc__RateLimits__LoginPermitsPerMinute"] = "1000000",
+        // The hostile drill sends failing sign-ins by the thousand; with the default limits they would all stop at 429.
+        ["Edc__RateLimits__FailedSignInsPerAddress"] = "1000000",
+        ["Edc__RateLimits__FailedSignInsPerAccount"] = "1000000",
     }, ct);
     Console.WriteLine($"API: {api.BaseAddress} (Release, Production, pid {api.ProcessId})");
 

@@ -324,36 +324,3 @@ public sealed class AuthTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
     private static Dictionary<string, string> WithoutTraceId(JsonElement problem) =>
         problem.EnumerateObject().Where(p => p.Name != "traceId").ToDictionary(p => p.Name, p => p.Value.GetRawText());
 }
-
-/// <summary>The API with only three sign-in attempts a minute per address.</summary>
-public sealed class RateLimitedApiFactory : EdcApiFactory
-{
-    public const int LoginPermitsPerMinute = 3;
-
-    public RateLimitedApiFactory()
-    {
-        WithSetting("Edc:RateLimits:LoginPermitsPerMinute", LoginPermitsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-}
-
-public sealed class LoginRateLimitTests(RateLimitedApiFactory api) : IClassFixture<RateLimitedApiFactory>
-{
-    [Fact]
-    public async Task Login_WhenPermitsPerMinuteAreUsedUp_Returns429WithRetryAfter()
-    {
-        var client = api.Anonymous();
-        for (var attempt = 1; attempt <= RateLimitedApiFactory.LoginPermitsPerMinute; attempt++)
-        {
-            var allowed = await client.PostAsJsonAsync("/api/auth/login", new { email = EdcApiFactory.AdminEmail, password = EdcApiFactory.AdminPassword });
-            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        }
-
-        var limited = await client.PostAsJsonAsync("/api/auth/login", new { email = EdcApiFactory.AdminEmail, password = EdcApiFactory.AdminPassword });
-
-        await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        Assert.True(limited.Headers.TryGetValues("Retry-After", out var values), "No Retry-After header.");
-        var retryAfter = Assert.Single(values);
-        Assert.True(int.TryParse(retryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds), $"Retry-After is not whole seconds: {retryAfter}");
-        Assert.InRange(seconds, 1, 60);
-    }
-}

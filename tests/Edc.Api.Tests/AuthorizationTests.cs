@@ -6,7 +6,9 @@ using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +43,9 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         "* /health/ready",
         "GET /openapi/{documentName}.json",
         "* {*path}",
+        "GET,POST /sign-in",
+        "POST /sign-out",
+        "GET /_framework/opaque-redirect",
     ];
 
     /// <summary>Signed-in clients per role, created once per API instance (that is, once for this class).</summary>
@@ -102,12 +107,16 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/safety-summaries/{summaryId}", SummaryRoles },
         { "GET", "/api/trials/{trialId}/safety-summaries/{summaryId}/report", SummaryRoles },
         { "*", "/jobs/{**path}", AdminOnly }, // the jobs dashboard, every page of it (called here with GET /jobs/recurring)
+
+        // Pages (Razor components): GET renders them; their forms post back to them. Without a browser's Accept: text/html
+        // an anonymous request answers 401 like the API, where a browser is sent to the sign-in page.
+        { "GET", "/", AllRoles },
     };
 
     [Fact]
     public void EveryEndpoint_StatesAnExplicitAuthorizationDecision()
     {
-        var endpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var endpoints = Endpoints();
         Assert.Contains(endpoints, e => Describe(e) == "GET /api/me");
 
         var undecided = endpoints
@@ -126,13 +135,39 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     public void EveryProtectedEndpoint_HasARowInTheRoleMatrix()
     {
         var inMatrix = EndpointRoles.Select(row => $"{row[0]} {row[1]}").ToHashSet(StringComparer.Ordinal);
-        var missing = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var missing = Endpoints()
             .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
-            .Select(e => StripConstraints(Describe(e)))
+            .Select(StripConstraints)
             .Where(endpoint => !inMatrix.Contains(endpoint))
             .ToList();
 
         Assert.True(missing.Count == 0, "Endpoints the role matrix does not cover: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void StaticFiles_AreAnonymousReads()
+    {
+        var files = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(IsStaticFile).ToList();
+        Assert.Contains(files, e => e.RoutePattern.RawText == "_framework/blazor.web.js");
+        Assert.Contains(files, e => e.RoutePattern.RawText == "css/edc.css");
+        Assert.All(files, e =>
+        {
+            Assert.NotNull(e.Metadata.GetMetadata<IAllowAnonymous>());
+            Assert.All(e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods, m => Assert.Contains(m, new[] { "GET", "HEAD" }));
+        });
+    }
+
+    [Fact]
+    public void EveryPage_IsAnonymousOnPurposeOrNamesItsRoles()
+    {
+        var pages = Endpoints().Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null).ToList();
+        Assert.Contains(pages, e => e.RoutePattern.RawText == "/sign-in");
+        var undecided = pages
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null
+                && !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Roles) || !string.IsNullOrEmpty(a.Policy)))
+            .Select(Describe)
+            .ToList();
+        Assert.True(undecided.Count == 0, "Pages with neither [AllowAnonymous] nor [Authorize(Roles = ...)]: " + string.Join(", ", undecided));
     }
 
     [Fact]
@@ -279,9 +314,22 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         }
     }
 
-    /// <summary>"/api/users/{id:guid}" as the matrix writes it: "/api/users/{id}"; a root route has no trailing slash.</summary>
-    private static string StripConstraints(string endpoint) =>
-        System.Text.RegularExpressions.Regex.Replace(endpoint, ":[^}]+}", "}").TrimEnd('/');
+    /// <summary>
+    /// "/api/users/{id:guid}" as the matrix writes it: "/api/users/{id}"; a group's root route has no trailing slash (the
+    /// site's root "/" stays); a page is its GET.
+    /// </summary>
+    private static string StripConstraints(RouteEndpoint endpoint)
+    {
+        var described = System.Text.RegularExpressions.Regex.Replace(Describe(endpoint), ":[^}]+}", "}");
+        described = described.EndsWith(" /", StringComparison.Ordinal) ? described : described.TrimEnd('/');
+        return endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is null ? described : described.Replace("GET,POST ", "GET ", StringComparison.Ordinal);
+    }
+
+    /// <summary>Every endpoint but the static files, which <see cref="StaticFiles_AreAnonymousReads"/> covers.</summary>
+    private List<RouteEndpoint> Endpoints() =>
+        [.. api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(e => !IsStaticFile(e))];
+
+    private static bool IsStaticFile(RouteEndpoint endpoint) => endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null;
 
     private static string Describe(RouteEndpoint endpoint)
     {

@@ -22,6 +22,15 @@ public sealed class LayerRulesTests
     public void SharedCode_DependsOnNoFeature(string shared) =>
         Assert.Empty(Violations(CodeModel.Edc.InNamespace(shared), ["Edc.Api.Features"]));
 
+    /// <summary>Pages send the endpoints' MediatR commands and queries: no second path to the data, around their rules.</summary>
+    [Fact]
+    public void WebPages_ReachDataOnlyThroughTheFeaturesHandlers()
+    {
+        var web = CodeModel.Edc.InNamespace("Edc.Api.Web").ToList();
+        Assert.Contains(web, t => t.ToString().Contains("SignIn", StringComparison.Ordinal));
+        Assert.Empty(Violations(web, ["Edc.Infrastructure.Persistence", "Microsoft.EntityFrameworkCore", "Npgsql"]));
+    }
+
     private static List<string> Violations(IEnumerable<TypeFacts> types, string[] forbidden) =>
         [.. types.SelectMany(t => t.Namespaces
             .Where(n => forbidden.Any(f => n == f || n.StartsWith(f + ".", StringComparison.Ordinal)))

@@ -34,6 +34,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is SignInThrottledException throttled)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -58,6 +63,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         ReauthenticationFailedException => Problem(
             StatusCodes.Status403Forbidden, "reauthentication-failed", "The password is not correct.", "Enter your own password again to confirm."),
         ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "forbidden", "Forbidden.", forbidden.Message),
+        SignInThrottledException throttled => Problem(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", throttled.Message),
         AuthenticationFailedException failed => Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication failed.", failed.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(StatusCodes.Status413PayloadTooLarge),
         BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),

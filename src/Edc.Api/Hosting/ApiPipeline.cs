@@ -15,6 +15,7 @@ using Edc.Api.Features.Unblinding;
 using Edc.Api.Features.Users;
 using Edc.Api.Features.Visits;
 using Edc.Api.Security;
+using Edc.Api.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Edc.Api.Hosting;
@@ -23,6 +24,13 @@ public static class ApiPipeline
 {
     public static WebApplication UseEdcApi(this WebApplication app)
     {
+        // First, so that every response has them, error pages included.
+        app.UseMiddleware<SecurityHeaders>();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSwaggerUI(options =>
@@ -33,8 +41,8 @@ public static class ApiPipeline
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<SessionValidation>();
-        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseAntiforgery();
         // After authorization: it needs the current user, and only requests the caller may make claim a key.
         app.UseMiddleware<IdempotencyMiddleware>();
 
@@ -57,6 +65,7 @@ public static class ApiPipeline
         app.MapNotificationEndpoints();
         app.MapSafetySummaryEndpoints();
         app.MapJobsDashboard();
+        app.MapEdcWeb();
 
         // Unknown routes answer 404 problem details, not the fallback policy's 401/403; known paths with another
         // method or content type answer 405 or 415.

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using Edc.Api.Blinding;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
@@ -12,10 +10,10 @@ using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Hosting.OpenApi;
 using Edc.Api.Security;
+using Edc.Api.Web;
 using Edc.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Edc.Api.Hosting;
 
@@ -36,6 +34,9 @@ public static class ApiServices
         // (DatabaseXmlRepository), protected by its access control and encryption at rest like the trial's data.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
+        // Blazor's script and the compressed files live outside wwwroot until published; the framework maps them only in
+        // Development, and the tests and benchmarks run built, not published, in other environments. A no-op once published.
+        builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -54,12 +55,13 @@ public static class ApiServices
         services.AddExceptionHandler<ProblemMapping>();
         services.AddSingleton<UnmatchedRequests>();
 
-        services.AddAuthentication(IdentityConstants.BearerScheme)
+        var authentication = services.AddAuthentication(WebSessionSettings.PolicyScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options =>
             {
                 options.BearerTokenExpiration = TimeSpan.FromMinutes(configuration.GetValue("Edc:Tokens:AccessTokenMinutes", 20));
                 options.RefreshTokenExpiration = TimeSpan.FromHours(configuration.GetValue("Edc:Tokens:RefreshTokenHours", 12));
             });
+        services.AddEdcWeb(authentication);
         services.AddAuthorization(Authorization.DenyByDefault);
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<AssignmentGate>();
@@ -70,18 +72,8 @@ public static class ApiServices
         services.AddScoped<AdverseEventReader>();
         services.AddScoped<SafetyNotifications>();
         services.AddScoped<SafetySummaryReader>();
-        services.AddRateLimiter(options =>
-        {
-            options.AddPolicy(AuthEndpoints.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = configuration.GetValue("Edc:RateLimits:LoginPermitsPerMinute", 20),
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-            options.OnRejected = WriteRateLimitedAsync;
-        });
+        services.AddSingleton<SignInLimits>();
+        services.AddScoped<SignInCheck>();
 
         AddMediator(services);
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -101,24 +93,12 @@ public static class ApiServices
             mediatr.RegisterServicesFromAssembly(assembly);
             // Scoped as the DbContext the handlers use: one per request or job run.
             mediatr.Lifetime = ServiceLifetime.Scoped;
+            // Outermost: a refused sign-in stops before anything else runs, and only failures below it are counted.
+            mediatr.AddOpenBehavior(typeof(SignInLimitBehavior<,>));
             mediatr.AddOpenBehavior(typeof(ValidationBehavior<,>));
             mediatr.AddOpenBehavior(typeof(ChangeTransactionBehavior<,>));
         });
         // Singletons: building a validator compiles its rules' expressions, work to do once, not per request.
         services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
-    }
-
-    private static async ValueTask WriteRateLimitedAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = ProblemMapping.Problem(
-                StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", "Too many sign-in attempts from this address; wait and try again."),
-        });
     }
 }

@@ -16,14 +16,16 @@ public static class StartupBanner
 
         var email = app.Configuration["Edc:Bootstrap:AdminEmail"];
         var password = app.Environment.IsDevelopment() ? app.Configuration["Edc:Bootstrap:AdminPassword"] : "<Edc__Bootstrap__AdminPassword>";
+        var account = string.IsNullOrEmpty(email) ? "an existing account" : $"{email} / {password}";
         var signIn = string.IsNullOrEmpty(email)
             ? "Sign in with an existing account."
-            : $"Sign in: curl -s -X POST {address}/api/auth/login -H 'Content-Type: application/json' " +
+            : $"API sign-in: curl -s -X POST {address}/api/auth/login -H 'Content-Type: application/json' " +
               $"-d '{{\"email\":\"{email}\",\"password\":\"{password}\"}}'";
         Console.WriteLine(
             $"""
 
-            Edc API is listening on {address}
+            Edc is listening on {address}
+              Web: open {address}/ in a browser and sign in as {account}
               API docs: {address}/swagger   OpenAPI: {address}/openapi/v1.json   Health: {address}/health/ready
               Jobs dashboard (Admin): {address}/jobs
               {signIn}

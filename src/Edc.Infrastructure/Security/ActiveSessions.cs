@@ -12,7 +12,7 @@ namespace Edc.Infrastructure.Security;
 public static class ActiveSessions
 {
     private const string Sql = """
-        SELECT u.email,
+        SELECT u.email, a.expires_at,
                ARRAY(SELECT r.role_id FROM user_roles r WHERE r.user_id = u.id),
                ARRAY(SELECT s.site_id FROM user_sites s WHERE s.user_id = u.id)
         FROM auth_sessions a JOIN users u ON u.id = a.user_id
@@ -33,7 +33,7 @@ public static class ActiveSessions
             return await reader.ReadAsync(cancellationToken)
                 ? new ActiveSession(
                     userId, sessionId, await reader.IsDBNullAsync(0, cancellationToken) ? null : reader.GetString(0),
-                    reader.GetFieldValue<Guid[]>(1), reader.GetFieldValue<Guid[]>(2))
+                    reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<Guid[]>(2), reader.GetFieldValue<Guid[]>(3))
                 : null;
         }
         finally

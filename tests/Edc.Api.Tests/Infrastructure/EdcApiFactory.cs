@@ -23,7 +23,9 @@ public class EdcApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["Edc:Bootstrap:AdminEmail"] = AdminEmail,
         ["Edc:Bootstrap:AdminPassword"] = AdminPassword,
         ["Edc:TrialDefinitions:LoadAtStartup"] = "true",
-        ["Edc:RateLimits:LoginPermitsPerMinute"] = "1000",
+        // Tests sign in wrongly by the hundred from one address; SignInLimitTests set limits of their own.
+        ["Edc:RateLimits:FailedSignInsPerAddress"] = "100000",
+        ["Edc:RateLimits:FailedSignInsPerAccount"] = "100000",
 
         // No job server unless a test turns it on.
         ["Edc:JobServer:Enabled"] = "false",

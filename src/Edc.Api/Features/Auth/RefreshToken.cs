@@ -10,7 +10,10 @@ namespace Edc.Api.Features.Auth;
 
 public static class RefreshToken
 {
-    public sealed record Command(string? RefreshToken) : IRequest<TokenResponse>;
+    public sealed record Command(string? RefreshToken) : IRequest<TokenResponse>, ISignInAttempt
+    {
+        string? ISignInAttempt.Account => null;
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
