@@ -1,6 +1,7 @@
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Common.Changes;
 
@@ -28,6 +29,11 @@ public sealed class ChangeTransactionBehavior<TRequest, TResponse>(EdcDbContext 
         {
             await SaveAndCommitAsync(transaction, cancellationToken);
             throw recorded.Violation;
+        }
+        catch (DbUpdateConcurrencyException concurrency)
+        {
+            // A version changed under the save: the rule the record's reader sees (StaleEdit), for the API and the pages alike.
+            throw RecordVersion.Stale(concurrency);
         }
     }
 
