@@ -8,8 +8,13 @@ namespace Edc.Web.Tests.Infrastructure;
 /// Chromium driven by Playwright, shared by the browser test classes of <see cref="WebCollection"/>. Each test opens its
 /// own browser context, so cookies never leak between tests.
 /// </summary>
-public sealed class WebApp : IAsyncLifetime
+public class WebApp(EdcApiFactory api) : IAsyncLifetime
 {
+    public WebApp()
+        : this(new EdcApiFactory())
+    {
+    }
+
     /// <summary>Debian's Chromium (package <c>chromium</c>); Playwright's own browser download is never used.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -17,7 +22,7 @@ public sealed class WebApp : IAsyncLifetime
     private IBrowser? _browser;
     private HttpClient? _admin;
 
-    public EdcApiFactory Api { get; } = new();
+    public EdcApiFactory Api { get; } = api;
 
     /// <summary>The server's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = new("http://localhost");
