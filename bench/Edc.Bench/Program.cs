@@ -9,7 +9,7 @@ using Npgsql;
 
 // bench/suite.sh (and randomization.sh, mrss.sh, adverse-events.sh, which run part of it): see README.md, "Benchmarks".
 // Options: --duration S (timed run per side, 15)  --clients N (wrk connections, 32)  --fast (fsync off)  --note "text"
-//          --only ceiling,casebook,worklist,adverse-event-entry,mrss,randomization,safety-summary | adverse-event-list
+//          --only ceiling,casebook,worklist,adverse-event-entry,mrss,randomization,safety-summary,casebook-page,mrss-form | adverse-event-list
 BenchOptions options;
 try
 {

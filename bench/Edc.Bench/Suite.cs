@@ -33,8 +33,17 @@ internal sealed record Workload(string Name, string Request, string Twin, Func<S
     /// <summary>Each line at most once across wrk's threads (first saves); otherwise wrk cycles through the lines.</summary>
     public bool Walk { get; init; }
 
-    /// <summary>The bearer token both sides get (the twin ignores it).</summary>
-    public required string Token { get; init; }
+    /// <summary>The bearer token both sides get (the twin ignores it); none for a web page's workload, which sends its cookie.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>
+    /// A web page's workload: its twin is the API's own JSON endpoint for the same use case, on the API's process with the same
+    /// cookie session, so the ratio is the page's cost over its data's.
+    /// </summary>
+    public bool TwinIsApi { get; init; }
+
+    /// <summary>A request line's body is JSON when it looks like it, else a form (application/x-www-form-urlencoded).</summary>
+    public static string ContentType(string body) => body.StartsWith('{') || body.StartsWith('[') ? "application/json" : "application/x-www-form-urlencoded";
 
     /// <summary>Headers both sides get: the twin's context (X-Twin-Sites, X-Twin-Template), which the API ignores.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
@@ -175,9 +184,9 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
         [
             "-c", options.Clients.ToString(CultureInfo.InvariantCulture), "-t", threads.ToString(CultureInfo.InvariantCulture),
             "-d", seconds.ToString(CultureInfo.InvariantCulture) + "s", "--timeout", "60s", "--latency",
-            "-H", "Authorization: Bearer " + workload.Token,
+            .. workload.Token is { } token ? new[] { "-H", "Authorization: Bearer " + token } : [],
             .. workload.Headers.SelectMany(h => new[] { "-H", $"{h.Key}: {h.Value}" }),
-            "-s", Path.Combine(root, "bench", "wrk", "requests.lua"), (side == Side.Api ? api : twin).ToString().TrimEnd('/'),
+            "-s", Path.Combine(root, "bench", "wrk", "requests.lua"), Address(side, workload).ToString().TrimEnd('/'),
             "--", file, workload.Walk ? "walk" : "cycle", threads.ToString(CultureInfo.InvariantCulture),
         ];
         foreach (var argument in arguments)
@@ -265,12 +274,18 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
         }
     }
 
+    private Uri Address(Side side, Workload workload) => side == Side.Api || workload.TwinIsApi ? api : twin;
+
     // ---- one request at a time, outside wrk ----
 
     private HttpClient Client(Side side, Workload workload)
     {
-        var client = new HttpClient { BaseAddress = side == Side.Api ? api : twin, Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", workload.Token);
+        var client = new HttpClient { BaseAddress = Address(side, workload), Timeout = TimeSpan.FromMinutes(2) };
+        if (workload.Token is { } token)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         foreach (var (name, value) in workload.Headers)
         {
             client.DefaultRequestHeaders.Add(name, value);
@@ -286,7 +301,8 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
         using var request = new HttpRequestMessage(new HttpMethod(parts[0]), new Uri(parts[1], UriKind.Relative));
         if (parts.Length > 2 || parts[0] != "GET")
         {
-            request.Content = new StringContent(parts.Length > 2 ? parts[2] : string.Empty, Encoding.UTF8, "application/json");
+            var content = parts.Length > 2 ? parts[2] : string.Empty;
+            request.Content = new StringContent(content, Encoding.UTF8, Workload.ContentType(content));
         }
 
         using var response = await client.SendAsync(request, ct);

@@ -76,6 +76,8 @@ internal sealed class SuiteTrial
         ("mrss", MrssAsync),
         ("randomization", RandomizationAsync),
         ("safety-summary", _ => Task.FromResult(SafetySummary())),
+        ("casebook-page", CasebookPageAsync),
+        ("mrss-form", MrssFormAsync),
     ];
 
     public static async Task<SuiteTrial> SetUpAsync(Uri baseAddress, string connectionString, BenchOptions options, Suite suite, CancellationToken ct)
@@ -249,6 +251,71 @@ internal sealed class SuiteTrial
         Rows = "SELECT count(*) FROM safety_summaries",
         RowsName = "summaries",
     };
+
+    // ---- the web pages, each beside the API's endpoint for the same use case ----
+
+    private async Task<Workload> CasebookPageAsync(CancellationToken ct)
+    {
+        using var web = await WebSession.SignInAsync(_coordinator.BaseAddress!, "bench-coordinator@edc.local", UserPassword, ct);
+        return new Workload(
+            "casebook page (web)",
+            "GET /trials/{t}/participants/{id} (HTML), the coordinator's cookie session",
+            $"the API's GET .../casebook (JSON) for the same {RealisticParticipants} participants with the same cookie session: the page's cost over its data's.",
+            (side, _) => side == Side.Api
+                ? [.. _realistic.Select(p => Workload.Line("GET", $"/trials/{_trial}/participants/{p}"))]
+                : [.. _realistic.Select(p => Workload.Line("GET", $"{Trial}/participants/{p}/casebook"))])
+        {
+            TwinIsApi = true,
+            Headers = new Dictionary<string, string> { ["Cookie"] = web.Cookie },
+        };
+    }
+
+    private async Task<Workload> MrssFormAsync(CancellationToken ct)
+    {
+        var perSide = Suite.CaptureRepeats + MrssPerSecond * (_options.WarmupSeconds + _options.Duration);
+        var pool = await EnrollAsync("W", (2 * perSide / 6) + 2, ct);
+        await RandomizeAsync(pool, ct);
+        var visits = await MrssVisitsAsync(pool, ct);
+        using var web = await WebSession.SignInAsync(_coordinator.BaseAddress!, "bench-coordinator@edc.local", UserPassword, ct);
+
+        // The form as the page gives it (its hidden fields and anti-forgery token), filled as a person fills it.
+        var first = $"/trials/{_trial}/participants/{visits[0].Participant}/visits/{visits[0].Code}/mrss";
+        var html = await web.HtmlAsync(first, ct);
+        var form = await web.FormAsync(first, ct);
+        foreach (var (name, i) in WebSession.NamesOfType(html, "number").Select((n, i) => (n, i)))
+        {
+            form[name] = (i % 4).ToString(CultureInfo.InvariantCulture);
+        }
+
+        foreach (var name in WebSession.NamesOfType(html, "date"))
+        {
+            form[name] = _today;
+        }
+
+        foreach (var name in WebSession.NamesOfType(html, "text"))
+        {
+            form[name] = "Dr Benchmark";
+        }
+
+        var page = await new FormUrlEncodedContent(form).ReadAsStringAsync(ct);
+        var scores = "{" + string.Join(',', MrssAreas.Select((a, i) => $"\"{a}\":{i % 4}")) + "}";
+        var json = $"{{\"assessedOn\":\"{_today}\",\"assessorName\":\"Dr Benchmark\",\"scores\":{scores}}}";
+        var warmup = MrssPerSecond * _options.WarmupSeconds;
+        var pagePosts = Workload.Split([.. visits.Select(v => Workload.Line("POST", $"/trials/{_trial}/participants/{v.Participant}/visits/{v.Code}/mrss", page))], warmup);
+        var apiPuts = Workload.Split([.. visits.Select(v => Workload.Line("PUT", $"{Trial}/participants/{v.Participant}/visits/{v.Code}/mrss", json))], warmup);
+        return new Workload(
+            "MRSS form post (web)",
+            "POST /trials/{t}/participants/{id}/visits/{code}/mrss (the form, urlencoded, anti-forgery token), the coordinator's cookie session (first save)",
+            "the API's PUT .../visits/{code}/mrss (JSON) with the same cookie session, the other half of the pool's visits (first save): the page's cost over the API's.",
+            (side, phase) => side == Side.Api ? pagePosts(side, phase) : apiPuts(side, phase))
+        {
+            Walk = true,
+            TwinIsApi = true,
+            Headers = new Dictionary<string, string> { ["Cookie"] = web.Cookie },
+            Rows = "SELECT count(*) FROM mrss_assessments",
+            RowsName = "assessments",
+        };
+    }
 
     // ---- set-up helpers (not measured) ----
 

@@ -1,7 +1,7 @@
 -- wrk script of bench/suite.sh: sends the requests listed in a file, one a line "METHOD<TAB>PATH<TAB>BODY" (BODY optional,
--- JSON on one line). Arguments (after --): FILE MODE, MODE "cycle" (reads: wrap around) or "walk" (writes: each line at most
+-- on one line: JSON when it starts with { or [, else a web form, urlencoded). Arguments (after --): FILE MODE, MODE "cycle" (reads: wrap around) or "walk" (writes: each line at most
 -- once across all threads; when a thread runs out it stops, and done() prints "EXHAUSTED <thread>" so the run says so).
--- The bearer token comes from wrk's -H, merged into every request by wrk.format.
+-- The bearer token or the web session's cookie comes from wrk's -H, merged into every request by wrk.format.
 local threads = {}
 local counter = 0
 
@@ -32,7 +32,9 @@ function init(args)
       local method, path, body = line:match("^(%u+)\t([^\t]+)\t?(.*)$")
       if method then
          if body ~= nil and body ~= "" then
-            table.insert(requests, wrk.format(method, path, headers({ ["Content-Type"] = "application/json" }), body))
+            local json = body:sub(1, 1) == "{" or body:sub(1, 1) == "["
+            local type = json and "application/json" or "application/x-www-form-urlencoded"
+            table.insert(requests, wrk.format(method, path, headers({ ["Content-Type"] = type }), body))
          else
             -- A POST without a body still says so (Content-Length: 0); a GET sends none.
             table.insert(requests, wrk.format(method, path, headers({}), method ~= "GET" and "" or nil))
