@@ -15,6 +15,11 @@
             }
         });
         output.value = String(total);
+        var change = form.querySelector("[data-mrss-change]");
+        if (change) {
+            var difference = total - parseInt(change.getAttribute("data-baseline"), 10);
+            change.textContent = (difference > 0 ? "+" : "") + String(difference);
+        }
     }
 
     // Delegated from the document, so it works whatever way the page was reached.
