@@ -14,4 +14,12 @@ public static class PageRoles
     public const string DataEntry = Roles.Coordinator + "," + Roles.Investigator;
 
     public const string Admin = Roles.Admin;
+
+    // Safety data (adverse events) is read by the clinical and oversight roles; the pharmacist, who may see arms, sees none of it.
+    public const string SafetyReaders =
+        Roles.Admin + "," + Roles.Coordinator + "," + Roles.Investigator + "," + Roles.DsmbMember + "," + Roles.UnblindedStatistician;
+
+    public const string ExpeditedReports = Roles.Admin + "," + Roles.Investigator;
+
+    public const string Investigator = Roles.Investigator;
 }
