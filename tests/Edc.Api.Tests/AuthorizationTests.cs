@@ -111,6 +111,16 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         // Pages (Razor components): GET renders them; their forms post back to them. Without a browser's Accept: text/html
         // an anonymous request answers 401 like the API, where a browser is sent to the sign-in page.
         { "GET", "/", AllRoles },
+        { "GET", "/trials/{trialId}/safety-summaries", SummaryRoles },
+        { "GET", "/trials/{trialId}/unblinding-requests", UnblindingReaders },
+        { "GET", "/trials/{trialId}/randomization-list", StatisticianOnly },
+        { "GET", "/trials/{trialId}/dispensing", [Roles.Pharmacist] },
+        { "GET", "/notifications", AllRoles },
+        { "GET", "/admin", AdminOnly },
+        { "GET", "/admin/users", AdminOnly },
+        { "GET", "/admin/users/{id}", AdminOnly },
+        { "GET", "/admin/sites", AdminOnly },
+        { "GET", "/admin/trials/{trialId}", AdminOnly },
     };
 
     [Fact]
