@@ -117,6 +117,16 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/trials/{trialId}/adverse-events/{adverseEventId}", SafetyReaders },
         { "GET", "/trials/{trialId}/expedited-reports", AdminAndInvestigator },
         { "GET", "/trials/{trialId}/participants/{participantId}/unblinding", InvestigatorOnly },
+        { "GET", "/trials/{trialId}/safety-summaries", SummaryRoles },
+        { "GET", "/trials/{trialId}/unblinding-requests", UnblindingReaders },
+        { "GET", "/trials/{trialId}/randomization-list", StatisticianOnly },
+        { "GET", "/trials/{trialId}/dispensing", [Roles.Pharmacist] },
+        { "GET", "/notifications", AllRoles },
+        { "GET", "/admin", AdminOnly },
+        { "GET", "/admin/users", AdminOnly },
+        { "GET", "/admin/users/{id}", AdminOnly },
+        { "GET", "/admin/sites", AdminOnly },
+        { "GET", "/admin/trials/{trialId}", AdminOnly },
     };
 
     [Fact]

@@ -22,4 +22,14 @@ public static class PageRoles
     public const string ExpeditedReports = Roles.Admin + "," + Roles.Investigator;
 
     public const string Investigator = Roles.Investigator;
+
+    /// <summary>The board's safety summaries, as the API: the board and the unblinded statistician.</summary>
+    public const string SafetyBoard = Roles.DsmbMember + "," + Roles.UnblindedStatistician;
+
+    /// <summary>Unblinding requests, as the API lists them: the board asks, the statistician decides, the admin reads.</summary>
+    public const string UnblindingRequests = Roles.DsmbMember + "," + Roles.UnblindedStatistician + "," + Roles.Admin;
+
+    public const string UnblindedStatistician = Roles.UnblindedStatistician;
+
+    public const string Pharmacist = Roles.Pharmacist;
 }
