@@ -14,4 +14,7 @@ public static class PageRoles
     public const string DataEntry = Roles.Coordinator + "," + Roles.Investigator;
 
     public const string Admin = Roles.Admin;
+
+    /// <summary>Who reads a trial's audit trail, as the API allows (Investigators their own sites' rows).</summary>
+    public const string AuditReaders = Roles.Admin + "," + Roles.Investigator;
 }
