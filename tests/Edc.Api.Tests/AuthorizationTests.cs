@@ -111,6 +111,12 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         // Pages (Razor components): GET renders them; their forms post back to them. Without a browser's Accept: text/html
         // an anonymous request answers 401 like the API, where a browser is sent to the sign-in page.
         { "GET", "/", AllRoles },
+        { "GET", "/trials/{trialId}", AllRoles },
+        { "GET", "/trials/{trialId}/participants/new", DataEntry },
+        { "GET", "/trials/{trialId}/participants/{participantId}", AllRoles },
+        { "GET", "/trials/{trialId}/participants/{participantId}/enrollment", DataEntry },
+        { "GET", "/trials/{trialId}/participants/{participantId}/visits/{visitCode}", AllRoles },
+        { "GET", "/trials/{trialId}/audit", AdminAndInvestigator },
     };
 
     [Fact]
