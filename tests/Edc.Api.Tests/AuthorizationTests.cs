@@ -127,6 +127,12 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/admin/users/{id}", AdminOnly },
         { "GET", "/admin/sites", AdminOnly },
         { "GET", "/admin/trials/{trialId}", AdminOnly },
+        { "GET", "/trials/{trialId}", AllRoles },
+        { "GET", "/trials/{trialId}/participants/new", DataEntry },
+        { "GET", "/trials/{trialId}/participants/{participantId}", AllRoles },
+        { "GET", "/trials/{trialId}/participants/{participantId}/enrollment", DataEntry },
+        { "GET", "/trials/{trialId}/participants/{participantId}/visits/{visitCode}", AllRoles },
+        { "GET", "/trials/{trialId}/audit", AdminAndInvestigator },
     };
 
     [Fact]

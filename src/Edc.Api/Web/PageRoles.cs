@@ -32,4 +32,7 @@ public static class PageRoles
     public const string UnblindedStatistician = Roles.UnblindedStatistician;
 
     public const string Pharmacist = Roles.Pharmacist;
+
+    /// <summary>Who reads a trial's audit trail, as the API allows (Investigators their own sites' rows).</summary>
+    public const string AuditReaders = Roles.Admin + "," + Roles.Investigator;
 }
