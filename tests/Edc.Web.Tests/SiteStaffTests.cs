@@ -15,8 +15,15 @@ public sealed partial class SiteStaffTests(WebApp web)
         ? configured
         : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    // The contract's labels of the 17 areas.
+    private static readonly string[] MrssLabels =
+    [
+        "Face", "Anterior chest", "Abdomen", "Right fingers", "Left fingers", "Right hand", "Left hand", "Right forearm", "Left forearm",
+        "Right upper arm", "Left upper arm", "Right thigh", "Left thigh", "Right lower leg", "Left lower leg", "Right foot", "Left foot",
+    ];
+
     [Fact]
-    public async Task Coordinator_RegistersEnrollsAndRandomizes_SeesRandomizationNumberButNoArm_ThenCompletesDay0()
+    public async Task CoordinatorsDay_RegisterEnrollRandomizeDay0WithMrssAndInfusion_ThenAnSaeWithItsClock_NoArmAnywhere()
     {
         var trialId = await web.Admin.DemoTrialIdAsync();
         await EnsureRandomizationListAsync(trialId);
@@ -62,6 +69,7 @@ public sealed partial class SiteStaffTests(WebApp web)
         var notice = page.GetByRole(AriaRole.Status);
         await Assertions.Expect(notice).ToContainTextAsync("Randomization number");
         await Assertions.Expect(notice).ToContainTextAsync("kit number");
+        var kitNumber = await page.GetByRole(AriaRole.Status).Locator("strong").Nth(1).InnerTextAsync();
         var html = await page.ContentAsync();
         Assert.All(arms, arm =>
         {
@@ -82,7 +90,36 @@ public sealed partial class SiteStaffTests(WebApp web)
         await AxeCheck.AssertNoSeriousViolationsAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("visit.png"), FullPage = true });
 
-        // The grid shows it.
+        // Day 0's MRSS, from the visit's page: the total follows the scores.
+        var visitPage = page.Url;
+        await page.GetByRole(AriaRole.Link, new() { Name = "MRSS", Exact = false }).First.ClickAsync();
+        await page.GetByLabel("Assessor").FillAsync("Dr Day");
+        foreach (var (area, i) in MrssLabels.Select((a, i) => (a, i)))
+        {
+            await page.GetByLabel(area, new() { Exact = true }).FillAsync(i < 4 ? "2" : "0");
+        }
+
+        await Assertions.Expect(page.GetByLabel("Total")).ToHaveTextAsync("8");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("p.notice[role=status]")).ToContainTextAsync("total 8");
+
+        // Its infusion, with the participant's own kit.
+        await page.GotoAsync(visitPage);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Infusion", Exact = false }).First.ClickAsync();
+        await page.GetByLabel("Administered at (UTC)").FillAsync(DateTime.UtcNow.AddMinutes(-30).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        await page.GetByLabel("Kit number").FillAsync(kitNumber);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("p.notice")).ToContainTextAsync($"given with kit {kitNumber}");
+
+        // A serious adverse event, from the casebook: its page shows the sponsor's clock.
+        await page.GotoAsync(Regex.Replace(visitPage, "/visits/D0.*$", string.Empty));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Report an adverse event" }).ClickAsync();
+        await SafetyPageTests.FillSeriousEventAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section.warning")).ToContainTextAsync("Report to the sponsor due");
+        Assert.DoesNotMatch(new Regex(string.Join('|', arms.Select(a => $@"\b{Regex.Escape(a.Code)}\b"))), await page.ContentAsync());
+
+        // The grid shows the visit done.
         await page.GotoAsync($"/trials/{trialId}");
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = screeningNumber, Exact = true }) });
         await Assertions.Expect(row.Locator("a[href$='/visits/D0']")).ToHaveTextAsync(new Regex(@"^\W*Completed$"));

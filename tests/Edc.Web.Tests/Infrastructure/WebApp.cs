@@ -8,12 +8,15 @@ namespace Edc.Web.Tests.Infrastructure;
 /// Chromium driven by Playwright, shared by the browser test classes of <see cref="WebCollection"/>. Each test opens its
 /// own browser context, so cookies never leak between tests.
 /// </summary>
-public class WebApp(EdcApiFactory api) : IAsyncLifetime
+public class WebApp : IAsyncLifetime
 {
+    // xUnit builds a fixture through its one public constructor; a fixture over another server passes its own.
     public WebApp()
         : this(new EdcApiFactory())
     {
     }
+
+    protected WebApp(EdcApiFactory api) => Api = api;
 
     /// <summary>Debian's Chromium (package <c>chromium</c>); Playwright's own browser download is never used.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -22,7 +25,7 @@ public class WebApp(EdcApiFactory api) : IAsyncLifetime
     private IBrowser? _browser;
     private HttpClient? _admin;
 
-    public EdcApiFactory Api { get; } = api;
+    public EdcApiFactory Api { get; }
 
     /// <summary>The server's address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = new("http://localhost");
