@@ -319,7 +319,7 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
             var name = match.Groups["name"].Value;
             var values = s.RouteValues.TryGetValue(name, out var known)
                 ? known
-                : harvested.GetValueOrDefault(template[..template.IndexOf("/{" + name + "}", StringComparison.Ordinal)])?.Append(s.Unknown.ToString()).ToList();
+                : Harvested(template[..template.IndexOf("/{" + name + "}", StringComparison.Ordinal)])?.Append(s.Unknown.ToString()).ToList();
             if (values is null || values.Count == 0)
             {
                 missing = name;
@@ -330,6 +330,9 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
         }
 
         return urls;
+
+        // A page's ids come from the API's list of the same records (a page /trials/{t}/adverse-events/{id}: /api/trials/{t}/adverse-events).
+        HashSet<string>? Harvested(string collection) => harvested.GetValueOrDefault(collection) ?? harvested.GetValueOrDefault("/api" + collection);
     }
 
     private static string Fill(string query, Scenario s) => query
