@@ -68,6 +68,11 @@ public sealed class PageErrors
         {
             Rule = required.Message;
         }
+        catch (ReauthenticationFailedException wrong)
+        {
+            // The password entered again to confirm an act: an error of that field, and nothing was done.
+            Add("password", wrong.Message + " Nothing was done: enter your own password again to confirm.");
+        }
         catch (ForbiddenException forbidden)
         {
             Rule = forbidden.Message;
