@@ -115,7 +115,7 @@ internal sealed class SuiteTrial
     private Workload Ceiling() => new(
         "ceiling (pipeline only)",
         "GET /health/live",
-        "the API runs no health check there, only its pipeline (authentication with the bearer token's session check, routing, middleware); the twin answers `Healthy` from a bare endpoint.",
+        "the API runs no health check there, only its pipeline (authentication: the bearer token, then its session, read once and kept by the instance; routing, middleware); the twin answers `Healthy` from a bare endpoint.",
         Workload.Same([Workload.Line("GET", "/health/live")]))
     {
         Token = CoordinatorToken,

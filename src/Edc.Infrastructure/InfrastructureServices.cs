@@ -31,7 +31,8 @@ public static class InfrastructureServices
             .UseNpgsql(
                 ForApplicationPool(RequireConnectionString(provider.GetRequiredService<IConfiguration>())),
                 npgsql => npgsql.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-            .AddInterceptors(AuditInterceptor.Instance));
+            .AddInterceptors(AuditInterceptor.Instance, AccessChangeInterceptor.Instance));
+        services.AddSingleton<SessionCache>();
         services.AddScoped(provider =>
         {
             var db = provider.GetRequiredService<IDbContextFactory<EdcDbContext>>().CreateDbContext();

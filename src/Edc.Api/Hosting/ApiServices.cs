@@ -12,6 +12,7 @@ using Edc.Api.Hosting.OpenApi;
 using Edc.Api.Security;
 using Edc.Api.Web;
 using Edc.Infrastructure;
+using Edc.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 
@@ -29,6 +30,7 @@ public static class ApiServices
         // Order matters: the local database starts before the initializer migrates it; both before the server listens.
         services.AddHostedService<LocalDatabaseService>();
         services.AddHostedService<StartupInitializer>();
+        services.AddHostedService<SessionChangeListener>();
         services.AddEdcInfrastructure();
         // Data Protection warns that its keys are stored unencrypted: they live in the application's database
         // (DatabaseXmlRepository), protected by its access control and encryption at rest like the trial's data.

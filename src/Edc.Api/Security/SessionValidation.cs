@@ -10,18 +10,35 @@ namespace Edc.Api.Security;
 /// <summary>
 /// Checks every authenticated request against the database: the session must be live and the user active,
 /// so logout and deactivation take effect at once on every instance. Roles and sites are read here too, so a
-/// change of role applies to the next request. A failed check leaves the request anonymous (401, or the sign-in page).
+/// change of role applies to the next request. The row is read through this instance's <see cref="SessionCache"/>, which
+/// the database's announcements keep current; a request that changes someone's access forgets their copies before it
+/// answers. A failed check leaves the request anonymous (401, or the sign-in page).
 /// Bearer tokens and the web's cookie name their session alike; a cookie's session also ends after the idle time, which
 /// each of its requests pushes back (once a <see cref="WebSessionSettings.RenewalStep"/> at most).
 /// </summary>
 public sealed class SessionValidation(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, EdcDbContext db, CurrentUser currentUser, TimeProvider clock, WebSessionSettings web)
+    public async Task InvokeAsync(
+        HttpContext context, EdcDbContext db, CurrentUser currentUser, TimeProvider clock, WebSessionSettings web, SessionCache sessions)
     {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            // After the change has committed, before the caller can see its answer.
+            context.Response.OnStarting(() =>
+            {
+                foreach (var userId in db.UsersWithChangedAccess)
+                {
+                    sessions.Forget(userId);
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
         if (context.User.Identity?.IsAuthenticated == true)
         {
             var now = clock.GetUtcNow();
-            var user = await LoadAsync(context.User, db, now, context.RequestAborted);
+            var user = await LoadAsync(context.User, db, sessions, now, context.RequestAborted);
             var authenticationType = context.User.Identity.AuthenticationType;
             if (user is null)
             {
@@ -52,7 +69,8 @@ public sealed class SessionValidation(RequestDelegate next)
         await next(context);
     }
 
-    private static async Task<ActiveSession?> LoadAsync(ClaimsPrincipal principal, EdcDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<ActiveSession?> LoadAsync(
+        ClaimsPrincipal principal, EdcDbContext db, SessionCache sessions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             || !Guid.TryParse(principal.FindFirstValue(TokenIssuer.SessionClaim), out var sessionId))
@@ -60,6 +78,6 @@ public sealed class SessionValidation(RequestDelegate next)
             return null;
         }
 
-        return await ActiveSessions.FindAsync(db, sessionId, userId, now, cancellationToken);
+        return await sessions.FindAsync(db, sessionId, userId, now, cancellationToken);
     }
 }

@@ -68,6 +68,9 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     /// <summary>The audit rows of the save under way, collected by the <see cref="AuditInterceptor"/> before it runs.</summary>
     internal List<AuditEntry> PendingAuditRows { get; set; } = [];
 
+    /// <summary>Users whose sessions, account, roles or sites this context's saves changed (<see cref="Security.AccessChangeInterceptor"/>).</summary>
+    public HashSet<Guid> UsersWithChangedAccess { get; private set; } = [];
+
     /// <summary>The transaction the audit interceptor began for a save that had none, so the save and its rows commit together.</summary>
     internal IDbContextTransaction? OwnAuditTransaction { get; set; }
 
@@ -87,7 +90,7 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     private void Release()
     {
         OwnAuditTransaction?.Dispose();
-        (AuditedTransaction, CurrentUser, PendingAuditRows, OwnAuditTransaction) = (null, new(), [], null);
+        (AuditedTransaction, CurrentUser, PendingAuditRows, OwnAuditTransaction, UsersWithChangedAccess) = (null, new(), [], null, []);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

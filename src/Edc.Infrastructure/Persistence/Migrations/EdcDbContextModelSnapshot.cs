@@ -369,16 +369,6 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<string>("ActionTaken")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("action_taken");
-
-                    b.Property<DateTimeOffset>("AwareAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("aware_at");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -387,32 +377,6 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
                         .HasColumnName("current_version");
-
-                    b.Property<DateOnly?>("EndDate")
-                        .HasColumnType("date")
-                        .HasColumnName("end_date");
-
-                    b.Property<bool?>("Expected")
-                        .HasColumnType("boolean")
-                        .HasColumnName("expected");
-
-                    b.Property<int>("Grade")
-                        .HasColumnType("integer")
-                        .HasColumnName("grade");
-
-                    b.Property<bool>("Ongoing")
-                        .HasColumnType("boolean")
-                        .HasColumnName("ongoing");
-
-                    b.Property<DateOnly>("OnsetDate")
-                        .HasColumnType("date")
-                        .HasColumnName("onset_date");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("outcome");
 
                     b.Property<Guid>("ParticipantId")
                         .HasColumnType("uuid")
@@ -433,21 +397,6 @@ namespace Edc.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("RegulatorReportSentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("regulator_report_sent_at");
-
-                    b.Property<string>("Relatedness")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("relatedness");
-
-                    b.Property<bool>("Serious")
-                        .HasColumnType("boolean")
-                        .HasColumnName("serious");
-
-                    b.PrimitiveCollection<string[]>("SeriousnessCriteria")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("seriousness_criteria");
 
                     b.Property<Guid>("SiteId")
                         .HasColumnType("uuid")
@@ -473,12 +422,6 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("susar");
 
-                    b.Property<string>("Term")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("term");
-
                     b.Property<Guid>("TrialId")
                         .HasColumnType("uuid")
                         .HasColumnName("trial_id");
@@ -486,6 +429,68 @@ namespace Edc.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Report", "Edc.Domain.Safety.AdverseEvent.Report#AdverseEventReport", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("ActionTaken")
+                                .IsRequired()
+                                .HasMaxLength(30)
+                                .HasColumnType("character varying(30)")
+                                .HasColumnName("action_taken");
+
+                            b1.Property<DateTimeOffset>("AwareAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("aware_at");
+
+                            b1.Property<DateOnly?>("EndDate")
+                                .HasColumnType("date")
+                                .HasColumnName("end_date");
+
+                            b1.Property<bool?>("Expected")
+                                .HasColumnType("boolean")
+                                .HasColumnName("expected");
+
+                            b1.Property<int>("Grade")
+                                .HasColumnType("integer")
+                                .HasColumnName("grade");
+
+                            b1.Property<bool>("Ongoing")
+                                .HasColumnType("boolean")
+                                .HasColumnName("ongoing");
+
+                            b1.Property<DateOnly>("OnsetDate")
+                                .HasColumnType("date")
+                                .HasColumnName("onset_date");
+
+                            b1.Property<string>("Outcome")
+                                .IsRequired()
+                                .HasMaxLength(30)
+                                .HasColumnType("character varying(30)")
+                                .HasColumnName("outcome");
+
+                            b1.Property<string>("Relatedness")
+                                .IsRequired()
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("relatedness");
+
+                            b1.Property<bool>("Serious")
+                                .HasColumnType("boolean")
+                                .HasColumnName("serious");
+
+                            b1.PrimitiveCollection<string[]>("SeriousnessCriteria")
+                                .IsRequired()
+                                .HasColumnType("text[]")
+                                .HasColumnName("seriousness_criteria");
+
+                            b1.Property<string>("Term")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("term");
+                        });
 
                     b.HasKey("Id")
                         .HasName("pk_adverse_events");
