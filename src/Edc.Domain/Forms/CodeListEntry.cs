@@ -1,0 +1,3 @@
+namespace Edc.Domain.Forms;
+
+public sealed record CodeListEntry(string Code, string Label);

@@ -1,0 +1,3 @@
+namespace Edc.Domain.Forms.Expressions;
+
+public sealed record BinaryExpression(BinaryOperator Operator, Expression Left, Expression Right) : Expression;

@@ -1,0 +1,3 @@
+namespace Edc.Domain.Forms.Expressions;
+
+public sealed record NumberLiteral(decimal Value) : Expression;

@@ -1,0 +1,3 @@
+namespace Edc.Domain.Forms.Expressions;
+
+public sealed record UnaryExpression(UnaryOperator Operator, Expression Operand) : Expression;

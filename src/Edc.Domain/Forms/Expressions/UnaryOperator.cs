@@ -1,0 +1,7 @@
+namespace Edc.Domain.Forms.Expressions;
+
+public enum UnaryOperator
+{
+    Negate,
+    Not,
+}
