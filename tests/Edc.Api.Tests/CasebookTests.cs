@@ -66,6 +66,33 @@ public sealed class CasebookTests(EdcApiFactory api) : IClassFixture<EdcApiFacto
     }
 
     [Fact]
+    public async Task GetCasebook_WhenVisitMrssAndInfusionRecorded_GivesEachTheIdItsAuditRowsName()
+    {
+        var p = await api.RandomizedAsync();
+        var visit = await p.Coordinator.PutAsJsonAsync($"{p.Path}/visits/D0", new { status = "Completed", actualDate = DateOnly.FromDateTime(DateTime.UtcNow) });
+        Assert.True(visit.StatusCode == HttpStatusCode.OK, await visit.Content.ReadAsStringAsync());
+        await RecordInfusionAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+        await InsertMrssAsync(p, "D0", DateOnly.FromDateTime(DateTime.UtcNow), 12);
+
+        var casebook = await p.Coordinator.GetJsonAsync(Casebook(p));
+
+        var visitId = casebook.GetProperty("visits").EnumerateArray().Single(v => v.GetProperty("code").GetString() == "D0").GetProperty("id").GetGuid();
+        var mrssId = Assert.Single(casebook.GetProperty("mrss").EnumerateArray()).GetProperty("id").GetGuid();
+        var infusionId = Assert.Single(casebook.GetProperty("infusions").EnumerateArray()).GetProperty("id").GetGuid();
+        Assert.Equal(visitId, await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM visits WHERE participant_id = @p AND code = 'D0'", p.ParticipantId));
+        Assert.Equal(mrssId, await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM mrss_assessments WHERE visit_id = @p", visitId));
+        Assert.Equal(infusionId, await Sql.ScalarAsync<Guid>(api.ConnectionString, "SELECT id FROM infusions WHERE visit_id = @p", visitId));
+        Assert.All(casebook.GetProperty("visits").EnumerateArray(), v => Assert.NotEqual(Guid.Empty, v.GetProperty("id").GetGuid()));
+
+        // The ids name the records in the audit trail, as the casebook page's History links use them.
+        foreach (var (entityType, id) in new[] { ("ScheduledVisit", visitId), ("InfusionRecord", infusionId) })
+        {
+            var rows = await p.Admin.GetJsonAsync($"/api/trials/{p.TrialId}/audit?entityType={entityType}&entityId={id}");
+            Assert.True(rows.GetProperty("total").GetInt32() > 0, $"{entityType} {id} has no audit rows");
+        }
+    }
+
+    [Fact]
     public async Task GetParticipant_Always_LinksToTheCasebook()
     {
         var p = await api.RandomizedAsync();

@@ -34,7 +34,7 @@ public static class GetCasebook
                             join i in db.Infusions on v.Id equals i.VisitId into infusions
                             from i in infusions.DefaultIfEmpty()
                             orderby v.Day == null, v.Day, v.Code
-                            select new FoundVisit { Visit = v, MrssAssessedOn = (DateOnly?)m.AssessedOn, MrssTotal = (int?)m.Total, Infusion = i })
+                            select new FoundVisit { Visit = v, MrssId = (Guid?)m.Id, MrssAssessedOn = (DateOnly?)m.AssessedOn, MrssTotal = (int?)m.Total, Infusion = i })
                             .ToList(),
                     })
                 .AsNoTracking()
@@ -70,10 +70,10 @@ public static class GetCasebook
                 view,
                 [.. visits.Select(v => VisitView.From(v.Visit))],
                 [.. visits.Select((v, order) => (v, order))
-                    .Where(x => x.v.MrssTotal is not null)
+                    .Where(x => x.v.MrssId is not null)
                     .OrderBy(x => x.v.MrssAssessedOn).ThenBy(x => x.order)
-                    .Select(x => new MrssPoint(x.v.Visit.Code, x.v.MrssAssessedOn!.Value, x.v.MrssTotal!.Value))],
-                [.. infusions.Select(i => new CasebookInfusion(i.Code, i.Infusion.Administered, i.Infusion.AdministeredAt, i.Infusion.NotAdministeredReason))],
+                    .Select(x => new MrssPoint(x.v.MrssId!.Value, x.v.Visit.Code, x.v.MrssAssessedOn!.Value, x.v.MrssTotal!.Value))],
+                [.. infusions.Select(i => new CasebookInfusion(i.Infusion.Id, i.Code, i.Infusion.Administered, i.Infusion.AdministeredAt, i.Infusion.NotAdministeredReason))],
                 infusions.Count(i => i.Infusion.Administered),
                 adverseEvents,
                 new CasebookLinks(root, $"{root}/visits", $"/api/trials/{trial.Id}/adverse-events?participantId={participant.Id}"));
@@ -93,6 +93,8 @@ public static class GetCasebook
         private sealed class FoundVisit
         {
             public required ScheduledVisit Visit { get; init; }
+
+            public Guid? MrssId { get; init; }
 
             public DateOnly? MrssAssessedOn { get; init; }
 

@@ -1,3 +1,4 @@
 namespace Edc.Api.Features.Casebook;
 
-public sealed record MrssPoint(string VisitCode, DateOnly AssessedOn, int Total);
+/// <summary>An MRSS total in the casebook's series; <see cref="Id"/> names the assessment in the audit trail.</summary>
+public sealed record MrssPoint(Guid Id, string VisitCode, DateOnly AssessedOn, int Total);

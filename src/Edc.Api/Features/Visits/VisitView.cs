@@ -5,9 +5,11 @@ namespace Edc.Api.Features.Visits;
 
 /// <summary>
 /// A visit of a participant. <see cref="Version"/> counts its versions (the schedule laid out at randomization is the
-/// first, its recording the next): the ETag an edit sends back in <c>If-Match</c>.
+/// first, its recording the next): the ETag an edit sends back in <c>If-Match</c>. <see cref="Id"/> names the visit in
+/// the audit trail.
 /// </summary>
 public sealed record VisitView(
+    Guid Id,
     string Code,
     string Name,
     int? Day,
@@ -23,6 +25,6 @@ public sealed record VisitView(
     int Version) : IVersionedView
 {
     public static VisitView From(ScheduledVisit v) => new(
-        v.Code, v.Name, v.Day, v.TargetDate, v.WindowStart, v.WindowEnd, v.Status, v.ActualDate, v.MissedReason,
+        v.Id, v.Code, v.Name, v.Day, v.TargetDate, v.WindowStart, v.WindowEnd, v.Status, v.ActualDate, v.MissedReason,
         v.OutOfWindow, v.Day is null, v.Procedures, v.Version);
 }
