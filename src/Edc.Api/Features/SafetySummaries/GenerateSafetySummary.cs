@@ -86,7 +86,8 @@ public static class GenerateSafetySummary
             await using (var reading = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
             {
                 snapshot = await SafetySummarySql.ComputeAsync(db, command.TrialId, cancellationToken);
-                await reading.CommitAsync(cancellationToken);
+                // Read-only: ending it cannot lose anything, so a caller gone meanwhile does not turn its end into an error.
+                await reading.CommitAsync(CancellationToken.None);
             }
 
             await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
