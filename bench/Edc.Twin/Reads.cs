@@ -27,7 +27,7 @@ internal static class Reads
         await using var command = Json.Command(
             connection,
             """
-            SELECT t.*, NULL AS "|", p.*, NULL AS "|", v.*, m.assessed_on AS mrss_assessed_on, m.total AS mrss_total, NULL AS "|", i.*
+            SELECT t.*, NULL AS "|", p.*, NULL AS "|", v.*, m.id AS mrss_id, m.assessed_on AS mrss_assessed_on, m.total AS mrss_total, NULL AS "|", i.*
             FROM participants p
             JOIN trials t ON t.id = p.trial_id
             LEFT JOIN (visits v
