@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Domain.Security;
 using Edc.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -100,6 +102,81 @@ public sealed partial class MrssPageTests(WebApp web)
         Assert.Equal(1, stored.GetProperty("scores").GetProperty("abdomen").GetInt32());
         Assert.Equal(2, stored.GetProperty("version").GetInt32());
         await AxeCheck.AssertNoSeriousViolationsAsync(second);
+    }
+
+    [Fact]
+    public async Task TwoPagesEnterTheSameNewMrss_TheLaterSaveIsStale_ShowsTheStoredValuesAndOverwritesNothing()
+    {
+        var staff = await SiteStaff.CreateAsync(web);
+        var first = await staff.SignedInPageAsync(web, staff.Mrss("D0"));
+        var second = await staff.SignedInPageAsync(web, staff.Mrss("D0"));
+
+        await FillAsync(first, "Dr First", 1);
+        await first.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(first.Locator("p.notice[role=status]")).ToContainTextAsync("Saved: version 1, total 17");
+
+        await FillAsync(second, "Dr Second", 2);
+        await second.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        var alert = second.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("Your changes were not saved");
+        await Expect(alert).ToContainTextAsync(new Regex(@"Assessor\s*Dr First"));
+        await Expect(second.GetByLabel("Face", new() { Exact = true })).ToHaveValueAsync("2");
+        await Expect(second.GetByLabel("Reason for change")).ToBeVisibleAsync();
+        var stored = await staff.Client.GetJsonAsync(staff.ApiMrss("D0"));
+        Assert.Equal("Dr First", stored.GetProperty("assessorName").GetString());
+        Assert.Equal(1, stored.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task Coordinator_SavesANewMrssWithAnAreaLeftBlank_SeesTheErrorBesideItWithTheEntriesKept_AndNothingIsSaved()
+    {
+        var staff = await SiteStaff.CreateAsync(web);
+        var page = await staff.SignedInPageAsync(web, staff.Mrss("D0"));
+        await FillAsync(page, "Dr Blank", 3);
+        await page.GetByLabel("Left foot").FillAsync(string.Empty);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("MRSS at Baseline / Day 0 (D0)");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Left foot");
+        await Expect(page.Locator("#leftFoot-error")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Face", new() { Exact = true })).ToHaveValueAsync("3");
+        await Expect(page.GetByLabel("Assessor")).ToHaveValueAsync("Dr Blank");
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.Client.GetAsync(staff.ApiMrss("D0"))).StatusCode);
+        await AxeCheck.AssertNoSeriousViolationsAsync(page);
+    }
+
+    [Fact]
+    public async Task Coordinator_PostsTheMrssFormForAnotherSitesParticipant_SeesNotFound_AndNothingIsSaved()
+    {
+        var staff = await SiteStaff.CreateAsync(web);
+        var trial = await DistinctiveTrial.CreateAsync(web.Admin, ["S1", "S2"]);
+        var statistician = await web.Api.ClientForNewUserAsync(web.Admin, Roles.UnblindedStatistician);
+        await statistician.CreateListAsync(trial.Id);
+        var otherSite = await web.Api.ClientForNewUserAsync(web.Admin, Roles.Coordinator, trial.Sites["S2"]);
+        var other = await DistinctiveTrial.ParticipantAsync(otherSite, trial.Id, trial.Sites["S2"], "limited");
+        var otherMrss = $"/trials/{trial.Id}/participants/{other}/visits/D0/mrss";
+
+        // The staff's own form, filled and sent to the other site's participant: the save decides, before the page reads anything.
+        var page = await staff.SignedInPageAsync(web, staff.Mrss("D0"));
+        await FillAsync(page, "Dr Elsewhere", 1);
+        await page.Locator("form.mrss-form").EvaluateAsync("(form, action) => form.setAttribute('action', action)", otherMrss);
+        var answer = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync(), r => r.Request.Method == "POST");
+
+        Assert.Equal(404, answer.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Not found");
+        Assert.Equal(HttpStatusCode.NotFound, (await otherSite.GetAsync($"/api{otherMrss}")).StatusCode);
+    }
+
+    private static async Task FillAsync(IPage page, string assessor, int score)
+    {
+        await page.GetByLabel("Assessor").FillAsync(assessor);
+        foreach (var area in await page.Locator("[data-mrss-area]").AllAsync())
+        {
+            await area.FillAsync(score.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     private static async Task TabToAsync(IPage page, string id)

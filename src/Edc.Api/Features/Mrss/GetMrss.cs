@@ -14,11 +14,16 @@ public static class GetMrss
     {
         public async Task<MrssView> Handle(Query query, CancellationToken cancellationToken)
         {
-            var (_, participant) = await visible.TrialAndParticipantAsync(query.TrialId, query.ParticipantId, cancellationToken);
-            var visit = await db.Visits.AsNoTracking().SingleOrDefaultAsync(v => v.ParticipantId == participant.Id && v.Code == query.VisitCode, cancellationToken)
-                ?? throw new NotFoundException("The visit");
-            var assessment = await db.MrssAssessments.AsNoTracking().SingleOrDefaultAsync(m => m.VisitId == visit.Id, cancellationToken)
-                ?? throw new NotFoundException("The MRSS assessment");
+            // The participant (one the caller may see), the visit and its MRSS: one query, left joins on unique indexes.
+            var found = await (
+                    from p in visible.Participants(query.TrialId).Where(p => p.Id == query.ParticipantId)
+                    from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == query.VisitCode).DefaultIfEmpty()
+                    from m in db.MrssAssessments.Where(m => m.VisitId == v.Id).DefaultIfEmpty()
+                    select new { Visit = v, Assessment = m })
+                .AsNoTracking()
+                .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
+            var visit = found.Visit ?? throw new NotFoundException("The visit");
+            var assessment = found.Assessment ?? throw new NotFoundException("The MRSS assessment");
             return await MrssView.ForAsync(db, visit, assessment, cancellationToken);
         }
     }
