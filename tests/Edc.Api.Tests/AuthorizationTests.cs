@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
+using Edc.Api.Features.AdverseEvents;
+using Edc.Api.Security;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Api.Web.Pages.SiteForms;
 using Edc.Domain.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Endpoints;
@@ -47,6 +51,12 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         "POST /sign-out",
         "GET /_framework/opaque-redirect",
     ];
+
+    /// <summary>
+    /// Anonymous endpoints that send a request only for a signed-in caller: the web's sign-out ends the session it is
+    /// sent with, when there is one.
+    /// </summary>
+    private static readonly string[] SendOnlyWhenSignedIn = ["POST /sign-out"];
 
     /// <summary>Signed-in clients per role, created once per API instance (that is, once for this class).</summary>
     private static readonly ConditionalWeakTable<EdcApiFactory, Task<RoleClients>> ClientsByApi = new();
@@ -190,6 +200,85 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
             .Select(Describe)
             .ToList();
         Assert.True(undecided.Count == 0, "Pages with neither [AllowAnonymous] nor [Authorize(Roles = ...)]: " + string.Join(", ", undecided));
+    }
+
+    /// <summary>
+    /// The request's own gate (RequestSenderGate) agrees with the endpoint's: an endpoint admits exactly the roles of the
+    /// request it sends (a request sent by several endpoints, the roles of them all), and an anonymous one sends anonymous
+    /// requests. The request each endpoint sends is read from its handler's IL.
+    /// </summary>
+    [Fact]
+    public void EveryEndpoint_AdmitsExactlyTheRolesOfTheRequestsItSends()
+    {
+        var admittedBy = new Dictionary<Type, HashSet<string>>();
+        var failures = new List<string>();
+        foreach (var endpoint in Endpoints().Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is null))
+        {
+            var sent = endpoint.Metadata.GetMetadata<MethodInfo>() is { } handler ? SentRequests.ByHandler(handler) : new HashSet<Type>();
+            if (sent.Count == 0 && endpoint.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                failures.Add($"{Describe(endpoint)} sends no request that could be found");
+            }
+
+            var roles = AdmittedRoles(endpoint);
+            foreach (var request in sent)
+            {
+                var senders = RequestSenders.Of(request);
+                if (roles is null)
+                {
+                    if (!senders.Anonymous && !SendOnlyWhenSignedIn.Contains(Describe(endpoint)))
+                    {
+                        failures.Add($"{Describe(endpoint)} is anonymous but sends {request.FullName}, which is not");
+                    }
+
+                    continue;
+                }
+
+                if (!admittedBy.TryGetValue(request, out var admitted))
+                {
+                    admittedBy[request] = admitted = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                admitted.UnionWith(roles);
+                if (!senders.Anonymous && roles.Except(senders.Roles).ToList() is { Count: > 0 } refused)
+                {
+                    failures.Add($"{Describe(endpoint)} admits {string.Join(",", refused)}, whom {request.FullName} refuses");
+                }
+            }
+        }
+
+        Assert.Contains(typeof(ReviseAdverseEvent.Command), admittedBy.Keys);
+        failures.AddRange(admittedBy
+            .Where(r => !RequestSenders.Of(r.Key).Anonymous)
+            .Select(r => (r.Key, Extra: RequestSenders.Of(r.Key).Roles.Except(r.Value).ToList()))
+            .Where(r => r.Extra.Count > 0)
+            .Select(r => $"{r.Key.FullName} admits {string.Join(",", r.Extra)}, whom no endpoint sending it admits"));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// A page may draw a form for some of its roles only, but every request it sends is one that some role opening the page
+    /// may send (an anonymous page, anonymous requests): otherwise the form is refused to everyone who can see it.
+    /// </summary>
+    [Fact]
+    public void EveryPage_SendsOnlyRequestsSomeRoleOpeningItMaySend()
+    {
+        Assert.Contains(typeof(ReviseAdverseEvent.Command), SentRequests.ByComponent(typeof(AdverseEventDetail)));
+        var failures = new List<string>();
+        foreach (var page in Endpoints().Where(e => e.Metadata.GetMetadata<ComponentTypeMetadata>() is not null))
+        {
+            var roles = AdmittedRoles(page);
+            foreach (var request in SentRequests.ByComponent(page.Metadata.GetMetadata<ComponentTypeMetadata>()!.Type))
+            {
+                var senders = RequestSenders.Of(request);
+                if (!senders.Anonymous && (roles is null || !roles.Overlaps(senders.Roles)))
+                {
+                    failures.Add($"{Describe(page)} sends {request.FullName}, which none of the page's roles may send");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]
@@ -345,6 +434,23 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         var described = System.Text.RegularExpressions.Regex.Replace(Describe(endpoint), ":[^}]+}", "}");
         described = described.EndsWith(" /", StringComparison.Ordinal) ? described : described.TrimEnd('/');
         return endpoint.Metadata.GetMetadata<ComponentTypeMetadata>() is null ? described : described.Replace("GET,POST ", "GET ", StringComparison.Ordinal);
+    }
+
+    /// <summary>The roles an endpoint admits (every role-stating authorization it carries must pass); null when anonymous.</summary>
+    private static HashSet<string>? AdmittedRoles(RouteEndpoint endpoint)
+    {
+        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return null;
+        }
+
+        var admitted = Roles.All.ToHashSet(StringComparer.Ordinal);
+        foreach (var stated in endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Where(a => !string.IsNullOrEmpty(a.Roles)))
+        {
+            admitted.IntersectWith(stated.Roles!.Split(',', StringSplitOptions.TrimEntries));
+        }
+
+        return admitted;
     }
 
     /// <summary>Every endpoint but the static files, which <see cref="StaticFiles_AreAnonymousReads"/> covers.</summary>

@@ -2,9 +2,16 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Edc.Api.Common;
+using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Api.Web;
+using Edc.Domain.Safety;
 using Edc.Domain.Security;
+using Edc.Infrastructure.Security;
 using Edc.Web.Tests.Infrastructure;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -125,6 +132,46 @@ public sealed class AdverseEventRevisionTests(WebApp web)
         var response = await page.Context.APIRequest.PostAsync(path, new() { Form = form });
 
         Assert.Equal(400, response.Status);
+        var stored = await staff.Client.GetJsonAsync(ApiPath(path));
+        Assert.Equal(("Headache", 1), (stored.GetProperty("term").GetString(), stored.GetProperty("version").GetInt32()));
+    }
+
+    /// <summary>
+    /// The page draws no form for the board, and a form it does not draw is refused before the page runs; but were it drawn
+    /// for them (as it once was by mistake), the revision it sends would still meet the request's own roles and be refused.
+    /// </summary>
+    [Fact]
+    public async Task BoardMember_WhenThePageSendsTheirRevision_TheRequestItselfRefusesItAndNothingChanges()
+    {
+        var staff = await SiteStaff.CreateAsync(web);
+        var path = await RecordHeadacheAsync(staff);
+        var (boardMemberId, email) = await web.CreateUserAsync(Roles.DsmbMember);
+        var page = await web.NewPageAsync();
+        await WebApp.SignInAsync(page, email, TestData.UserPassword, path);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Adverse event: Headache");
+
+        // The revision form's command, sent as the page sends it: through PageErrors, as the signed-in board member.
+        var ids = path.Split('/');
+        var revision = new ReviseAdverseEvent.Command(Guid.Parse(ids[2]), Guid.Parse(ids[4]), new AdverseEventBody
+        {
+            Term = "Rewritten by the board",
+            OnsetDate = SiteStaff.Today,
+            Ongoing = true,
+            Grade = 1,
+            Serious = false,
+            Relatedness = Relatedness.Unlikely,
+            ActionTaken = ActionTaken.DoseNotChanged,
+            Outcome = AdverseEventOutcome.NotRecovered,
+            Reason = "Not theirs to change",
+        }, RecordVersion.ETag(1));
+        var errors = new PageErrors();
+        await using var scope = web.Api.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(boardMemberId, email, [Roles.DsmbMember], []);
+        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        var (saved, _) = await errors.RunAsync(() => mediator.Send(revision));
+
+        Assert.False(saved);
+        Assert.Equal("Your role may not do this.", errors.Rule);
         var stored = await staff.Client.GetJsonAsync(ApiPath(path));
         Assert.Equal(("Headache", 1), (stored.GetProperty("term").GetString(), stored.GetProperty("version").GetInt32()));
     }

@@ -95,7 +95,9 @@ public static class ApiServices
             mediatr.RegisterServicesFromAssembly(assembly);
             // Scoped as the DbContext the handlers use: one per request or job run.
             mediatr.Lifetime = ServiceLifetime.Scoped;
-            // Outermost: a refused sign-in stops before anything else runs, and only failures below it are counted.
+            // Outermost: a sender the request does not allow is refused before anything else runs.
+            mediatr.AddOpenBehavior(typeof(RequestSenderGate<,>));
+            // Then a refused sign-in stops before validation, and only failures below it are counted.
             mediatr.AddOpenBehavior(typeof(SignInLimitBehavior<,>));
             mediatr.AddOpenBehavior(typeof(ValidationBehavior<,>));
             mediatr.AddOpenBehavior(typeof(ChangeTransactionBehavior<,>));

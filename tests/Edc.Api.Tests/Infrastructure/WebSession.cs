@@ -52,15 +52,13 @@ public sealed partial class WebSession : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    /// <summary>A request as a browser sends it for a page.</summary>
-    internal static HttpRequestMessage Html(HttpMethod method, string path)
+    private static HttpRequestMessage Html(HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Accept.ParseAdd("text/html");
         return request;
     }
 
-    /// <summary>The anti-forgery token of a page's form.</summary>
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    internal static partial Regex TokenField();
+    private static partial Regex TokenField();
 }

@@ -1,5 +1,7 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Domain.Safety;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +10,7 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class ExpeditedReportWorklist
 {
+    [AllowedRoles(Roles.Admin, Roles.Investigator)]
     public sealed record Query(Guid TrialId, PendingReportStatus? Status, Guid? SiteId, PageRequest Page) : IRequest<PagedList<ExpeditedReportItem>>;
 
     /// <summary>

@@ -1,4 +1,6 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +9,7 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class ListAdverseEvents
 {
+    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician)]
     public sealed record Query(Guid TrialId, bool? Serious, Guid? SiteId, Guid? ParticipantId, PageRequest Page) : IRequest<PagedList<AdverseEventView>>;
 
     /// <summary>The adverse events the caller may see, newest first, filtered by seriousness, site and participant.</summary>

@@ -1,3 +1,4 @@
+using Edc.Api.Security;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -8,6 +9,7 @@ namespace Edc.Api.Features.AdverseEvents;
 public static class MonitorReportingDeadlines
 {
     /// <summary>Returns how many overdue reports were announced.</summary>
+    [SystemRequest]
     public sealed record Command : IRequest<int>;
 
     /// <summary>

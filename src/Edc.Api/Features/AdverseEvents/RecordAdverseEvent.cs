@@ -1,5 +1,7 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Safety;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using FluentValidation;
@@ -9,6 +11,7 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class RecordAdverseEvent
 {
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId, AdverseEventBody Form) : IRequest<Recorded>, IAdverseEventForm, ITrialChange
     {
         public string? Reason => Form.Reason;

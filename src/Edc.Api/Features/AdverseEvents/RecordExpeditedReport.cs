@@ -1,5 +1,7 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Safety;
+using Edc.Domain.Security;
 using FluentValidation;
 using MediatR;
 
@@ -9,6 +11,7 @@ public static class RecordExpeditedReport
 {
     public sealed record Body(ReportRecipient? Recipient, DateTimeOffset? SentAt);
 
+    [AllowedRoles(Roles.Admin)]
     public sealed record Command(Guid TrialId, Guid AdverseEventId, ReportRecipient? Recipient, DateTimeOffset? SentAt) : IRequest<AdverseEventView>, ITrialChange
     {
         public string? Reason => null;

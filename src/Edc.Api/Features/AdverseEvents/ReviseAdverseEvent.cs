@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using FluentValidation;
@@ -10,6 +12,7 @@ namespace Edc.Api.Features.AdverseEvents;
 public static class ReviseAdverseEvent
 {
     /// <param name="IfMatch">The request's <c>If-Match</c> header: the version the revision was made from.</param>
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid AdverseEventId, AdverseEventBody Form, string? IfMatch = null)
         : IRequest<AdverseEventView>, IAdverseEventForm, ITrialChange
     {

@@ -1,4 +1,6 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
@@ -11,12 +13,19 @@ namespace Edc.Api.Features.Audit;
 public static class ListAuditEntries
 {
     /// <param name="TrialId">null for the whole trail (Admin only), logins and account changes included.</param>
+    [AllowedRoles(Roles.Admin, Roles.Investigator)]
     public sealed record Query(Guid? TrialId, AuditFilter Filter, PageRequest Page) : IRequest<PagedList<AuditEntryView>>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser currentUser, VisibleData visible) : IRequestHandler<Query, PagedList<AuditEntryView>>
     {
         public async Task<PagedList<AuditEntryView>> Handle(Query query, CancellationToken cancellationToken)
         {
+            // The request admits Investigators for their trial's rows; the whole trail (sign-ins, accounts) is the Admins' only.
+            if (query.TrialId is null && !currentUser.IsInRole(Roles.Admin))
+            {
+                throw new ForbiddenException("Only an Admin reads the whole audit trail.");
+            }
+
             var rows = db.AuditEntries.AsNoTracking();
             if (query.TrialId is { } trialId)
             {

@@ -1,3 +1,5 @@
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -6,6 +8,7 @@ namespace Edc.Api.Features.Audit;
 
 public static class VerifyAuditTrail
 {
+    [AllowedRoles(Roles.Admin)]
     public sealed record Query : IRequest<AuditChainVerification>;
 
     internal sealed class Handler(EdcDbContext db) : IRequestHandler<Query, AuditChainVerification>

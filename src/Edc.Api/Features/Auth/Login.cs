@@ -6,6 +6,7 @@ namespace Edc.Api.Features.Auth;
 
 public static class Login
 {
+    [AnonymousRequest]
     public sealed record Command(string? Email, string? Password) : IRequest<TokenResponse>, ISignInAttempt
     {
         string? ISignInAttempt.Account => Email;

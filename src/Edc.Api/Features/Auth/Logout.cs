@@ -1,3 +1,4 @@
+using Edc.Api.Security;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
@@ -8,6 +9,7 @@ namespace Edc.Api.Features.Auth;
 
 public static class Logout
 {
+    [AllowedToEveryRole]
     public sealed record Command(Guid SessionId) : IRequest;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser currentUser, TimeProvider clock) : IRequestHandler<Command>

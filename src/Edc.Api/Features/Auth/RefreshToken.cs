@@ -10,6 +10,7 @@ namespace Edc.Api.Features.Auth;
 
 public static class RefreshToken
 {
+    [AnonymousRequest]
     public sealed record Command(string? RefreshToken) : IRequest<TokenResponse>, ISignInAttempt
     {
         string? ISignInAttempt.Account => null;

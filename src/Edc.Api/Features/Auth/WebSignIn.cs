@@ -7,6 +7,7 @@ namespace Edc.Api.Features.Auth;
 /// <summary>The web's sign-in: the same check and session row as <see cref="Login"/>, the session's id going into a cookie.</summary>
 public static class WebSignIn
 {
+    [AnonymousRequest]
     public sealed record Command(string? Email, string? Password) : IRequest<Session>, ISignInAttempt
     {
         string? ISignInAttempt.Account => Email;

@@ -1,6 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Visits;
+using Edc.Api.Security;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
@@ -12,6 +13,7 @@ namespace Edc.Api.Features.Casebook;
 
 public static class GetCasebook
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<CasebookView>;
 
     internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible) : IRequestHandler<Query, CasebookView>

@@ -1,6 +1,7 @@
 using Edc.Api.Blinding;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
+using Edc.Api.Security;
 using Edc.Domain.Participants;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
@@ -30,6 +31,7 @@ public static class SeedDemoData
     public const string TrialCode = "BELIMUMAB-DCSSC";
     public const int Participants = 20;
 
+    [SystemRequest]
     public sealed record Command(string Password) : IRequest<bool>;
 
     internal sealed class Handler(

@@ -1,5 +1,7 @@
 using Edc.Api.Blinding;
 using Edc.Api.Common;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using MediatR;
@@ -18,6 +20,7 @@ public static class ExportVisits
         "status", "actualDate", "outOfWindow", "missedReason",
     ];
 
+    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician)]
     public sealed record Query(Guid TrialId) : IRequest<CsvExport>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible) : IRequestHandler<Query, CsvExport>

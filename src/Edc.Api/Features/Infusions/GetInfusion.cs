@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ namespace Edc.Api.Features.Infusions;
 
 public static class GetInfusion
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId, string VisitCode) : IRequest<InfusionView>;
 
     internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, InfusionView>

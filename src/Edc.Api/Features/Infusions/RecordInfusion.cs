@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -13,6 +15,7 @@ public static class RecordInfusion
     public sealed record Body(DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason);
 
     /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(
         Guid TrialId, Guid ParticipantId, string VisitCode, DateTimeOffset? AdministeredAt, string? KitNumber, string? NotAdministeredReason, string? Reason,
         string? IfMatch = null)

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ namespace Edc.Api.Features.Mrss;
 
 public static class GetMrss
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId, string VisitCode) : IRequest<MrssView>;
 
     /// <summary>The MRSS of a visit of a participant the caller may see; 404 when there is none (yet).</summary>

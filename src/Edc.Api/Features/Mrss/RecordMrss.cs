@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -16,6 +18,7 @@ public static class RecordMrss
     public sealed record Body(DateOnly? AssessedOn, string? AssessorName, Dictionary<string, int>? Scores, string? Reason, JsonElement? Total);
 
     /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(
         Guid TrialId,
         Guid ParticipantId,

@@ -1,3 +1,4 @@
+using Edc.Api.Security;
 using Edc.Infrastructure.Auditing;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -14,6 +15,7 @@ public static class DeliverNotifications
 {
     public const int BatchSize = 20;
 
+    [SystemRequest]
     public sealed record Command : IRequest<Outcome>;
 
     public sealed record Outcome(int Delivered, int Failed);

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using MediatR;
@@ -9,6 +10,7 @@ namespace Edc.Api.Features.Notifications;
 /// <summary>The caller's own notifications, newest first, paged; whoever the caller is, never anyone else's.</summary>
 public static class ListNotifications
 {
+    [AllowedToEveryRole]
     public sealed record Query(PageRequest Page) : IRequest<PagedList<NotificationView>>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser user) : IRequestHandler<Query, PagedList<NotificationView>>

@@ -1,7 +1,9 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using FluentValidation.Results;
@@ -14,6 +16,7 @@ public static class EnrollParticipant
 {
     public sealed record Body(DateOnly? ConsentDate, Dictionary<string, bool>? Eligibility, Dictionary<string, string>? Strata);
 
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId, DateOnly? ConsentDate, Dictionary<string, bool>? Eligibility, Dictionary<string, string>? Strata)
         : IRequest<ParticipantView>, ITrialChange
     {

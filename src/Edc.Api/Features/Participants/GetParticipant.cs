@@ -1,10 +1,12 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using MediatR;
 
 namespace Edc.Api.Features.Participants;
 
 public static class GetParticipant
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<ParticipantView>;
 
     internal sealed class Handler(ParticipantViews views, VisibleData visible) : IRequestHandler<Query, ParticipantView>

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Domain.Participants;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ namespace Edc.Api.Features.Participants;
 
 public static class ListParticipants
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid? SiteId, ParticipantStatus? Status, PageRequest Page) : IRequest<PagedList<ParticipantView>>;
 
     internal sealed class Handler(ParticipantViews views, VisibleData visible) : IRequestHandler<Query, PagedList<ParticipantView>>

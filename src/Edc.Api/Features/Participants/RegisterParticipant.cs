@@ -1,7 +1,9 @@
 using System.Globalization;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Participants;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using FluentValidation;
@@ -14,6 +16,7 @@ public static class RegisterParticipant
 {
     public sealed record Body(Guid? SiteId, string? ScreeningNumber, string? Sex, int? BirthYear);
 
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid? SiteId, string? ScreeningNumber, string? Sex, int? BirthYear) : IRequest<Registered>, ITrialChange
     {
         public string? Reason => null;

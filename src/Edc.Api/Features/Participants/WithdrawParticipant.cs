@@ -1,4 +1,6 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using FluentValidation;
 using MediatR;
 
@@ -8,6 +10,7 @@ public static class WithdrawParticipant
 {
     public sealed record Body(DateOnly? Date, string? Reason);
 
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId, DateOnly? Date, string? Reason) : IRequest<ParticipantView>, ITrialChange;
 
     public sealed class Validator : AbstractValidator<Command>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Randomization;
+using Edc.Domain.Security;
 using FluentValidation;
 using MediatR;
 
@@ -10,6 +12,7 @@ public static class CreateRandomizationList
 {
     public sealed record Body(long? Seed, List<int>? BlockSizes, int? SlotsPerStratum);
 
+    [AllowedRoles(Roles.UnblindedStatistician)]
     public sealed record Command(Guid TrialId, long? Seed, List<int>? BlockSizes, int? SlotsPerStratum) : IRequest<ListCreated>, ITrialChange
     {
         public string? Reason => null;

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Common;
 using Edc.Domain.Randomization;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
@@ -14,6 +16,7 @@ public static class ExtendRandomizationList
 {
     public sealed record Body(string? Stratum, int? Slots);
 
+    [AllowedRoles(Roles.UnblindedStatistician)]
     public sealed record Command(Guid TrialId, string? Stratum, int? Slots) : IRequest<Extended>, ITrialChange
     {
         public string? Reason => null;

@@ -1,5 +1,7 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Randomization;
+using Edc.Domain.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using MediatR;
@@ -11,6 +13,7 @@ public static class ImportRandomizationList
     public const string Algorithm = "imported-csv/v1";
     public const string Header = "stratum,sequence,randomizationNumber,kitNumber,armCode";
 
+    [AllowedRoles(Roles.UnblindedStatistician)]
     public sealed record Command(Guid TrialId, string Csv) : IRequest<ListCreated>, ITrialChange
     {
         public string? Reason => null;

@@ -1,7 +1,9 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Common;
 using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
+using Edc.Domain.Security;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -11,6 +13,7 @@ namespace Edc.Api.Features.Randomization;
 
 public static class RandomizeParticipant
 {
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId) : IRequest<Randomized>, ITrialChange
     {
         public string? Reason => null;

@@ -1,5 +1,7 @@
 using Edc.Api.Blinding;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using MediatR;
 
 namespace Edc.Api.Features.Randomization;
@@ -7,6 +9,7 @@ namespace Edc.Api.Features.Randomization;
 public static class ReadRandomizationList
 {
     /// <summary>A read that is itself recorded: its audit row commits through the write path.</summary>
+    [AllowedRoles(Roles.UnblindedStatistician)]
     public sealed record Query(Guid TrialId) : IRequest<RandomizationListView>, IAuditedChange
     {
         public string? Reason => null;

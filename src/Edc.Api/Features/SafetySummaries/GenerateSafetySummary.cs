@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Edc.Api.Common;
 using Edc.Api.Features.Notifications;
+using Edc.Api.Security;
 using Edc.Domain.Notifications;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
@@ -30,6 +31,8 @@ public static class GenerateSafetySummary
     /// <param name="TrialId">The trial.</param>
     /// <param name="Period">The reporting period a job generates for (e.g. "2026-11", "2026-W47"); null on demand.</param>
     /// <param name="JobName">The job generating it; null when a signed-in user asks. Never taken from an HTTP request.</param>
+    [AllowedRoles(Roles.DsmbMember, Roles.UnblindedStatistician)]
+    [SystemRequest]
     public sealed record Command(Guid TrialId, string? Period = null, string? JobName = null) : IRequest<Result>;
 
     public sealed record Result(SafetySummaryInfo Summary, bool Created);

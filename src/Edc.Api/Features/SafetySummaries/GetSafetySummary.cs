@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using FluentValidation;
 using MediatR;
 
@@ -6,6 +8,7 @@ namespace Edc.Api.Features.SafetySummaries;
 
 public static class GetSafetySummary
 {
+    [AllowedRoles(Roles.DsmbMember, Roles.UnblindedStatistician)]
     public sealed record Query(Guid TrialId, Guid SummaryId, string? View) : IRequest<SafetySummaryView>;
 
     public sealed class Validator : AbstractValidator<Query>

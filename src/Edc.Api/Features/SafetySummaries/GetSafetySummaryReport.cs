@@ -1,4 +1,6 @@
 using Edc.Api.Features.SafetySummaries.Report;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
@@ -8,6 +10,7 @@ namespace Edc.Api.Features.SafetySummaries;
 
 public static class GetSafetySummaryReport
 {
+    [AllowedRoles(Roles.DsmbMember, Roles.UnblindedStatistician)]
     public sealed record Query(Guid TrialId, Guid SummaryId, string? View) : IRequest<string>;
 
     public sealed class Validator : AbstractValidator<Query>

@@ -1,4 +1,6 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
@@ -8,6 +10,7 @@ namespace Edc.Api.Features.SafetySummaries;
 
 public static class ListSafetySummaries
 {
+    [AllowedRoles(Roles.DsmbMember, Roles.UnblindedStatistician)]
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<PagedList<SafetySummaryInfo>>;
 
     /// <summary>A trial's summaries, newest data cut-off first, without their content.</summary>

@@ -1,3 +1,4 @@
+using Edc.Api.Security;
 using Edc.Domain.Scheduling;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
@@ -11,6 +12,7 @@ public static class WeeklySafetySummaries
     public const string JobName = "WeeklySafetySummary";
 
     /// <summary>Returns how many summaries this occurrence created.</summary>
+    [SystemRequest]
     public sealed record Command(DateTimeOffset ScheduledAt) : IRequest<int>;
 
     /// <summary>

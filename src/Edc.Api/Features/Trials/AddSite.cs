@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
@@ -11,6 +13,7 @@ public static class AddSite
 {
     public sealed record Body(string? Code, string? Name);
 
+    [AllowedRoles(Roles.Admin)]
     public sealed record Command(Guid TrialId, string? Code, string? Name) : IRequest<SiteView>, IAuditedChange
     {
         public string? Reason => null;

@@ -1,5 +1,7 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Common;
+using Edc.Domain.Security;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -10,6 +12,8 @@ namespace Edc.Api.Features.Trials;
 public static class CreateTrial
 {
     /// <summary>A trial definition, with the sites to create with it (definition files name theirs).</summary>
+    [AllowedRoles(Roles.Admin)]
+    [SystemRequest]
     public sealed record Command(
         string? Code,
         string? Title,

@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +11,7 @@ namespace Edc.Api.Features.Trials;
 /// <summary>The statistician's final unblinding, allowed only after the lock: from then on every role of the trial sees arms.</summary>
 public static class FinalUnblinding
 {
+    [AllowedRoles(Roles.UnblindedStatistician)]
     public sealed record Command(Guid TrialId) : IRequest<Unblinded>, IAuditedChange
     {
         public string? Reason => null;

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,6 +7,7 @@ namespace Edc.Api.Features.Trials;
 
 public static class GetTrial
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId) : IRequest<TrialDetails>;
 
     internal sealed class Handler(VisibleData visible) : IRequestHandler<Query, TrialDetails>

@@ -1,10 +1,12 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using MediatR;
 
 namespace Edc.Api.Features.Trials;
 
 public static class ListSites
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<PagedList<SiteView>>;
 
     internal sealed class Handler(VisibleData visible) : IRequestHandler<Query, PagedList<SiteView>>

@@ -1,10 +1,12 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using MediatR;
 
 namespace Edc.Api.Features.Trials;
 
 public static class ListTrials
 {
+    [AllowedToEveryRole]
     public sealed record Query(PageRequest Page) : IRequest<PagedList<TrialSummary>>;
 
     internal sealed class Handler(VisibleData visible) : IRequestHandler<Query, PagedList<TrialSummary>>

@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
@@ -16,6 +18,7 @@ public static class LockTrial
     /// <param name="TrialId">The trial.</param>
     /// <param name="Reason">Why the trial is locked, kept in the audit row; the web page asks for it.</param>
     /// <param name="Password">The admin's own password, checked when given: the web page confirms the lock with it.</param>
+    [AllowedRoles(Roles.Admin)]
     public sealed record Command(Guid TrialId, string? Reason = null, string? Password = null) : IRequest<TrialSummary>, IAuditedChange;
 
     public sealed class Validator : AbstractValidator<Command>

@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using FluentValidation;
@@ -13,6 +15,7 @@ public static class DecideUnblindingRequest
 {
     public sealed record Body(bool? Approve, string? Comment);
 
+    [AllowedRoles(Roles.UnblindedStatistician)]
     public sealed record Command(Guid TrialId, Guid RequestId, bool? Approve, string? Comment) : IRequest<UnblindingRequestView>, ITrialChange
     {
         public string? Reason => Comment;

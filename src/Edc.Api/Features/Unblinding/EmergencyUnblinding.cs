@@ -2,6 +2,7 @@ using Edc.Api.Blinding;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
 using Edc.Api.Features.Notifications;
+using Edc.Api.Security;
 using Edc.Domain.Notifications;
 using Edc.Domain.Security;
 using Edc.Infrastructure.Identity;
@@ -17,6 +18,7 @@ public static class EmergencyUnblinding
 {
     public sealed record Body(string? Reason, string? Password);
 
+    [AllowedRoles(Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId, string? Reason, string? Password) : IRequest<Revealed>, ITrialChange;
 
     public sealed record Revealed(string ArmCode, string ArmName, DateTimeOffset UnblindedAt);

@@ -1,4 +1,6 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
@@ -8,6 +10,7 @@ namespace Edc.Api.Features.Unblinding;
 
 public static class ListUnblindingRequests
 {
+    [AllowedRoles(Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Admin)]
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<PagedList<UnblindingRequestView>>;
 
     internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, PagedList<UnblindingRequestView>>

@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Domain.Unblinding;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
@@ -13,6 +15,7 @@ public static class RequestUnblinding
 {
     public sealed record Body(string? Justification);
 
+    [AllowedRoles(Roles.DsmbMember)]
     public sealed record Command(Guid TrialId, string? Justification) : IRequest<UnblindingRequestView>, ITrialChange
     {
         public string? Reason => null;

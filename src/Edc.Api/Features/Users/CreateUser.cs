@@ -1,4 +1,5 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Common;
 using Edc.Infrastructure.Identity;
 using Edc.Infrastructure.Persistence;
@@ -9,6 +10,8 @@ namespace Edc.Api.Features.Users;
 
 public static class CreateUser
 {
+    // Qualified: the record's own Roles is in scope here.
+    [AllowedRoles(Domain.Security.Roles.Admin)]
     public sealed record Command(
         string? Email,
         string? Password,

@@ -1,3 +1,4 @@
+using Edc.Api.Security;
 using Edc.Infrastructure.Persistence;
 using Edc.Infrastructure.Security;
 using MediatR;
@@ -7,6 +8,7 @@ namespace Edc.Api.Features.Users;
 
 public static class GetMe
 {
+    [AllowedToEveryRole]
     public sealed record Query : IRequest<Me>;
 
     public sealed record Me(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<MySite> Sites);

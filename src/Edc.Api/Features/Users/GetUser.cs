@@ -1,3 +1,5 @@
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 
@@ -5,6 +7,7 @@ namespace Edc.Api.Features.Users;
 
 public static class GetUser
 {
+    [AllowedRoles(Roles.Admin)]
     public sealed record Query(Guid Id) : IRequest<UserView>;
 
     internal sealed class Handler(EdcDbContext db) : IRequestHandler<Query, UserView>

@@ -1,4 +1,6 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +9,7 @@ namespace Edc.Api.Features.Users;
 
 public static class ListUsers
 {
+    [AllowedRoles(Roles.Admin)]
     public sealed record Query(PageRequest Page) : IRequest<PagedList<UserView>>;
 
     internal sealed class Handler(EdcDbContext db) : IRequestHandler<Query, PagedList<UserView>>

@@ -1,5 +1,6 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
 using Edc.Domain.Common;
 using Edc.Domain.Security;
 using Edc.Infrastructure.Identity;
@@ -17,6 +18,9 @@ public static class UpdateUser
 {
     public sealed record Body(List<string>? Roles, List<Guid>? SiteIds, bool? Active, string? DisplayName, string? Reason);
 
+    // Qualified: the record's own Roles is in scope here.
+
+    [AllowedRoles(Domain.Security.Roles.Admin)]
     public sealed record Command(Guid Id, List<string>? Roles, List<Guid>? SiteIds, bool? Active, string? DisplayName, string? Reason)
         : IRequest<UserView>, IAuditedChange;
 

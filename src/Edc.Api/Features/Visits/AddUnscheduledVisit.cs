@@ -1,4 +1,6 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -11,6 +13,7 @@ public static class AddUnscheduledVisit
 {
     public sealed record Body(string? Name, DateOnly? ActualDate, List<string>? Procedures);
 
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId, string? Name, DateOnly? ActualDate, List<string>? Procedures) : IRequest<VisitView>, ITrialChange
     {
         public string? Reason => null;

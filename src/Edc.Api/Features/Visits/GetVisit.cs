@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ namespace Edc.Api.Features.Visits;
 
 public static class GetVisit
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId, string VisitCode) : IRequest<VisitView>;
 
     /// <summary>One visit of a participant the caller may see, with its version (the ETag an edit sends back).</summary>

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -7,6 +8,7 @@ namespace Edc.Api.Features.Visits;
 
 public static class ListVisits
 {
+    [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<IReadOnlyList<VisitView>>;
 
     internal sealed class Handler(EdcDbContext db, VisibleData visible) : IRequestHandler<Query, IReadOnlyList<VisitView>>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Edc.Api.Security;
 using Edc.Domain.Notifications;
 using Edc.Domain.Participants;
 using Edc.Domain.Scheduling;
@@ -31,6 +32,7 @@ public static class OverdueVisitDigest
     public const string Kind = "VisitsOverdue";
 
     /// <summary>The occurrence's scheduled time: its UTC day is the day visits are overdue on, and the run's period.</summary>
+    [SystemRequest]
     public sealed record Command(DateTimeOffset ScheduledAt) : IRequest<int>;
 
     /// <summary>Answers how many notifications were queued.</summary>

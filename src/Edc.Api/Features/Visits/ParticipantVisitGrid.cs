@@ -1,5 +1,7 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Domain.Participants;
+using Edc.Domain.Security;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using MediatR;
@@ -15,6 +17,7 @@ namespace Edc.Api.Features.Visits;
 /// </summary>
 public static class ParticipantVisitGrid
 {
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin)]
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<VisitGridView>;
 
     internal sealed class Handler(EdcDbContext db, VisibleData visible, TimeProvider clock) : IRequestHandler<Query, VisitGridView>

@@ -1,5 +1,7 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Security;
+using Edc.Domain.Security;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -13,6 +15,7 @@ public static class RecordVisit
     public sealed record Body(VisitRecording? Status, DateOnly? ActualDate, string? MissedReason, string? Reason);
 
     /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(
         Guid TrialId, Guid ParticipantId, string VisitCode, VisitRecording? Status, DateOnly? ActualDate, string? MissedReason, string? Reason, string? IfMatch = null)
         : IRequest<VisitView>, ITrialChange;

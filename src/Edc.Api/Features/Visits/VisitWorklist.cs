@@ -1,5 +1,7 @@
 using Edc.Api.Common;
+using Edc.Api.Security;
 using Edc.Domain.Participants;
+using Edc.Domain.Security;
 using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
@@ -24,6 +26,7 @@ public static class VisitWorklist
 {
     public const int UpcomingDays = 14;
 
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin)]
     public sealed record Query(Guid TrialId, DateOnly? From, DateOnly? To, PageRequest Page) : IRequest<PagedList<WorklistItem>>;
 
     public sealed class Validator : AbstractValidator<Query>
