@@ -1,12 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Edc.Api.Tests.Infrastructure;
 
 namespace Edc.Api.Tests;
 
 /// <summary>Failed sign-ins from one address, over many accounts, stop that address's sign-ins, the API's and the web's.</summary>
-public sealed partial class AddressSignInLimitTests(SignInLimitedApiFactory api) : IClassFixture<SignInLimitedApiFactory>
+public sealed class AddressSignInLimitTests(SignInLimitedApiFactory api) : IClassFixture<SignInLimitedApiFactory>
 {
     [Fact]
     public async Task Login_WhenAnAddressFailedTooOften_Returns429ForEveryAccountFromIt()
@@ -24,9 +23,9 @@ public sealed partial class AddressSignInLimitTests(SignInLimitedApiFactory api)
         Assert.True(limited.Headers.Contains("Retry-After"));
 
         // The web's sign-in counts and refuses alike: the page says so in words, with the same status.
-        var page = await client.SendAsync(Html(HttpMethod.Get, "/sign-in"));
-        var token = TokenField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
-        var form = Html(HttpMethod.Post, "/sign-in");
+        var page = await client.SendAsync(WebSession.Html(HttpMethod.Get, "/sign-in"));
+        var token = WebSession.TokenField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        var form = WebSession.Html(HttpMethod.Post, "/sign-in");
         form.Content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "sign-in",
@@ -38,14 +37,4 @@ public sealed partial class AddressSignInLimitTests(SignInLimitedApiFactory api)
         Assert.Equal(HttpStatusCode.TooManyRequests, webLimited.StatusCode);
         Assert.Contains("Too many failed sign-ins", await webLimited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
-
-    private static HttpRequestMessage Html(HttpMethod method, string path)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Accept.ParseAdd("text/html");
-        return request;
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
 }

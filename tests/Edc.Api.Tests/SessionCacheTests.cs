@@ -21,15 +21,9 @@ public sealed class SessionCacheTests
     public async Task RoleChange_OnOneInstance_AppliesAtOnceThereAndOnTheOtherAsSoonAsAnnounced()
     {
         await using var instances = await TwoInstancesAsync();
-        var admin = await instances.A.AdminAsync();
-        var (userId, email) = await admin.CreateUserAsync(["Admin"]);
-        var onA = await instances.A.LoginAsync(email, TestData.UserPassword);
-        var onB = ClientWithTokenOf(instances.B, onA);
-        Assert.Equal(HttpStatusCode.OK, await ListUsersAsync(onA));
-        Assert.Equal(HttpStatusCode.OK, await ListUsersAsync(onB));
+        var (admin, userId, onA, onB) = await AdminSignedInOnBothAsync(instances);
 
-        var changed = await admin.PatchAsJsonAsync($"/api/users/{userId}", new { roles = new[] { "DsmbMember" }, reason = "Moved to the board" });
-        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        await MoveToTheBoardAsync(admin, userId);
 
         Assert.Equal(HttpStatusCode.Forbidden, await ListUsersAsync(onA));
         await Eventually(async () => await ListUsersAsync(onB) == HttpStatusCode.Forbidden);
@@ -39,17 +33,11 @@ public sealed class SessionCacheTests
     public async Task ChangeOnThisInstance_IsForgottenHereBeforeItAnswers_AndOnlyTheAnnouncementTellsTheOther()
     {
         await using var instances = await TwoInstancesAsync();
-        var admin = await instances.A.AdminAsync();
-        var (userId, email) = await admin.CreateUserAsync(["Admin"]);
-        var onA = await instances.A.LoginAsync(email, TestData.UserPassword);
-        var onB = ClientWithTokenOf(instances.B, onA);
-        Assert.Equal(HttpStatusCode.OK, await ListUsersAsync(onA));
-        Assert.Equal(HttpStatusCode.OK, await ListUsersAsync(onB));
+        var (admin, userId, onA, onB) = await AdminSignedInOnBothAsync(instances);
 
         // With the announcements off, A still forgets what it changed; B, told nothing, answers from its copy.
         await Sql.ExecuteAsync(instances.A.ConnectionString, SetAnnouncements("DISABLE"));
-        var changed = await admin.PatchAsJsonAsync($"/api/users/{userId}", new { roles = new[] { "DsmbMember" }, reason = "Moved to the board" });
-        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        await MoveToTheBoardAsync(admin, userId);
         Assert.Equal(HttpStatusCode.Forbidden, await ListUsersAsync(onA));
         Assert.Equal(HttpStatusCode.OK, await ListUsersAsync(onB));
 
@@ -81,10 +69,7 @@ public sealed class SessionCacheTests
     {
         await using var api = new EdcApiFactory();
         await api.InitializeAsync();
-        var admin = await api.AdminAsync();
-        var (userId, email) = await admin.CreateUserAsync(["UnblindedStatistician"]);
-        var user = await api.LoginAsync(email, TestData.UserPassword);
-        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/api/me")).StatusCode);
+        var (userId, email, user) = await SignedInUserAsync(api);
 
         // Ended with the triggers off, unannounced: the instance goes on answering from its copy, so copies are used.
         await RevokeUnannouncedAsync(api.ConnectionString, userId);
@@ -107,10 +92,7 @@ public sealed class SessionCacheTests
         await using var api = new EdcApiFactory();
         await api.InitializeAsync();
         var cache = api.Services.GetRequiredService<SessionCache>();
-        var admin = await api.AdminAsync();
-        var (userId, email) = await admin.CreateUserAsync(["UnblindedStatistician"]);
-        var user = await api.LoginAsync(email, TestData.UserPassword);
-        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/api/me")).StatusCode);
+        var (userId, email, user) = await SignedInUserAsync(api);
         await RevokeUnannouncedAsync(api.ConnectionString, userId);
         Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/api/me")).StatusCode);
 
@@ -124,6 +106,33 @@ public sealed class SessionCacheTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/api/me")).StatusCode);
         Assert.DoesNotContain(api.Logs.Lines, l => l.StartsWith("Error ", StringComparison.Ordinal));
+    }
+
+    // A user signed in, whose session the instance has checked once (and kept).
+    private static async Task<(Guid UserId, string Email, HttpClient Client)> SignedInUserAsync(EdcApiFactory api)
+    {
+        var (userId, email) = await (await api.AdminAsync()).CreateUserAsync(["UnblindedStatistician"]);
+        var user = await api.LoginAsync(email, TestData.UserPassword);
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/api/me")).StatusCode);
+        return (userId, email, user);
+    }
+
+    // A second admin, signed in on A, its token also sent to B: both let it list the users, and both have kept its session.
+    private static async Task<(HttpClient Admin, Guid UserId, HttpClient OnA, HttpClient OnB)> AdminSignedInOnBothAsync(Instances instances)
+    {
+        var admin = await instances.A.AdminAsync();
+        var (userId, email) = await admin.CreateUserAsync(["Admin"]);
+        var onA = await instances.A.LoginAsync(email, TestData.UserPassword);
+        var onB = ClientWithTokenOf(instances.B, onA);
+        Assert.Equal(HttpStatusCode.OK, await ListUsersAsync(onA));
+        Assert.Equal(HttpStatusCode.OK, await ListUsersAsync(onB));
+        return (admin, userId, onA, onB);
+    }
+
+    private static async Task MoveToTheBoardAsync(HttpClient admin, Guid userId)
+    {
+        var changed = await admin.PatchAsJsonAsync($"/api/users/{userId}", new { roles = new[] { "DsmbMember" }, reason = "Moved to the board" });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
     }
 
     /// <summary>A client of this instance sending the bearer token another instance's client sends.</summary>

@@ -52,13 +52,15 @@ public sealed partial class WebSession : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private static HttpRequestMessage Html(HttpMethod method, string path)
+    /// <summary>A request as a browser sends it for a page.</summary>
+    internal static HttpRequestMessage Html(HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Accept.ParseAdd("text/html");
         return request;
     }
 
+    /// <summary>The anti-forgery token of a page's form.</summary>
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
+    internal static partial Regex TokenField();
 }

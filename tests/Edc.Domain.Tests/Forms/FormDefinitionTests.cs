@@ -40,10 +40,6 @@ public sealed class FormDefinitionTests
         return problems;
     }
 
-    private static void AssertProblem(IReadOnlyList<DefinitionProblem> problems, string path, string words) =>
-        Assert.True(problems.Any(p => p.Path == path && p.Message.Contains(words, StringComparison.Ordinal)),
-            $"No problem at {path} saying '{words}': {string.Join("; ", problems)}");
-
     [Fact]
     public void Define_TheContractsVitalSigns_KnowsTheDoseIsANumberAndEvaluatesItAfterTheWeight()
     {
@@ -70,13 +66,13 @@ public sealed class FormDefinitionTests
 
     [Fact]
     public void Define_AnUnknownItemInAnExpression_IsNamedAtTheExpression() =>
-        AssertProblem(Problems(
+        DefinitionProblems.AssertHas(Problems(
             new ItemSpec("A", "A", ItemType.Integer),
             new ItemSpec("B", "B", ItemType.Calculated, Expression: "A + C")), "items[1].expression", "'C' is not an item");
 
     [Fact]
     public void Define_AnItemOfAnUnknownForm_IsNamed() =>
-        AssertProblem(Problems(new ItemSpec("A", "A", ItemType.Integer, ShowIf: "XX.SEX = 'F'")), "items[0].showIf", "'XX.SEX' is not an item");
+        DefinitionProblems.AssertHas(Problems(new ItemSpec("A", "A", ItemType.Integer, ShowIf: "XX.SEX = 'F'")), "items[0].showIf", "'XX.SEX' is not an item");
 
     [Fact]
     public void Define_CalculatedItemsInACircle_AreRefusedNamingTheCircle()
@@ -85,16 +81,16 @@ public sealed class FormDefinitionTests
             new ItemSpec("A", "A", ItemType.Calculated, Expression: "B + 1"),
             new ItemSpec("B", "B", ItemType.Calculated, Expression: "C + 1"),
             new ItemSpec("C", "C", ItemType.Calculated, Expression: "A + 1"));
-        AssertProblem(problems, "items[0]", "A → B → C → A");
+        DefinitionProblems.AssertHas(problems, "items[0]", "A → B → C → A");
     }
 
     [Fact]
     public void Define_AShowIfOnItself_IsACircle() =>
-        AssertProblem(Problems(new ItemSpec("A", "A", ItemType.Integer, ShowIf: "A > 1")), "items[0]", "A → A");
+        DefinitionProblems.AssertHas(Problems(new ItemSpec("A", "A", ItemType.Integer, ShowIf: "A > 1")), "items[0]", "A → A");
 
     [Fact]
     public void Define_ShowIfsInACircle_AreRefused() =>
-        AssertProblem(Problems(
+        DefinitionProblems.AssertHas(Problems(
             new ItemSpec("A", "A", ItemType.Integer, ShowIf: "B > 1"),
             new ItemSpec("B", "B", ItemType.Integer, ShowIf: "A > 1")), "items[0]", "A → B → A");
 
@@ -102,13 +98,13 @@ public sealed class FormDefinitionTests
     [InlineData(ItemType.Choice)]
     [InlineData(ItemType.MultiChoice)]
     public void Define_AChoiceWithoutCodeList_IsRefused(ItemType type) =>
-        AssertProblem(Problems(new ItemSpec("A", "A", type)), "items[0].codeList", "needs a code list");
+        DefinitionProblems.AssertHas(Problems(new ItemSpec("A", "A", type)), "items[0].codeList", "needs a code list");
 
     [Fact]
     public void Define_ASoftRangeOutsideTheHardOne_IsRefused()
     {
-        AssertProblem(Problems(new ItemSpec("A", "A", ItemType.Decimal, Range: new(25, 250), SoftRange: new(20, 150))), "items[0].softRange", "inside the range (25 to 250)");
-        AssertProblem(Problems(new ItemSpec("A", "A", ItemType.Decimal, Range: new(25, 250), SoftRange: new(40, null))), "items[0].softRange", "inside the range");
+        DefinitionProblems.AssertHas(Problems(new ItemSpec("A", "A", ItemType.Decimal, Range: new(25, 250), SoftRange: new(20, 150))), "items[0].softRange", "inside the range (25 to 250)");
+        DefinitionProblems.AssertHas(Problems(new ItemSpec("A", "A", ItemType.Decimal, Range: new(25, 250), SoftRange: new(40, null))), "items[0].softRange", "inside the range");
     }
 
     [Fact]
@@ -121,18 +117,18 @@ public sealed class FormDefinitionTests
             new ItemSpec("D", "D", ItemType.Integer, Range: new(1.5m, 3)),
             new ItemSpec("E", "E", ItemType.Decimal, Range: new(5, 1), Precision: 11),
             new ItemSpec("F", "F", ItemType.Integer, Range: new(null, null)));
-        AssertProblem(problems, "items[0].precision", "belongs to decimal items");
-        AssertProblem(problems, "items[0].range", "belong to integer and decimal items");
-        AssertProblem(problems, "items[0].units", "belong to number and calculated items");
-        AssertProblem(problems, "items[1].maxLength", "belongs to text items");
-        AssertProblem(problems, "items[1].codeList", "belongs to choice and multiChoice items");
-        AssertProblem(problems, "items[1].expression", "Only a calculated item");
-        AssertProblem(problems, "items[2].expression", "needs its expression");
-        AssertProblem(problems, "items[2].required", "cannot be required");
-        AssertProblem(problems, "items[3].range", "whole bounds");
-        AssertProblem(problems, "items[4].range", "min cannot be above its max");
-        AssertProblem(problems, "items[4].precision", "from 0 to 10");
-        AssertProblem(problems, "items[5].range", "needs a min, a max, or both");
+        DefinitionProblems.AssertHas(problems, "items[0].precision", "belongs to decimal items");
+        DefinitionProblems.AssertHas(problems, "items[0].range", "belong to integer and decimal items");
+        DefinitionProblems.AssertHas(problems, "items[0].units", "belong to number and calculated items");
+        DefinitionProblems.AssertHas(problems, "items[1].maxLength", "belongs to text items");
+        DefinitionProblems.AssertHas(problems, "items[1].codeList", "belongs to choice and multiChoice items");
+        DefinitionProblems.AssertHas(problems, "items[1].expression", "Only a calculated item");
+        DefinitionProblems.AssertHas(problems, "items[2].expression", "needs its expression");
+        DefinitionProblems.AssertHas(problems, "items[2].required", "cannot be required");
+        DefinitionProblems.AssertHas(problems, "items[3].range", "whole bounds");
+        DefinitionProblems.AssertHas(problems, "items[4].range", "min cannot be above its max");
+        DefinitionProblems.AssertHas(problems, "items[4].precision", "from 0 to 10");
+        DefinitionProblems.AssertHas(problems, "items[5].range", "needs a min, a max, or both");
     }
 
     [Fact]
@@ -144,17 +140,17 @@ public sealed class FormDefinitionTests
             new ItemSpec("9X", "Digit first", ItemType.Integer),
             new ItemSpec("or", "Keyword", ItemType.Integer),
             new ItemSpec("C", "", ItemType.Choice, CodeList: [new("X", "Ex"), new("X", "Ex again"), new(" Y", "Spaced")]));
-        AssertProblem(problems, "items[1].code", "Another item of the form has the code a");
-        AssertProblem(problems, "items[2].code", "starting with a letter");
-        AssertProblem(problems, "items[3].code", "not and, or, not");
-        AssertProblem(problems, "items[4].label", "needs a label");
-        AssertProblem(problems, "items[4].codeList[1].code", "listed twice");
-        AssertProblem(problems, "items[4].codeList[2].code", "without spaces");
+        DefinitionProblems.AssertHas(problems, "items[1].code", "Another item of the form has the code a");
+        DefinitionProblems.AssertHas(problems, "items[2].code", "starting with a letter");
+        DefinitionProblems.AssertHas(problems, "items[3].code", "not and, or, not");
+        DefinitionProblems.AssertHas(problems, "items[4].label", "needs a label");
+        DefinitionProblems.AssertHas(problems, "items[4].codeList[1].code", "listed twice");
+        DefinitionProblems.AssertHas(problems, "items[4].codeList[2].code", "without spaces");
 
         var (_, formProblems) = FormDefinition.Define(new FormSpec("vs", "", false, []), OtherForm);
-        AssertProblem(formProblems, "code", "capital letters");
-        AssertProblem(formProblems, "name", "needs a name");
-        AssertProblem(formProblems, "items", "1 to 300 items");
+        DefinitionProblems.AssertHas(formProblems, "code", "capital letters");
+        DefinitionProblems.AssertHas(formProblems, "name", "needs a name");
+        DefinitionProblems.AssertHas(formProblems, "items", "1 to 300 items");
     }
 
     [Fact]
@@ -165,8 +161,8 @@ public sealed class FormDefinitionTests
             new ItemSpec("B", "B", ItemType.MultiChoice, CodeList: [new("X", "Ex")]),
             new ItemSpec("C", "C", ItemType.Calculated, Expression: "B"),
             new ItemSpec("D", "D", ItemType.Calculated, Expression: "round(A,"));
-        AssertProblem(problems, "items[0].showIf", "must give yes or no");
-        AssertProblem(problems, "items[2].expression", "cannot be a multiple choice");
-        AssertProblem(problems, "items[3].expression", "ends where a value was expected");
+        DefinitionProblems.AssertHas(problems, "items[0].showIf", "must give yes or no");
+        DefinitionProblems.AssertHas(problems, "items[2].expression", "cannot be a multiple choice");
+        DefinitionProblems.AssertHas(problems, "items[3].expression", "ends where a value was expected");
     }
 }

@@ -13,10 +13,6 @@ public sealed class FormSetTests
 
     private static readonly VisitForms Screening = new("SCR", -28, ["DM", "MRSS"]);
 
-    private static void AssertProblem(IReadOnlyList<DefinitionProblem> problems, string path, string words) =>
-        Assert.True(problems.Any(p => p.Path == path && p.Message.Contains(words, StringComparison.Ordinal)),
-            $"No problem at {path} saying '{words}': {string.Join("; ", problems)}");
-
     private static IReadOnlyList<DefinitionProblem> Problems(IReadOnlyList<FormSpec> forms, params VisitForms[] visits)
     {
         var (set, problems) = FormSet.Define(forms, visits);
@@ -37,7 +33,7 @@ public sealed class FormSetTests
 
     [Fact]
     public void Define_AFormNamingOneListedAfterIt_FindsNoSuchItem() =>
-        AssertProblem(Problems([FormDefinitionTests.VitalSigns, Demographics], Screening), "forms[0].items[2].showIf", "'DM.SEX' is not an item");
+        DefinitionProblems.AssertHas(Problems([FormDefinitionTests.VitalSigns, Demographics], Screening), "forms[0].items[2].showIf", "'DM.SEX' is not an item");
 
     [Fact]
     public void Define_AFormReadingAFormOfAnotherVisit_IsRefusedAtTheVisit()
@@ -46,36 +42,36 @@ public sealed class FormSetTests
         var problems = Problems(
             [Demographics, FormDefinitionTests.VitalSigns, week],
             Screening, new VisitForms("D0", 0, ["VS"]), new VisitForms("W2", 14, ["WK"]));
-        AssertProblem(problems, "visitDefinitions[2].forms[0]", "WK names VS.WEIGHT, but VS is neither at W2 nor at the screening visit SCR");
+        DefinitionProblems.AssertHas(problems, "visitDefinitions[2].forms[0]", "WK names VS.WEIGHT, but VS is neither at W2 nor at the screening visit SCR");
     }
 
     [Fact]
     public void Define_AFormReadingALogForm_IsRefused()
     {
         var reads = new FormSpec("RD", "Reads", false, [new ItemSpec("Q", "Question", ItemType.Text, ShowIf: "CM.DRUG = 'X'")]);
-        AssertProblem(Problems([Medications, reads], new VisitForms("D0", 0, ["RD"])), "visitDefinitions[0].forms[0]", "an item of a log form");
+        DefinitionProblems.AssertHas(Problems([Medications, reads], new VisitForms("D0", 0, ["RD"])), "visitDefinitions[0].forms[0]", "an item of a log form");
     }
 
     [Fact]
     public void Define_VisitListsThatDoNotHold_AreEachNamed()
     {
         var problems = Problems([Demographics, Medications], new VisitForms("SCR", 0, ["DM", "DM", "CM", "AE", "XYZ"]));
-        AssertProblem(problems, "visitDefinitions[0].forms[1]", "DM is listed twice at SCR");
-        AssertProblem(problems, "visitDefinitions[0].forms[2]", "CM is a log form");
-        AssertProblem(problems, "visitDefinitions[0].forms[3]", "AE is a log form");
-        AssertProblem(problems, "visitDefinitions[0].forms[4]", "XYZ is not a form of the trial");
+        DefinitionProblems.AssertHas(problems, "visitDefinitions[0].forms[1]", "DM is listed twice at SCR");
+        DefinitionProblems.AssertHas(problems, "visitDefinitions[0].forms[2]", "CM is a log form");
+        DefinitionProblems.AssertHas(problems, "visitDefinitions[0].forms[3]", "AE is a log form");
+        DefinitionProblems.AssertHas(problems, "visitDefinitions[0].forms[4]", "XYZ is not a form of the trial");
     }
 
     [Fact]
     public void Define_FormCodesThatClash_AreRefused()
     {
         var problems = Problems([Demographics, Demographics with { Name = "Again" }, Demographics with { Code = "MRSS" }]);
-        AssertProblem(problems, "forms[1].code", "Another form has the code DM");
-        AssertProblem(problems, "forms[2].code", "MRSS is a built-in form's code");
+        DefinitionProblems.AssertHas(problems, "forms[1].code", "Another form has the code DM");
+        DefinitionProblems.AssertHas(problems, "forms[2].code", "MRSS is a built-in form's code");
     }
 
     [Fact]
     public void Define_AFormsOwnProblems_AreAtItsPathInTheTrial() =>
-        AssertProblem(Problems([Demographics, new FormSpec("BAD", "Bad", false, [new ItemSpec("A", "A", ItemType.Choice)])]),
+        DefinitionProblems.AssertHas(Problems([Demographics, new FormSpec("BAD", "Bad", false, [new ItemSpec("A", "A", ItemType.Choice)])]),
             "forms[1].items[0].codeList", "needs a code list");
 }
