@@ -111,6 +111,15 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/expedited-reports", AdminAndInvestigator },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", AllRoles },
         { "GET", "/api/notifications", AllRoles },
+        { "GET", "/api/trials/{trialId}/forms", AllRoles },
+        { "POST", "/api/trials/{trialId}/forms", AdminOnly },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms", AllRoles },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}", AllRoles },
+        { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}", DataEntry },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}", DataEntry },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}", AllRoles },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}/{entryId}", AllRoles },
+        { "PUT", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}/{entryId}", DataEntry },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
         { "GET", "/api/trials/{trialId}/safety-summaries", SummaryRoles },
         { "POST", "/api/trials/{trialId}/safety-summaries", SummaryRoles },
@@ -316,6 +325,8 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
             .Replace("{adverseEventId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{summaryId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{visitCode}", "W4", StringComparison.Ordinal)
+            .Replace("{formCode}", "VS", StringComparison.Ordinal)
+            .Replace("{entryId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{**path}", "recurring", StringComparison.Ordinal)
             .Replace("{id}", context.TargetUserId.ToString(), StringComparison.Ordinal);
         method = method == "*" ? "GET" : method;

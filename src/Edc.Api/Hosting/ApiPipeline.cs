@@ -4,6 +4,7 @@ using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
 using Edc.Api.Features.Casebook;
 using Edc.Api.Features.Exports;
+using Edc.Api.Features.Forms;
 using Edc.Api.Features.Infusions;
 using Edc.Api.Features.Mrss;
 using Edc.Api.Features.Notifications;
@@ -59,6 +60,7 @@ public static class ApiPipeline
         app.MapAdverseEventEndpoints();
         app.MapCasebookEndpoints();
         app.MapMrssEndpoints();
+        app.MapFormEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
         app.MapExportEndpoints();

@@ -4,6 +4,7 @@ using Edc.Api.Common;
 using Edc.Api.Common.Changes;
 using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Auth;
+using Edc.Api.Features.Forms;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
@@ -56,6 +57,7 @@ public static class ApiServices
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemMapping.Complete);
         services.AddExceptionHandler<ProblemMapping>();
         services.AddSingleton<UnmatchedRequests>();
+        services.AddSingleton<FormCatalogs>();
 
         var authentication = services.AddAuthentication(WebSessionSettings.PolicyScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options =>

@@ -14,6 +14,8 @@ public static class RuleCodes
 
     public const string BlockSizeInvalid = nameof(BlockSizeInvalid);
 
+    public const string BuiltInForm = nameof(BuiltInForm);
+
     public const string CannotDeactivateSelf = nameof(CannotDeactivateSelf);
 
     public const string CannotRemoveOwnAdmin = nameof(CannotRemoveOwnAdmin);
@@ -29,6 +31,12 @@ public static class RuleCodes
     public const string EmailTaken = nameof(EmailTaken);
 
     public const string FactorLevelsInvalid = nameof(FactorLevelsInvalid);
+
+    public const string FormDefinitionInvalid = nameof(FormDefinitionInvalid);
+
+    public const string FormEntryRemoved = nameof(FormEntryRemoved);
+
+    public const string FormNotAtVisit = nameof(FormNotAtVisit);
 
     public const string ImportedListNotExtendable = nameof(ImportedListNotExtendable);
 

@@ -18,7 +18,6 @@ public static class FormEntry
     public static FormEntryOutcome Check(FormDefinition form, IReadOnlyDictionary<string, object?> submitted, Func<ItemReference, object?> otherForms)
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        var warnings = new List<FormWarning>();
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         var missingRequired = false;
 
@@ -65,10 +64,6 @@ public static class FormEntry
             if (Convert(item, raw!, out var error) is { } value)
             {
                 values[item.Code] = value;
-                if (value is decimal number && item.SoftRange is { } soft && !soft.Contains(number))
-                {
-                    warnings.Add(new FormWarning(item.Code, $"{item.Label} is {number}{Units(item)}, outside the expected {soft}{Units(item)}: please check it."));
-                }
             }
             else
             {
@@ -77,8 +72,15 @@ public static class FormEntry
         }
 
         var status = missingRequired ? FormStatus.InProgress : FormStatus.Complete;
-        return new FormEntryOutcome(values, errors, warnings, status);
+        return new FormEntryOutcome(values, errors, Warnings(form, values), status);
     }
+
+    /// <summary>The values outside their items' soft ranges: saved, but worth a check.</summary>
+    public static IReadOnlyList<FormWarning> Warnings(FormDefinition form, IReadOnlyDictionary<string, object> values) =>
+        [.. form.Items
+            .Where(item => item.SoftRange is { } soft && values.GetValueOrDefault(item.Code) is decimal number && !soft.Contains(number))
+            .Select(item => new FormWarning(
+                item.Code, $"{item.Label} is {values[item.Code]}{Units(item)}, outside the expected {item.SoftRange}{Units(item)}: please check it."))];
 
     private static bool IsBlankRaw(object? raw) => raw is null or "" || raw is IReadOnlyCollection<string> { Count: 0 };
 

@@ -1,4 +1,5 @@
 using Edc.Domain.Common;
+using Edc.Domain.Forms;
 
 namespace Edc.Domain.Trials;
 
@@ -12,6 +13,7 @@ public sealed class Trial : ITrialScoped
     private readonly List<VisitDefinition> _visits = [];
     private readonly List<EligibilityCriterion> _criteria = [];
     private readonly List<StratificationFactor> _factors = [];
+    private readonly List<TrialForm> _forms = [];
 
     private Trial()
     {
@@ -42,6 +44,12 @@ public sealed class Trial : ITrialScoped
 
     public IReadOnlyList<StratificationFactor> StratificationFactors => _factors;
 
+    /// <summary>The form versions defined with the trial (those added later are loaded on their own).</summary>
+    public IReadOnlyList<TrialForm> Forms => _forms;
+
+    /// <summary>How many form versions the trial has: one more with each added, so it names the trial's set of forms.</summary>
+    public int FormsRevision { get; private set; }
+
     Guid ITrialScoped.TrialId => Id;
 
     public static Trial Define(TrialDefinition definition, DateTimeOffset now)
@@ -62,6 +70,10 @@ public sealed class Trial : ITrialScoped
             RuleCodes.FactorLevelsInvalid,
             "Every stratification factor needs at least two distinct levels.");
 
+        var forms = definition.Forms ?? [];
+        var (_, formProblems) = FormSet.Define(forms, [.. definition.Visits.Select(v => new VisitForms(v.Code, v.Day, v.Forms ?? []))]);
+        Require(formProblems.Count == 0, RuleCodes.FormDefinitionInvalid, formProblems.Count == 0 ? "" : $"{formProblems[0].Path}: {formProblems[0].Message}");
+
         var trial = new Trial
         {
             Id = Guid.NewGuid(),
@@ -74,6 +86,8 @@ public sealed class Trial : ITrialScoped
         trial._visits.AddRange(definition.Visits.OrderBy(v => v.Day).Select((v, i) => new VisitDefinition(trial.Id, i, v)));
         trial._criteria.AddRange(definition.EligibilityCriteria.Select((c, i) => new EligibilityCriterion(trial.Id, i, c)));
         trial._factors.AddRange(definition.StratificationFactors.Select((f, i) => new StratificationFactor(trial.Id, i, f)));
+        trial._forms.AddRange(forms.Select((f, i) => new TrialForm(trial.Id, i, 1, f, now)));
+        trial.FormsRevision = forms.Count;
         return trial;
     }
 
@@ -104,6 +118,52 @@ public sealed class Trial : ITrialScoped
             $"The trial already has a site with code '{code}'.");
         return new Site(Id, code, name);
     }
+
+    /// <summary>
+    /// A form's next version (or, for a new code, its first), checked with the trial's other forms at their newest
+    /// versions and the schedule (<see cref="FormSet"/>): a form its new version breaks is a problem too. A form stays a
+    /// log form or a visit's form across versions. Data already entered keep their version.
+    /// </summary>
+    /// <param name="existing">Every version of the trial's forms; the visits must be loaded.</param>
+    public (TrialForm? Form, IReadOnlyList<DefinitionProblem> Problems) AddFormVersion(FormSpec spec, IReadOnlyList<TrialForm> existing, DateTimeOffset now)
+    {
+        RequireOpenForData();
+        var latest = existing.OrderBy(f => f.Ordinal).GroupBy(f => f.Code).Select(g => g.Last()).ToList();
+        var previous = latest.FirstOrDefault(f => f.Code == spec.Code);
+        if (previous is not null && previous.Log != spec.Log)
+        {
+            return (null, [new("log", previous.Log
+                ? $"{spec.Code} is a log form; a new version cannot make it a visit's form."
+                : $"{spec.Code} is a visit's form; a new version cannot make it a log form.")]);
+        }
+
+        var specs = latest.Select(f => f.Code == spec.Code ? spec : f.Spec()).ToList();
+        var index = previous is null ? specs.Count : specs.FindIndex(s => s.Code == spec.Code);
+        if (previous is null)
+        {
+            specs.Add(spec);
+        }
+
+        var (_, problems) = FormSet.Define(specs, [.. _visits.Select(v => new VisitForms(v.Code, v.Day, v.Forms))]);
+        if (problems.Count > 0)
+        {
+            var own = $"forms[{index}].";
+            return (null, [.. problems.Select(p => p.Path.StartsWith(own, StringComparison.Ordinal)
+                ? p with { Path = p.Path[own.Length..] }
+                : p with { Path = "items", Message = $"With this version, {Describe(p.Path, specs)}: {p.Message}" })]);
+        }
+
+        FormsRevision = Math.Max(FormsRevision, existing.Count) + 1;
+        return (new TrialForm(Id, FormsRevision - 1, (previous?.Version ?? 0) + 1, spec, now), []);
+    }
+
+    // Names the form or visit a problem of another part of the trial is at, for the new version's author.
+    private string Describe(string path, List<FormSpec> specs) =>
+        path.StartsWith("forms[", StringComparison.Ordinal) && int.TryParse(path[6..path.IndexOf(']', StringComparison.Ordinal)], out var f)
+            ? $"the form {specs[f].Code}"
+            : path.StartsWith("visitDefinitions[", StringComparison.Ordinal) && int.TryParse(path[17..path.IndexOf(']', StringComparison.Ordinal)], out var v)
+                ? $"the visit {_visits[v].Code}"
+                : "the trial";
 
     private static void RequireUnique(IEnumerable<string> codes, string what)
     {

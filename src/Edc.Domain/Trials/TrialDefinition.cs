@@ -1,3 +1,5 @@
+using Edc.Domain.Forms;
+
 namespace Edc.Domain.Trials;
 
 /// <summary>The protocol facts a trial is defined by, as read from a definition file or a request.</summary>
@@ -7,4 +9,5 @@ public sealed record TrialDefinition(
     IReadOnlyList<ArmSpec> Arms,
     IReadOnlyList<VisitSpec> Visits,
     IReadOnlyList<CriterionSpec> EligibilityCriteria,
-    IReadOnlyList<FactorSpec> StratificationFactors);
+    IReadOnlyList<FactorSpec> StratificationFactors,
+    IReadOnlyList<FormSpec>? Forms = null);

@@ -1,3 +1,5 @@
+using Edc.Domain.Forms;
+
 namespace Edc.Domain.Trials;
 
 /// <summary>A protocol visit: its day relative to randomization (Day 0) and the window around it, in days.</summary>
@@ -14,7 +16,7 @@ public sealed class VisitDefinition : TrialPart
         Day = spec.Day;
         WindowBefore = spec.WindowBefore;
         WindowAfter = spec.WindowAfter;
-        Procedures = [.. spec.Procedures];
+        (Procedures, Forms) = BuiltInFormCodes.WithProcedures(spec.Procedures, spec.Forms ?? []);
     }
 
     public string Name { get; private set; } = string.Empty;
@@ -26,4 +28,7 @@ public sealed class VisitDefinition : TrialPart
     public int WindowAfter { get; private set; }
 
     public List<string> Procedures { get; private set; } = [];
+
+    /// <summary>The forms the visit collects: those listed and the built-in forms of its procedures (an MRSS, an infusion).</summary>
+    public List<string> Forms { get; private set; } = [];
 }

@@ -211,6 +211,16 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
                 continue;
             }
 
+            if (property.Metadata.PropertyInfo?.IsDefined(typeof(ItemValuesAttribute), inherit: true) == true)
+            {
+                foreach (var (item, oldItem, newItem) in ItemChanges(oldValue, newValue))
+                {
+                    yield return AuditEntry.Create(actor, action, entityType, entityId, trialId, siteId, item, oldItem, newItem, reason);
+                }
+
+                continue;
+            }
+
             if (RedactedProperties.Contains(name))
             {
                 (oldValue, newValue) = (oldValue is null ? null : "[redacted]", newValue is null ? null : "[redacted]");
@@ -235,6 +245,36 @@ public sealed class AuditInterceptor : SaveChangesInterceptor
             : entry.Properties.Concat(entry.ComplexProperties.SelectMany(c => c.Properties))
                 .OrderBy(p => !p.Metadata.IsPrimaryKey())
                 .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal);
+
+    /// <summary>The items whose values differ between two forms' value documents, each as it is written in JSON (text unquoted).</summary>
+    private static IEnumerable<(string Item, string? Old, string? New)> ItemChanges(string? oldJson, string? newJson)
+    {
+        var before = ItemTexts(oldJson);
+        var after = ItemTexts(newJson);
+        foreach (var item in after.Keys.Concat(before.Keys.Where(k => !after.ContainsKey(k))))
+        {
+            var (old, current) = (before.GetValueOrDefault(item), after.GetValueOrDefault(item));
+            if (old != current)
+            {
+                yield return (item, old, current);
+            }
+        }
+    }
+
+    private static Dictionary<string, string> ItemTexts(string? json)
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (json is not null)
+        {
+            using var document = JsonDocument.Parse(json);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                texts[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+            }
+        }
+
+        return texts;
+    }
 
     private static string EntityTypeName(Type type) =>
         type == typeof(EdcUser) ? "User"

@@ -1,3 +1,4 @@
+using Edc.Domain.Forms;
 using Edc.Domain.Notifications;
 using Edc.Domain.Participants;
 using Edc.Domain.Randomization;
@@ -39,6 +40,10 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
 
     public DbSet<AdverseEventVersion> AdverseEventVersions => Set<AdverseEventVersion>();
+
+    public DbSet<TrialForm> TrialForms => Set<TrialForm>();
+
+    public DbSet<FormRecord> FormRecords => Set<FormRecord>();
 
     public DbSet<SafetySummary> SafetySummaries => Set<SafetySummary>();
 

@@ -70,10 +70,10 @@ public static class TestData
     /// <summary>The ETag a response answered (e.g. <c>"3"</c>); null without one.</summary>
     public static string? ETagOf(HttpResponseMessage response) => response.Headers.ETag?.Tag;
 
-    /// <summary>PUTs <paramref name="body"/> as JSON with <c>If-Match: <paramref name="ifMatch"/></c> (none when null), the answer buffered.</summary>
-    public static async Task<HttpResponseMessage> PutWithIfMatchAsync(this HttpClient client, string path, object body, string? ifMatch)
+    /// <summary>PUTs <paramref name="body"/> as JSON (camelCase unless <paramref name="options"/> say otherwise) with <c>If-Match: <paramref name="ifMatch"/></c> (none when null), the answer buffered.</summary>
+    public static async Task<HttpResponseMessage> PutWithIfMatchAsync(this HttpClient client, string path, object body, string? ifMatch, JsonSerializerOptions? options = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: options) };
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);

@@ -1,4 +1,5 @@
 using Edc.Api.Common.Changes;
+using Edc.Api.Features.Forms;
 using Edc.Api.Security;
 using Edc.Domain.Common;
 using Edc.Domain.Security;
@@ -21,7 +22,8 @@ public static class CreateTrial
         List<VisitDefinitionModel>? VisitDefinitions,
         List<CriterionModel>? EligibilityCriteria,
         List<FactorModel>? StratificationFactors,
-        List<SiteModel>? Sites) : IRequest<TrialDetails>, IAuditedChange
+        List<SiteModel>? Sites,
+        List<FormModel?>? Forms = null) : IRequest<TrialDetails>, IAuditedChange
     {
         public string? Reason => null;
     }
@@ -51,8 +53,9 @@ public static class CreateTrial
             command.Code!,
             command.Title!,
             [.. command.Arms!.Select(a => new ArmSpec(a.Code!, a.Name!, a.Ratio))],
-            [.. command.VisitDefinitions!.Select(v => new VisitSpec(v.Code!, v.Name!, v.Day, v.WindowBefore, v.WindowAfter, v.Procedures ?? []))],
+            [.. command.VisitDefinitions!.Select(v => new VisitSpec(v.Code!, v.Name!, v.Day, v.WindowBefore, v.WindowAfter, v.Procedures ?? [], v.Forms))],
             [.. (command.EligibilityCriteria ?? []).Select(c => new CriterionSpec(c.Code!, Enum.Parse<CriterionKind>(c.Kind!), c.Text!))],
-            [.. (command.StratificationFactors ?? []).Select(f => new FactorSpec(f.Code!, f.Name!, f.Levels!))]);
+            [.. (command.StratificationFactors ?? []).Select(f => new FactorSpec(f.Code!, f.Name!, f.Levels!))],
+            [.. (command.Forms ?? []).Select(f => f!.ToSpec().Spec!)]);
     }
 }

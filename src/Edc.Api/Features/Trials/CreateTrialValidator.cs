@@ -1,3 +1,5 @@
+using Edc.Api.Features.Forms;
+using Edc.Domain.Forms;
 using Edc.Domain.Trials;
 using FluentValidation;
 
@@ -31,6 +33,7 @@ public sealed class CreateTrialValidator : AbstractValidator<CreateTrial.Command
             visit.RuleFor(v => v.WindowBefore).InclusiveBetween(0, 365);
             visit.RuleFor(v => v.WindowAfter).InclusiveBetween(0, 365);
             visit.RuleFor(v => v.Procedures).NotNull();
+            visit.RuleForEach(v => v.Forms).NotEmpty().MaximumLength(20);
             visit.RuleForEach(v => v.Procedures).NotEmpty().MaximumLength(40).Matches("^[A-Za-z][A-Za-z0-9]*$")
                 .WithMessage("A procedure is a code of letters and digits, e.g. Mrss, Infusion, AeReview.");
         });
@@ -54,6 +57,30 @@ public sealed class CreateTrialValidator : AbstractValidator<CreateTrial.Command
             factor.RuleForEach(f => f.Levels).NotEmpty().MaximumLength(100);
         });
         RuleFor(c => c.StratificationFactors).Must(UniqueCodes).When(c => c.StratificationFactors is not null).WithMessage("Factor codes must be unique.");
+
+        // The forms are checked with the schedule that lists them, once the rest of the definition reads.
+        RuleFor(c => c).Custom((command, context) =>
+        {
+            if (command.VisitDefinitions is null || command.VisitDefinitions.Any(v => v?.Code is null))
+            {
+                return;
+            }
+
+            var forms = command.Forms ?? [];
+            var specs = new List<FormSpec>();
+            for (var i = 0; i < forms.Count; i++)
+            {
+                var (spec, problems) = forms[i]?.ToSpec() ?? (null, [new DefinitionProblem("", "A form is an object with a code, a name and items.")]);
+                DefinitionFailures.Add(context, problems, $"forms[{i}]");
+                specs.AddRange(spec is null ? [] : [spec]);
+            }
+
+            if (specs.Count == forms.Count)
+            {
+                var (_, problems) = FormSet.Define(specs, [.. command.VisitDefinitions.Select(v => new VisitForms(v!.Code!, v.Day, v.Forms ?? []))]);
+                DefinitionFailures.Add(context, problems, prefix: null);
+            }
+        });
 
         RuleForEach(c => c.Sites).NotNull().ChildRules(site =>
         {

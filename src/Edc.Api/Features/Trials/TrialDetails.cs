@@ -24,7 +24,7 @@ public sealed record TrialDetails(
         trial.LockedAt,
         trial.FinalUnblindedAt,
         [.. trial.Arms.OrderBy(a => a.Ordinal).Select(a => new ArmModel(a.Code, a.Name, a.Ratio))],
-        [.. trial.Visits.OrderBy(v => v.Ordinal).Select(v => new VisitDefinitionModel(v.Code, v.Name, v.Day, v.WindowBefore, v.WindowAfter, v.Procedures))],
+        [.. trial.Visits.OrderBy(v => v.Ordinal).Select(v => new VisitDefinitionModel(v.Code, v.Name, v.Day, v.WindowBefore, v.WindowAfter, v.Procedures, v.Forms))],
         [.. trial.EligibilityCriteria.OrderBy(c => c.Ordinal).Select(c => new CriterionModel(c.Code, c.Kind.ToString(), c.Text))],
         [.. trial.StratificationFactors.OrderBy(f => f.Ordinal).Select(f => new FactorModel(f.Code, f.Name, f.Levels))]);
 }

@@ -23,5 +23,6 @@ internal sealed class TrialConfiguration : IEntityTypeConfiguration<Trial>
         builder.Navigation(t => t.Visits).HasField("_visits");
         builder.Navigation(t => t.EligibilityCriteria).HasField("_criteria");
         builder.Navigation(t => t.StratificationFactors).HasField("_factors");
+        builder.Navigation(t => t.Forms).HasField("_forms");
     }
 }

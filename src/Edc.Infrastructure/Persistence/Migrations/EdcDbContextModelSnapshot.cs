@@ -23,6 +23,143 @@ namespace Edc.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Edc.Domain.Forms.FormRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("EnteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("entered_at");
+
+                    b.Property<string>("FormCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("form_code");
+
+                    b.Property<int>("FormVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("form_version");
+
+                    b.Property<Guid>("ParticipantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<bool>("Removed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("removed");
+
+                    b.Property<string>("RemovedReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("removed_reason");
+
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("version");
+
+                    b.Property<Guid?>("VisitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("visit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_form_records");
+
+                    b.HasIndex("ParticipantId", "FormCode")
+                        .HasDatabaseName("ix_form_records_participant_id_form_code");
+
+                    b.HasIndex("TrialId", "FormCode")
+                        .HasDatabaseName("ix_form_records_trial_id_form_code");
+
+                    b.HasIndex("VisitId", "FormCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_form_records_visit_id_form_code")
+                        .HasFilter("visit_id IS NOT NULL");
+
+                    b.ToTable("form_records", (string)null);
+                });
+
+            modelBuilder.Entity("Edc.Domain.Forms.TrialForm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("DefinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("defined_at");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.Property<bool>("Log")
+                        .HasColumnType("boolean")
+                        .HasColumnName("log");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trial_forms");
+
+                    b.HasIndex("TrialId", "Ordinal")
+                        .IsUnique()
+                        .HasDatabaseName("ix_trial_forms_trial_id_ordinal");
+
+                    b.HasIndex("TrialId", "Code", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_trial_forms_trial_id_code_version");
+
+                    b.ToTable("trial_forms", (string)null);
+                });
+
             modelBuilder.Entity("Edc.Domain.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -753,6 +890,10 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("final_unblinded_at");
 
+                    b.Property<int>("FormsRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("forms_revision");
+
                     b.Property<DateTimeOffset?>("LockedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("locked_at");
@@ -834,6 +975,11 @@ namespace Edc.Infrastructure.Persistence.Migrations
                     b.Property<int>("Day")
                         .HasColumnType("integer")
                         .HasColumnName("day");
+
+                    b.PrimitiveCollection<List<string>>("Forms")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("forms");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1828,6 +1974,32 @@ namespace Edc.Infrastructure.Persistence.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Edc.Domain.Forms.FormRecord", b =>
+                {
+                    b.HasOne("Edc.Domain.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_form_records_participants_participant_id");
+
+                    b.HasOne("Edc.Domain.Visits.ScheduledVisit", null)
+                        .WithMany()
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_form_records_visits_visit_id");
+                });
+
+            modelBuilder.Entity("Edc.Domain.Forms.TrialForm", b =>
+                {
+                    b.HasOne("Edc.Domain.Trials.Trial", null)
+                        .WithMany("Forms")
+                        .HasForeignKey("TrialId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_trial_forms_trials_trial_id");
+                });
+
             modelBuilder.Entity("Edc.Domain.Notifications.Notification", b =>
                 {
                     b.HasOne("Edc.Infrastructure.Identity.EdcUser", null)
@@ -2114,6 +2286,8 @@ namespace Edc.Infrastructure.Persistence.Migrations
                     b.Navigation("Arms");
 
                     b.Navigation("EligibilityCriteria");
+
+                    b.Navigation("Forms");
 
                     b.Navigation("StratificationFactors");
 
