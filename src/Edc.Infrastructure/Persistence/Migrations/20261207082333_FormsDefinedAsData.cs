@@ -122,6 +122,10 @@ public partial class FormsDefinedAsData : Migration
                 CASE WHEN 'mrss' = ANY (SELECT lower(p) FROM unnest(procedures) p) THEN 'MRSS' END,
                 CASE WHEN 'infusion' = ANY (SELECT lower(p) FROM unnest(procedures) p) THEN 'INFUSION' END], NULL);
 
+            -- The defaults served the rows already there; new rows always name their values.
+            ALTER TABLE visit_definitions ALTER COLUMN forms DROP DEFAULT;
+            ALTER TABLE trials ALTER COLUMN forms_revision DROP DEFAULT;
+
             -- A form's version, once stored, is what its data were entered under: it never changes.
             CREATE TRIGGER trial_forms_append_only BEFORE UPDATE OR DELETE ON trial_forms
                 FOR EACH ROW EXECUTE FUNCTION edc_refuse_version_change();
