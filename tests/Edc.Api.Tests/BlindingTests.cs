@@ -562,6 +562,13 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
             var enrolledA = await DistinctiveTrial.ParticipantAsync(coordinatorA, trial.Id, siteA, "diffuse", randomize: false);
             var screeningA = await coordinatorA.RegisterAsync(trial.Id, siteA);
 
+            // The trial's own forms: a visit form and a log entry.
+            var formPath = $"/api/trials/{trial.Id}/participants/{randomizedA[0]}";
+            var note = await coordinatorA.PutAsJsonAsync($"{formPath}/visits/D0/forms/{DistinctiveTrial.NoteForm}", new { values = new Dictionary<string, string> { ["NOTE"] = "Well" } });
+            var entry = await coordinatorA.PostAsJsonAsync($"{formPath}/logs/{DistinctiveTrial.LogForm}", new { values = new Dictionary<string, string> { ["DRUG"] = "Paracetamol" } });
+            Assert.Equal(HttpStatusCode.OK, note.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, entry.StatusCode);
+
             // Site B: two randomized.
             var participantsB = new List<Guid>
             {
@@ -633,6 +640,7 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
                 ["requestId"] = [.. requestIds.Select(r => r.ToString()).Append(unknown.ToString())],
                 ["siteId"] = [siteA.ToString(), siteB.ToString(), unknown.ToString()],
                 ["visitCode"] = ["D0", "W4", "NOPE"],
+                ["formCode"] = ["MRSS", DistinctiveTrial.NoteForm, DistinctiveTrial.LogForm, "NOPE"],
                 ["documentName"] = ["v1"],
                 ["path"] = ["api/no-such-resource", $"api/trials/{trial.Id}/participants/{randomizedA[1]}/arm"],
             };

@@ -28,7 +28,12 @@ public static class DistinctiveTrial
         [PlaceboCode] = PlaceboName,
     };
 
+    /// <summary>A visit form (at D0 and W4) and a log form: the trial's own forms, whose data must carry no arm either.</summary>
+    public const string NoteForm = "NOTE";
+    public const string LogForm = "MEDS";
+
     private static readonly string[] Procedures = ["Mrss"];
+    private static readonly string[] VisitForms = [NoteForm];
 
     public sealed record Created(Guid Id, string Code, IReadOnlyDictionary<string, Guid> Sites);
 
@@ -43,8 +48,8 @@ public static class DistinctiveTrial
             arms = new[] { new { code = ActiveCode, name = ActiveName, ratio = 1 }, new { code = PlaceboCode, name = PlaceboName, ratio = 1 } },
             visitDefinitions = new[]
             {
-                new { code = "D0", name = "Day 0", day = 0, windowBefore = 0, windowAfter = 0, procedures = Procedures },
-                new { code = "W4", name = "Week 4", day = 28, windowBefore = 3, windowAfter = 3, procedures = Procedures },
+                new { code = "D0", name = "Day 0", day = 0, windowBefore = 0, windowAfter = 0, procedures = Procedures, forms = VisitForms },
+                new { code = "W4", name = "Week 4", day = 28, windowBefore = 3, windowAfter = 3, procedures = Procedures, forms = VisitForms },
             },
             eligibilityCriteria = new[]
             {
@@ -55,6 +60,11 @@ public static class DistinctiveTrial
                 ? new[] { new { code = FactorCode, name = "Skin involvement", levels = new[] { "limited", "diffuse" } } }
                 : [],
             sites = siteCodes.Select(s => new { code = s, name = "Hospital " + s }).ToArray(),
+            forms = new object[]
+            {
+                new { code = NoteForm, name = "Visit note", log = false, items = new[] { new { code = "NOTE", label = "Note", type = "text" } } },
+                new { code = LogForm, name = "Medications", log = true, items = new[] { new { code = "DRUG", label = "Drug", type = "text" } } },
+            },
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var id = (await response.JsonAsync()).GetProperty("id").GetGuid();
