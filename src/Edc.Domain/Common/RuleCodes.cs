@@ -62,6 +62,12 @@ public static class RuleCodes
 
     public const string ParticipantNotActive = nameof(ParticipantNotActive);
 
+    public const string QueryClosed = nameof(QueryClosed);
+
+    public const string QueryNotClosed = nameof(QueryNotClosed);
+
+    public const string QueryNotYours = nameof(QueryNotYours);
+
     public const string RandomizationListExhausted = nameof(RandomizationListExhausted);
 
     public const string RandomizationListExists = nameof(RandomizationListExists);

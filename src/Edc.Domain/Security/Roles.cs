@@ -9,6 +9,8 @@ public static class Roles
     public const string DsmbMember = "DsmbMember";
     public const string UnblindedStatistician = "UnblindedStatistician";
     public const string Pharmacist = "Pharmacist";
+    public const string Monitor = "Monitor";
+    public const string DataManager = "DataManager";
 
     public static readonly IReadOnlyList<string> All =
         [Admin, Coordinator, Investigator, DsmbMember, UnblindedStatistician, Pharmacist];

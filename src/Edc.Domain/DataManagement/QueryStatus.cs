@@ -1,0 +1,8 @@
+namespace Edc.Domain.DataManagement;
+
+public enum QueryStatus
+{
+    Open,
+    Answered,
+    Closed,
+}
