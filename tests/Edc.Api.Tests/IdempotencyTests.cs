@@ -17,7 +17,9 @@ public sealed class IdempotencyTests(EdcApiFactory api) : IClassFixture<EdcApiFa
     private static readonly string[] ExpectedIdempotentEndpoints =
     [
         "POST /api/trials/",
+        "POST /api/trials/{trialId:guid}/forms",
         "POST /api/trials/{trialId:guid}/participants/",
+        "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/logs/{formCode}/",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/adverse-events",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/randomization",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/visits/",
