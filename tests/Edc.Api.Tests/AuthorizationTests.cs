@@ -103,6 +103,8 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
         { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
+        { "GET", "/api/trials/{trialId}/exports/forms/{formCode}.csv", ExportRoles },
+        { "GET", "/api/trials/{trialId}/exports/data-dictionary.csv", ExportRoles },
         { "POST", "/api/trials/{trialId}/participants/{participantId}/adverse-events", DataEntry },
         { "GET", "/api/trials/{trialId}/adverse-events", SafetyReaders },
         { "GET", "/api/trials/{trialId}/adverse-events/{adverseEventId}", SafetyReaders },

@@ -40,7 +40,7 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
         Assert.Contains("mrss.csv", response.Content.Headers.ContentDisposition?.ToString() ?? string.Empty, StringComparison.Ordinal);
         var rows = Csv.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(MrssHeader, rows[0]);
-        var data = Records(rows);
+        var data = Csv.Records(rows);
         Assert.Equal(3, data.Count);
 
         var baseline = data.Single(r => r["screeningNumber"] == t.ScreeningA && r["visitCode"] == "D0");
@@ -69,10 +69,10 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
     {
         var t = await TrialAsync();
 
-        var rows = Csv.Parse(await TextAsync(t.Admin, t.TrialId, "visits.csv"));
+        var rows = Csv.Parse(await Csv.ExportAsync(t.Admin, t.TrialId, "visits.csv"));
 
         Assert.Equal(VisitsHeader, rows[0]);
-        var data = Records(rows);
+        var data = Csv.Records(rows);
         Assert.Equal(4, data.Count);
         var w4 = data.Single(r => r["screeningNumber"] == t.ScreeningA && r["visitCode"] == "W4");
         Assert.Equal("Week 4", w4["visitName"]);
@@ -91,8 +91,8 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
         var investigatorB = await api.ClientForNewUserAsync(t.Admin, Roles.Investigator, t.SiteB);
         var demoCoordinator = await api.ClientForNewUserAsync(t.Admin, Roles.Coordinator, await t.Admin.DemoSiteIdAsync());
 
-        var mrssA = Records(Csv.Parse(await TextAsync(t.CoordinatorA, t.TrialId, "mrss.csv")));
-        var visitsB = Records(Csv.Parse(await TextAsync(investigatorB, t.TrialId, "visits.csv")));
+        var mrssA = Csv.Records(Csv.Parse(await Csv.ExportAsync(t.CoordinatorA, t.TrialId, "mrss.csv")));
+        var visitsB = Csv.Records(Csv.Parse(await Csv.ExportAsync(investigatorB, t.TrialId, "visits.csv")));
 
         Assert.Equal(2, mrssA.Count);
         Assert.All(mrssA, r => Assert.Equal(t.ScreeningA, r["screeningNumber"]));
@@ -122,7 +122,7 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
         {
             foreach (var export in new[] { "mrss.csv", "visits.csv" })
             {
-                var text = await TextAsync(client, t.TrialId, export);
+                var text = await Csv.ExportAsync(client, t.TrialId, export);
                 var header = Csv.Parse(text)[0];
                 Assert.DoesNotContain("arm", header);
                 Assert.DoesNotContain(DistinctiveTrial.ArmStrings, secret => text.Contains(secret, StringComparison.OrdinalIgnoreCase));
@@ -144,17 +144,17 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
         Assert.Equal(HttpStatusCode.OK, (await t.Admin.PostAsync($"/api/trials/{t.TrialId}/lock", null)).StatusCode);
 
         // Locked but not yet unblinded: still blind.
-        Assert.DoesNotContain("arm", Csv.Parse(await TextAsync(t.Admin, t.TrialId, "visits.csv"))[0]);
+        Assert.DoesNotContain("arm", Csv.Parse(await Csv.ExportAsync(t.Admin, t.TrialId, "visits.csv"))[0]);
         var unblinding = await t.Statistician.PostAsync($"/api/trials/{t.TrialId}/final-unblinding", null);
         Assert.True(unblinding.StatusCode == HttpStatusCode.OK, await unblinding.Content.ReadAsStringAsync());
 
         foreach (var client in new[] { t.Admin, t.CoordinatorA, dsmb })
         {
-            var mrss = Csv.Parse(await TextAsync(client, t.TrialId, "mrss.csv"));
-            var visits = Csv.Parse(await TextAsync(client, t.TrialId, "visits.csv"));
+            var mrss = Csv.Parse(await Csv.ExportAsync(client, t.TrialId, "mrss.csv"));
+            var visits = Csv.Parse(await Csv.ExportAsync(client, t.TrialId, "visits.csv"));
             Assert.Equal(MrssHeader.Append("arm"), mrss[0]);
             Assert.Equal(VisitsHeader.Append("arm"), visits[0]);
-            foreach (var row in Records(mrss).Concat(Records(visits)))
+            foreach (var row in Csv.Records(mrss).Concat(Csv.Records(visits)))
             {
                 var participant = row["screeningNumber"] == t.ScreeningA ? t.ParticipantA : t.ParticipantB;
                 Assert.Equal(armOf[participant], row["arm"]);
@@ -172,9 +172,9 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
         await MissAsync(t.CoordinatorA, t.TrialId, t.ParticipantA, "W4", Formula);
         await MissAsync(t.CoordinatorB, t.TrialId, t.ParticipantB, "W4", "@SUM(1+1)");
 
-        var text = await TextAsync(t.Admin, t.TrialId, "visits.csv");
+        var text = await Csv.ExportAsync(t.Admin, t.TrialId, "visits.csv");
         var rows = Csv.Parse(text);
-        var data = Records(rows);
+        var data = Csv.Records(rows);
 
         Assert.Contains("\"Away, said \"\"back soon\"\"\nthen a new line\"", text, StringComparison.Ordinal);
         Assert.Equal(Awkward, data.Single(r => r["screeningNumber"] == t.ScreeningA && r["visitCode"] == "D0")["missedReason"]);
@@ -191,8 +191,8 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
         var (_, email) = await t.Admin.CreateUserAsync([Roles.DsmbMember]);
         var dsmb = await api.LoginAsync(email, TestData.UserPassword);
 
-        await TextAsync(dsmb, t.TrialId, "mrss.csv");
-        await TextAsync(dsmb, t.TrialId, "visits.csv");
+        await Csv.ExportAsync(dsmb, t.TrialId, "mrss.csv");
+        await Csv.ExportAsync(dsmb, t.TrialId, "visits.csv");
 
         foreach (var export in new[] { "mrss.csv", "visits.csv" })
         {
@@ -250,17 +250,8 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
         Assert.Equal(Extra + 3, lines);
         Assert.Equal(Extra, change);
 
-        var visits = Csv.Parse(await TextAsync(t.Admin, t.TrialId, "visits.csv"));
+        var visits = Csv.Parse(await Csv.ExportAsync(t.Admin, t.TrialId, "visits.csv"));
         Assert.Equal(Extra + 4, visits.Count - 1);
-    }
-
-    private static async Task<string> TextAsync(HttpClient client, Guid trialId, string export)
-    {
-        var response = await client.GetAsync($"/api/trials/{trialId}/exports/{export}");
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{export}: {(int)response.StatusCode} {text}");
-        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        return text;
     }
 
     private static async Task MissAsync(HttpClient client, Guid trialId, Guid participantId, string visitCode, string missedReason)
@@ -269,9 +260,6 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
             $"/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}", new { status = "Missed", missedReason });
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
-
-    private static List<Dictionary<string, string>> Records(List<string[]> rows) =>
-        [.. rows.Skip(1).Select(r => rows[0].Zip(r).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal))];
 
     private sealed record ExportTrial(
         HttpClient Admin, HttpClient Statistician, HttpClient CoordinatorA, HttpClient CoordinatorB, Guid TrialId, Guid SiteA, Guid SiteB,
@@ -313,61 +301,4 @@ public sealed class ExportTests(EdcApiFactory api) : IClassFixture<EdcApiFactory
                 {others}, {others}, {others}, {others}, {others}, {others}, {others}, {others}, {face + (16 * others)}
             FROM visits v WHERE v.participant_id = '{participantId}' AND v.code = '{visitCode}'
             """, assessor);
-
-    /// <summary>A small RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.</summary>
-    private static class Csv
-    {
-        public static List<string[]> Parse(string text)
-        {
-            var rows = new List<string[]>();
-            var row = new List<string>();
-            var field = new StringBuilder();
-            var quoted = false;
-            for (var i = 0; i < text.Length; i++)
-            {
-                var c = text[i];
-                if (quoted)
-                {
-                    if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                    {
-                        field.Append('"');
-                        i++;
-                    }
-                    else if (c == '"')
-                    {
-                        quoted = false;
-                    }
-                    else
-                    {
-                        field.Append(c);
-                    }
-                }
-                else if (c == '"')
-                {
-                    quoted = true;
-                }
-                else if (c == ',')
-                {
-                    row.Add(field.ToString());
-                    field.Clear();
-                }
-                else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                    row.Add(field.ToString());
-                    field.Clear();
-                    rows.Add([.. row]);
-                    row.Clear();
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-
-            Assert.False(quoted, "An unterminated quoted field.");
-            Assert.True(field.Length == 0 && row.Count == 0, "The last line has no line break.");
-            return rows;
-        }
-    }
 }

@@ -37,8 +37,12 @@ public static class DistinctiveTrial
 
     public sealed record Created(Guid Id, string Code, IReadOnlyDictionary<string, Guid> Sites);
 
-    /// <summary>Creates the trial (Admin) with the given site codes; with a stratification factor <see cref="FactorCode"/> (limited, diffuse) unless told otherwise.</summary>
-    public static async Task<Created> CreateAsync(HttpClient admin, string[] siteCodes, bool stratified = true)
+    /// <summary>
+    /// Creates the trial (Admin) with the given site codes; with a stratification factor <see cref="FactorCode"/> (limited,
+    /// diffuse) unless told otherwise; with <paramref name="forms"/> (as the contract writes them; by default the visit form
+    /// <see cref="NoteForm"/> and the log form <see cref="LogForm"/>), the visit forms among them collected at both visits.
+    /// </summary>
+    public static async Task<Created> CreateAsync(HttpClient admin, string[] siteCodes, bool stratified = true, object[]? forms = null, string[]? visitForms = null)
     {
         var code = "ZT-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
         var response = await admin.PostAsJsonAsync("/api/trials", new
@@ -48,8 +52,8 @@ public static class DistinctiveTrial
             arms = new[] { new { code = ActiveCode, name = ActiveName, ratio = 1 }, new { code = PlaceboCode, name = PlaceboName, ratio = 1 } },
             visitDefinitions = new[]
             {
-                new { code = "D0", name = "Day 0", day = 0, windowBefore = 0, windowAfter = 0, procedures = Procedures, forms = VisitForms },
-                new { code = "W4", name = "Week 4", day = 28, windowBefore = 3, windowAfter = 3, procedures = Procedures, forms = VisitForms },
+                new { code = "D0", name = "Day 0", day = 0, windowBefore = 0, windowAfter = 0, procedures = Procedures, forms = visitForms ?? VisitForms },
+                new { code = "W4", name = "Week 4", day = 28, windowBefore = 3, windowAfter = 3, procedures = Procedures, forms = visitForms ?? VisitForms },
             },
             eligibilityCriteria = new[]
             {
@@ -60,11 +64,11 @@ public static class DistinctiveTrial
                 ? new[] { new { code = FactorCode, name = "Skin involvement", levels = new[] { "limited", "diffuse" } } }
                 : [],
             sites = siteCodes.Select(s => new { code = s, name = "Hospital " + s }).ToArray(),
-            forms = new object[]
-            {
+            forms = forms ??
+            [
                 new { code = NoteForm, name = "Visit note", log = false, items = new[] { new { code = "NOTE", label = "Note", type = "text" } } },
                 new { code = LogForm, name = "Medications", log = true, items = new[] { new { code = "DRUG", label = "Drug", type = "text" } } },
-            },
+            ],
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var id = (await response.JsonAsync()).GetProperty("id").GetGuid();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Edc.Domain.Forms;
 
 namespace Edc.Api.Features.Exports;
 
@@ -37,12 +38,35 @@ internal sealed class CsvWriter(TextWriter writer)
         return this;
     }
 
+    public CsvWriter Number(decimal? value)
+    {
+        Separator();
+        if (value is { } number)
+        {
+            writer.Write(number.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return this;
+    }
+
     public CsvWriter Date(DateOnly? value)
     {
         Separator();
         if (value is { } date)
         {
             writer.Write(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+
+        return this;
+    }
+
+    /// <summary>A date and time in UTC, as the contract writes them (<c>2026-12-07T09:30:00Z</c>).</summary>
+    public CsvWriter Instant(DateTimeOffset? value)
+    {
+        Separator();
+        if (value is { } instant)
+        {
+            writer.Write(FormValues.Format(instant));
         }
 
         return this;

@@ -32,6 +32,22 @@ public static class ExportEndpoints
                 "Every visit of the participants the caller may see, one row per visit, as CSV; audited, blinded until the final unblinding.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .RequireRoles(ExportRoles);
+        exports.MapGet("/forms/{formCode}.csv", (Guid trialId, string formCode, HttpContext context, IMediator mediator, CancellationToken ct) =>
+                StreamAsync(context, mediator.Send(new ExportForm.Query(trialId, formCode), ct), ct))
+            .Describe(
+                "ExportForm", "Export a form as CSV",
+                "A form's data for the participants the caller may see: one row per participant and visit, or per log entry (removed ones marked), "
+                + "then one column per item of every version of the form; the built-in MRSS, INFUSION and AE too. Audited, blinded until the "
+                + "final unblinding; 404 for a form the trial does not have.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .RequireRoles(ExportRoles);
+        exports.MapGet("/" + ExportDataDictionary.Name, (Guid trialId, HttpContext context, IMediator mediator, CancellationToken ct) =>
+                StreamAsync(context, mediator.Send(new ExportDataDictionary.Query(trialId), ct), ct))
+            .Describe(
+                "ExportDataDictionary", "Export the data dictionary as CSV",
+                "One row per form, version and item: type, label, units, ranges, code list, conditions, expressions and the visits that collect the form; audited.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .RequireRoles(ExportRoles);
     }
 
     private static async Task<IResult> StreamAsync(HttpContext context, Task<CsvExport> prepared, CancellationToken ct)

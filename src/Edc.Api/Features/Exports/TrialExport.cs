@@ -26,14 +26,31 @@ internal static class TrialExport
     public static async Task<(Trial Trial, IReadOnlyDictionary<Guid, ArmView>? Arms)> BeginAsync(
         EdcDbContext db, VisibleData visible, CurrentUser user, AssignmentGate gate, Guid trialId, string exportName, CancellationToken cancellationToken)
     {
-        var trial = await visible.Trials.AsNoTracking().SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken)
+        var trial = await FindAsync(visible, trialId, cancellationToken);
+        return (trial, await AuditAsync(db, user, gate, trial, exportName, cancellationToken));
+    }
+
+    /// <summary>The trial, if the caller may see it: an export that checks more (the form it names) checks it before the audit row.</summary>
+    public static async Task<Trial> FindAsync(VisibleData visible, Guid trialId, CancellationToken cancellationToken) =>
+        await visible.Trials.AsNoTracking().SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken)
             ?? throw new NotFoundException("The trial");
+
+    /// <summary>Writes the export to the audit trail, and answers the arms its rows may show (null while blinded).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, ArmView>?> AuditAsync(
+        EdcDbContext db, CurrentUser user, AssignmentGate gate, Trial trial, string exportName, CancellationToken cancellationToken)
+    {
         var arms = await gate.ArmsForExportAsync(trial, cancellationToken);
+        await RecordAsync(db, user, trial, exportName + (arms is null ? " (blinded)" : " (with arm column)"), cancellationToken);
+        return arms;
+    }
+
+    /// <summary>Writes an export to the audit trail, its new value naming it.</summary>
+    public static async Task RecordAsync(EdcDbContext db, CurrentUser user, Trial trial, string description, CancellationToken cancellationToken)
+    {
         db.AuditEntries.Add(AuditEntry.Create(
             new AuditActor(user.Id, user.Email, string.Join(',', user.Roles)), "Export", nameof(Trial), trial.Id.ToString(), trial.Id,
-            field: "export", newValue: exportName + (arms is null ? " (blinded)" : " (with arm column)")));
+            field: "export", newValue: description));
         await db.SaveChangesAsync(cancellationToken);
-        return (trial, arms);
     }
 
     /// <summary>

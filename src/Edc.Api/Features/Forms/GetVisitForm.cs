@@ -1,7 +1,6 @@
 using Edc.Api.Common;
 using Edc.Api.Security;
 using Edc.Domain.Forms;
-using Edc.Domain.Visits;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -26,39 +25,16 @@ public static class GetVisitForm
             return query.FormCode switch
             {
                 BuiltInFormCodes.Mrss => await db.MrssAssessments.AsNoTracking().SingleOrDefaultAsync(m => m.VisitId == context.Visit.Id, cancellationToken) is { } mrss
-                    ? BuiltIn(context.Form, mrss.Id, mrss.Version, new Dictionary<string, object>
-                    {
-                        ["assessedOn"] = mrss.AssessedOn,
-                        ["assessorName"] = mrss.AssessorName,
-                        ["total"] = (decimal)mrss.Total,
-                    }.Concat(mrss.Scores.Select(s => KeyValuePair.Create(s.Key, (object)(decimal)s.Value))))
+                    ? BuiltIn(context.Form, mrss.Id, mrss.Version, BuiltInFormValues.Of(mrss))
                     : FormDataView.NotStarted(context.Form),
                 BuiltInFormCodes.Infusion => await db.Infusions.AsNoTracking().SingleOrDefaultAsync(i => i.VisitId == context.Visit.Id, cancellationToken) is { } infusion
-                    ? BuiltIn(context.Form, infusion.Id, infusion.Version, Infusion(infusion))
+                    ? BuiltIn(context.Form, infusion.Id, infusion.Version, BuiltInFormValues.Of(infusion))
                     : FormDataView.NotStarted(context.Form),
                 _ => context.Record is { } record ? FormDataView.From(record, context.Form) : FormDataView.NotStarted(context.Form),
             };
         }
 
-        private static IEnumerable<KeyValuePair<string, object>> Infusion(InfusionRecord infusion)
-        {
-            if (infusion.AdministeredAt is { } at)
-            {
-                yield return KeyValuePair.Create("administeredAt", (object)at);
-            }
-
-            if (infusion.KitNumber is { } kit)
-            {
-                yield return KeyValuePair.Create("kitNumber", (object)kit);
-            }
-
-            if (infusion.NotAdministeredReason is { } reason)
-            {
-                yield return KeyValuePair.Create("notAdministeredReason", (object)reason);
-            }
-        }
-
-        private static FormDataView BuiltIn(VersionedForm form, Guid id, int version, IEnumerable<KeyValuePair<string, object>> values) =>
-            FormDataView.Of(id, form, FormValues.Write(form.Definition, new Dictionary<string, object>(values, StringComparer.Ordinal)), FormStatus.Complete, version);
+        private static FormDataView BuiltIn(VersionedForm form, Guid id, int version, Dictionary<string, object> values) =>
+            FormDataView.Of(id, form, FormValues.Write(form.Definition, values), FormStatus.Complete, version);
     }
 }
