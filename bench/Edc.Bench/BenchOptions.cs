@@ -8,7 +8,11 @@ internal sealed class BenchException(string message) : Exception(message);
 internal sealed record BenchOptions(int Clients, int Duration, bool Fast, string? Note, IReadOnlyList<string> Only, string CommandLine)
 {
     /// <summary>The suite's workloads in the order they run; the adverse-event list (its own data set) only when asked for, alone.</summary>
-    public static readonly string[] Workloads = ["ceiling", "casebook", "worklist", "adverse-event-entry", "mrss", "randomization", "safety-summary", "casebook-page", "mrss-form"];
+    public static readonly string[] Workloads =
+    [
+        "ceiling", "casebook", "worklist", "adverse-event-entry", "mrss", "randomization", "safety-summary", "casebook-page", "mrss-form",
+        "grid", "form-save", "form-edit",
+    ];
 
     public const string AdverseEventList = "adverse-event-list";
 

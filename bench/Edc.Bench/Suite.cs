@@ -33,6 +33,9 @@ internal sealed record Workload(string Name, string Request, string Twin, Func<S
     /// <summary>Each line at most once across wrk's threads (first saves); otherwise wrk cycles through the lines.</summary>
     public bool Walk { get; init; }
 
+    /// <summary>wrk's connections, when not the suite's (a heavy page, whose time would otherwise be mostly queueing).</summary>
+    public int? Clients { get; init; }
+
     /// <summary>The bearer token both sides get (the twin ignores it); none for a web page's workload, which sends its cookie.</summary>
     public string? Token { get; init; }
 
@@ -55,6 +58,9 @@ internal sealed record Workload(string Name, string Request, string Twin, Func<S
 
     /// <summary>Reads: what both sides' answers to the first line must agree on.</summary>
     public Func<JsonElement, string>? Answer { get; init; }
+
+    /// <summary>Reads whose sides answer in different shapes (a page, and its data as JSON): what both must agree on, from each side's body.</summary>
+    public Func<Side, string, string>? AnswerText { get; init; }
 
     /// <summary>A check after both sides ran (the randomization list).</summary>
     public Func<CancellationToken, Task<(bool Ok, string Text)>>? After { get; init; }
@@ -110,15 +116,22 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
     {
         var checks = new List<string>();
         var ok = true;
-        if (workload.Answer is { } answer)
+        if (workload.Answer is not null || workload.AnswerText is not null)
         {
             // Before the runs: both sides answer the first request alike.
             var answers = new List<string>();
             foreach (var side in Sides)
             {
                 using var client = Client(side, workload);
-                using var document = JsonDocument.Parse(await SendAsync(client, workload.Lines(side, Phase.Capture)[0], ct));
-                answers.Add(answer(document.RootElement));
+                var body = await SendAsync(client, workload.Lines(side, Phase.Capture)[0], ct);
+                if (workload.AnswerText is { } text)
+                {
+                    answers.Add(text(side, body));
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(body);
+                answers.Add(workload.Answer!(document.RootElement));
             }
 
             ok &= answers[0] == answers[1];
@@ -144,9 +157,10 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
             {
                 // wrk counts the answers received in time; the requests in flight when it stopped (one a connection at most) may commit too.
                 var answered = result.Requests - result.Errors;
-                var counted = created >= answered && created <= answered + options.Clients;
+                var clients = workload.Clients ?? options.Clients;
+                var counted = created >= answered && created <= answered + clients;
                 ok &= counted;
-                checks.Add($"{(counted ? "OK" : "FAILED")} {Label(side)}: {created} {workload.RowsName} for {answered} 2xx (+ at most {options.Clients} in flight)");
+                checks.Add($"{(counted ? "OK" : "FAILED")} {Label(side)}: {created} {workload.RowsName} for {answered} 2xx (+ at most {clients} in flight)");
             }
 
             if (result.Exhausted)
@@ -182,7 +196,7 @@ internal sealed partial class Suite(Uri api, Uri twin, LocalPostgres database, s
         var start = new ProcessStartInfo(_wrk) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] arguments =
         [
-            "-c", options.Clients.ToString(CultureInfo.InvariantCulture), "-t", threads.ToString(CultureInfo.InvariantCulture),
+            "-c", (workload.Clients ?? options.Clients).ToString(CultureInfo.InvariantCulture), "-t", threads.ToString(CultureInfo.InvariantCulture),
             "-d", seconds.ToString(CultureInfo.InvariantCulture) + "s", "--timeout", "60s", "--latency",
             .. workload.Token is { } token ? new[] { "-H", "Authorization: Bearer " + token } : [],
             .. workload.Headers.SelectMany(h => new[] { "-H", $"{h.Key}: {h.Value}" }),

@@ -12,7 +12,7 @@ namespace Edc.Bench;
 /// visit schedule, a Day 0 MRSS and two adverse events) and the workloads on it, each defined once for both sides. A write's
 /// template is one request of the workload sent to the API before the runs: the twin copies the rows the API wrote for it.
 /// </summary>
-internal sealed class SuiteTrial
+internal sealed partial class SuiteTrial
 {
     public const string UserPassword = "Bench-User-Password-2026";
     private const int RealisticParticipants = 400;
@@ -36,14 +36,39 @@ internal sealed class SuiteTrial
     private readonly Guid _trial;
     private readonly Guid[] _sites;
     private readonly string _today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private readonly Place _demo;
     private IReadOnlyList<Guid> _realistic = [];
 
     private SuiteTrial(string connectionString, BenchOptions options, Suite suite, HttpClient coordinator, HttpClient statistician, Guid trial, Guid[] sites)
     {
         (_connectionString, _options, _suite, _coordinator, _statistician, _trial, _sites) = (connectionString, options, suite, coordinator, statistician, trial, sites);
+        _demo = new Place(trial, sites, coordinator);
     }
 
-    public static string Description =>
+    /// <summary>A trial the suite writes to: the sites its participants are enrolled at, and the coordinator of those sites who sends its requests.</summary>
+    private sealed record Place(Guid Trial, Guid[] Sites, HttpClient Coordinator)
+    {
+        public string Path => $"/api/trials/{Trial}";
+
+        public string Token => Coordinator.DefaultRequestHeaders.Authorization!.Parameter!;
+
+        /// <summary>The twin's context: the coordinator's sites, and the row a write copies.</summary>
+        public Dictionary<string, string> TwinHeaders(Guid? template = null)
+        {
+            var headers = new Dictionary<string, string> { ["X-Twin-Sites"] = string.Join(',', Sites) };
+            if (template is { } key)
+            {
+                headers["X-Twin-Template"] = key.ToString();
+            }
+
+            return headers;
+        }
+    }
+
+    /// <summary>The trials the workloads ran on: the demonstration trial, and the forms trial when a forms workload set it up.</summary>
+    public IReadOnlyList<string> Descriptions => _formsTrial is null ? [Description] : [Description, FormsDescription];
+
+    private static string Description =>
         $"**Trial**: the demonstration trial with a second site, {RealisticParticipants} participants (inserted in SQL as Enrolled, sites alternating) " +
         "randomized through the API, a Day 0 MRSS and two adverse events each through the API. The coordinator (both sites) sends every request " +
         "but the safety summaries' (the statistician). Each write's template is one request of the workload sent to the API before the runs; " +
@@ -56,16 +81,7 @@ internal sealed class SuiteTrial
     private string CoordinatorToken => _coordinator.DefaultRequestHeaders.Authorization!.Parameter!;
 
     /// <summary>The coordinator's sites, as the twin's context.</summary>
-    private Dictionary<string, string> Sites(Guid? template = null)
-    {
-        var headers = new Dictionary<string, string> { ["X-Twin-Sites"] = string.Join(',', _sites) };
-        if (template is { } key)
-        {
-            headers["X-Twin-Template"] = key.ToString();
-        }
-
-        return headers;
-    }
+    private Dictionary<string, string> Sites(Guid? template = null) => _demo.TwinHeaders(template);
 
     public IEnumerable<(string Key, Func<CancellationToken, Task<Workload>> Prepare)> Workloads =>
     [
@@ -78,6 +94,9 @@ internal sealed class SuiteTrial
         ("safety-summary", _ => Task.FromResult(SafetySummary())),
         ("casebook-page", CasebookPageAsync),
         ("mrss-form", MrssFormAsync),
+        ("grid", GridAsync),
+        ("form-save", FormSaveAsync),
+        ("form-edit", FormEditAsync),
     ];
 
     public static async Task<SuiteTrial> SetUpAsync(Uri baseAddress, string connectionString, BenchOptions options, Suite suite, CancellationToken ct)
@@ -97,8 +116,8 @@ internal sealed class SuiteTrial
         var coordinator = await Http.SignedInClientAsync(baseAddress, "bench-coordinator@edc.local", UserPassword, ct);
         var trial = new SuiteTrial(connectionString, options, suite, coordinator, statistician, trialId, [site1, site2]);
 
-        var realistic = await trial.EnrollAsync("R", RealisticParticipants, ct);
-        await trial.RandomizeAsync(realistic, ct);
+        var realistic = await trial.EnrollAsync(trial._demo, "R", RealisticParticipants, ct);
+        await trial.RandomizeAsync(trial._demo, realistic, ct);
         await ParallelAsync(realistic.Count, i => coordinator.PutAsJsonAsync(
             new Uri($"{trial.Trial}/participants/{realistic[i]}/visits/D0/mrss", UriKind.Relative),
             new { assessedOn = trial._today, assessorName = "Dr Setup", scores = MrssAreas.ToDictionary(a => a, a => (a.Length + i) % 4) }, ct), "D0 MRSS");
@@ -182,11 +201,11 @@ internal sealed class SuiteTrial
     {
         // Six visits with MRSS a participant: a pool randomized through the API (not measured), a first save per visit.
         var perSide = Suite.CaptureRepeats + MrssPerSecond * (_options.WarmupSeconds + _options.Duration);
-        var pool = await EnrollAsync("M", (2 * perSide / 6) + 2, ct);
-        await RandomizeAsync(pool, ct);
+        var pool = await EnrollAsync(_demo, "M", (2 * perSide / 6) + 2, ct);
+        await RandomizeAsync(_demo, pool, ct);
         var scores = "{" + string.Join(',', MrssAreas.Select((a, i) => $"\"{a}\":{i % 4}")) + "}";
         var body = $"{{\"assessedOn\":\"{_today}\",\"assessorName\":\"Dr Benchmark\",\"scores\":{scores}}}";
-        var lines = (await MrssVisitsAsync(pool, ct)).Select(v => Workload.Line("PUT", $"{Trial}/participants/{v.Participant}/visits/{v.Code}/mrss", body)).ToList();
+        var lines = (await VisitsAsync(pool, MrssVisits, ct)).Select(v => Workload.Line("PUT", $"{Trial}/participants/{v.Participant}/visits/{v.Code}/mrss", body)).ToList();
         await Suite.SendAsync(_coordinator, lines[0], ct);
         return new Workload(
             "MRSS entry",
@@ -206,8 +225,8 @@ internal sealed class SuiteTrial
     private async Task<Workload> RandomizationAsync(CancellationToken ct)
     {
         var perSide = Suite.CaptureRepeats + RandomizationsPerSecond * (_options.WarmupSeconds + _options.Duration);
-        var enrolled = await EnrollAsync("Z", 2 * perSide + 1, ct);
-        await EnsureSlotsAsync(enrolled.Count, ct);
+        var enrolled = await EnrollAsync(_demo, "Z", 2 * perSide + 1, ct);
+        await EnsureSlotsAsync(_trial, enrolled.Count, ct);
         var lines = enrolled.Select(p => Workload.Line("POST", $"{Trial}/participants/{p}/randomization")).ToList();
         await Suite.SendAsync(_coordinator, lines[0], ct);
         var allocated = $"SELECT count(*) FROM randomization_slots WHERE trial_id = '{_trial}' AND participant_id IS NOT NULL";
@@ -273,9 +292,9 @@ internal sealed class SuiteTrial
     private async Task<Workload> MrssFormAsync(CancellationToken ct)
     {
         var perSide = Suite.CaptureRepeats + MrssPerSecond * (_options.WarmupSeconds + _options.Duration);
-        var pool = await EnrollAsync("W", (2 * perSide / 6) + 2, ct);
-        await RandomizeAsync(pool, ct);
-        var visits = await MrssVisitsAsync(pool, ct);
+        var pool = await EnrollAsync(_demo, "W", (2 * perSide / 6) + 2, ct);
+        await RandomizeAsync(_demo, pool, ct);
+        var visits = await VisitsAsync(pool, MrssVisits, ct);
         using var web = await WebSession.SignInAsync(_coordinator.BaseAddress!, "bench-coordinator@edc.local", UserPassword, ct);
 
         // The form as the page gives it (its hidden fields and anti-forgery token), filled as a person fills it.
@@ -341,24 +360,24 @@ internal sealed class SuiteTrial
         }
     }
 
-    private async Task RandomizeAsync(IReadOnlyList<Guid> participants, CancellationToken ct)
+    private async Task RandomizeAsync(Place place, IReadOnlyList<Guid> participants, CancellationToken ct)
     {
-        await EnsureSlotsAsync(participants.Count, ct);
-        await ParallelAsync(participants.Count, i => _coordinator.PostAsync(new Uri($"{Trial}/participants/{participants[i]}/randomization", UriKind.Relative), null, ct), "randomization");
+        await EnsureSlotsAsync(place.Trial, participants.Count, ct);
+        await ParallelAsync(participants.Count, i => place.Coordinator.PostAsync(new Uri($"{place.Path}/participants/{participants[i]}/randomization", UriKind.Relative), null, ct), "randomization");
     }
 
     /// <summary>Extends the list (10,000 slots a request, the API's limit) until it has this many free slots.</summary>
-    private async Task EnsureSlotsAsync(int needed, CancellationToken ct)
+    private async Task EnsureSlotsAsync(Guid trial, int needed, CancellationToken ct)
     {
-        var free = await _suite.ScalarAsync($"SELECT count(*) FROM randomization_slots WHERE trial_id = '{_trial}' AND participant_id IS NULL", ct);
+        var free = await _suite.ScalarAsync($"SELECT count(*) FROM randomization_slots WHERE trial_id = '{trial}' AND participant_id IS NULL", ct);
         for (; free < needed; free += 10_000)
         {
-            await Http.SendAsync(_statistician, HttpMethod.Post, $"{Trial}/randomization-list/extension", new { slots = 10_000 }, ct);
+            await Http.SendAsync(_statistician, HttpMethod.Post, $"/api/trials/{trial}/randomization-list/extension", new { slots = 10_000 }, ct);
         }
     }
 
-    /// <summary>Enrolled participants in SQL, sites alternating, in screening-number order (not measured).</summary>
-    private async Task<IReadOnlyList<Guid>> EnrollAsync(string prefix, int count, CancellationToken ct)
+    /// <summary>Enrolled participants in SQL, the place's sites in turn, in screening-number order (not measured).</summary>
+    private async Task<IReadOnlyList<Guid>> EnrollAsync(Place place, string prefix, int count, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(ct);
@@ -366,15 +385,14 @@ internal sealed class SuiteTrial
             """
             INSERT INTO participants (id, trial_id, site_id, screening_number, sex, birth_year, status, registered_at, consent_date,
                                       eligibility, strata, stratum_key, enrolled_at)
-            SELECT gen_random_uuid(), @trial, CASE WHEN g % 2 = 0 THEN @site1 ELSE @site2 END, @prefix || '-' || lpad(g::text, 6, '0'),
+            SELECT gen_random_uuid(), @trial, (@sites::uuid[])[1 + g % cardinality(@sites::uuid[])], @prefix || '-' || lpad(g::text, 6, '0'),
                    CASE WHEN g % 5 = 0 THEN 'M' ELSE 'F' END, 1950 + g % 40, 'Enrolled', now(), current_date, '{}'::jsonb, '{}'::jsonb, '', now()
             FROM generate_series(1, @count) AS g
             RETURNING id, screening_number
             """,
             connection);
-        command.Parameters.AddWithValue("trial", _trial);
-        command.Parameters.AddWithValue("site1", _sites[0]);
-        command.Parameters.AddWithValue("site2", _sites[1]);
+        command.Parameters.AddWithValue("trial", place.Trial);
+        command.Parameters.AddWithValue("sites", place.Sites);
         command.Parameters.AddWithValue("prefix", "BENCH-" + prefix);
         command.Parameters.AddWithValue("count", count);
         var rows = new List<(string Number, Guid Id)>();
@@ -389,12 +407,14 @@ internal sealed class SuiteTrial
         return [.. rows.OrderBy(r => r.Number, StringComparer.Ordinal).Select(r => r.Id)];
     }
 
-    /// <summary>The pool's visits with MRSS, by participant then day.</summary>
-    private async Task<IReadOnlyList<(Guid Participant, string Code)>> MrssVisitsAsync(IReadOnlyList<Guid> pool, CancellationToken ct)
+    private const string MrssVisits = "'Mrss' = ANY (procedures)";
+
+    /// <summary>The pool's visits that meet the condition, by participant then day.</summary>
+    private async Task<IReadOnlyList<(Guid Participant, string Code)>> VisitsAsync(IReadOnlyList<Guid> pool, string condition, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT participant_id, code FROM visits WHERE participant_id = ANY (@ids) AND 'Mrss' = ANY (procedures) ORDER BY day", connection);
+        await using var command = new NpgsqlCommand($"SELECT participant_id, code FROM visits WHERE participant_id = ANY (@ids) AND {condition} ORDER BY day", connection);
         command.Parameters.AddWithValue("ids", pool.ToArray());
         var byParticipant = new Dictionary<Guid, List<string>>();
         await using (var reader = await command.ExecuteReaderAsync(ct))

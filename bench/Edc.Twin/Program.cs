@@ -22,6 +22,7 @@ var connectionString = builder.Configuration.GetConnectionString(InfrastructureS
 // The API's pool settings: statements prepared on each connection (64 at most), no session reset on close.
 await using var dataSource = NpgsqlDataSource.Create(InfrastructureServices.ForApplicationPool(connectionString));
 var templates = new Templates(dataSource);
+var trialForms = new TrialFormsCache();
 var app = builder.Build();
 
 app.MapGet("/health/live", () => "Healthy");
@@ -41,6 +42,12 @@ trial.MapPut("/participants/{participantId:guid}/visits/{visitCode}/mrss", async
 trial.MapPost("/participants/{participantId:guid}/randomization", async (Guid trialId, Guid participantId, HttpRequest request, CancellationToken ct) =>
     await Writes.RandomizeAsync(dataSource, await templates.GetAsync(Template.Randomization, request, ct), trialId, participantId, ct));
 trial.MapPost("/safety-summaries", (Guid trialId, CancellationToken ct) => Writes.SafetySummaryAsync(dataSource, trialId, ct));
+trial.MapPut("/participants/{participantId:guid}/visits/{visitCode}/forms/{formCode}", (Guid trialId, Guid participantId, string visitCode, string formCode, FormBody body, HttpRequest request, CancellationToken ct) =>
+    Writes.VisitFormAsync(dataSource, templates, trialForms, trialId, participantId, visitCode, formCode, body, request, Sites(request), ct));
+
+// The trial's home page (HTML on the API's side): its data, answered as JSON.
+app.MapGet("/trials/{trialId:guid}", (Guid trialId, int? page, HttpRequest request, CancellationToken ct) =>
+    TrialHome.GetAsync(dataSource, trialId, Sites(request), page ?? 1, ct));
 
 await app.RunAsync();
 

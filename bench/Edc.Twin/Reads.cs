@@ -102,9 +102,23 @@ internal static class Reads
             return Results.BadRequest();
         }
 
+        await using var connection = await db.OpenConnectionAsync(ct);
+        using var answer = new JsonAnswer();
+        answer.Json.WriteStartObject();
+        if (!await WriteWorklistAsync(answer.Json, connection, trialId, sites, page, pageSize, ct))
+        {
+            return Results.BadRequest(); // the suite's pages always have rows; an empty one would be asked twice more by the API
+        }
+
+        answer.Json.WriteEndObject();
+        return answer.Result();
+    }
+
+    /// <summary>The worklist's page (items, page, pageSize, total) into an open object; false when the page has no row.</summary>
+    public static async Task<bool> WriteWorklistAsync(Utf8JsonWriter json, NpgsqlConnection connection, Guid trialId, Guid[] sites, int page, int pageSize, CancellationToken ct)
+    {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var horizon = today.AddDays(14);
-        await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = Json.Command(
             connection,
             """
@@ -125,9 +139,6 @@ internal static class Reads
             pageSize,
             (page - 1) * pageSize);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        using var answer = new JsonAnswer();
-        var json = answer.Json;
-        json.WriteStartObject();
         json.WritePropertyName("items");
         json.WriteStartArray();
         var total = 0;
@@ -140,16 +151,10 @@ internal static class Reads
         }
 
         json.WriteEndArray();
-        if (total == 0)
-        {
-            return Results.BadRequest(); // the suite's pages always have rows; an empty one would be asked twice more by the API
-        }
-
         json.WriteNumber("page", page);
         json.WriteNumber("pageSize", pageSize);
         json.WriteNumber("total", total);
-        json.WriteEndObject();
-        return answer.Result();
+        return total > 0;
     }
 
     private const string AdverseEventColumns =

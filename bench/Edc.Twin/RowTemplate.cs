@@ -34,7 +34,7 @@ internal sealed record RowTemplate(string Table, string[] Columns, string[] Type
         // The audit chain's own columns are the trigger's to fill.
         if (table == "audit_entries")
         {
-            columns.RemoveAll(c => c.Name is not ("user_id" or "user_email" or "user_roles" or "action" or "entity_type" or "entity_id" or "trial_id" or "site_id" or "field" or "old_value" or "new_value"));
+            columns.RemoveAll(c => c.Name is not ("user_id" or "user_email" or "user_roles" or "action" or "entity_type" or "entity_id" or "trial_id" or "site_id" or "field" or "old_value" or "new_value" or "reason"));
         }
 
         var rows = new List<RowTemplate>();
@@ -101,6 +101,8 @@ internal enum Template
     AdverseEvent,
     Mrss,
     Randomization,
+    FormSave,
+    FormEdit,
 }
 
 /// <summary>What a write copies: the main rows, second rows (an event's first version) and the audit rows the API wrote.</summary>
@@ -108,7 +110,8 @@ internal sealed record WriteTemplate(IReadOnlyList<RowTemplate> Main, IReadOnlyL
 
 /// <summary>
 /// The writes' templates, read once from what the API wrote for the same request: the X-Twin-Template header names the
-/// adverse event, the MRSS assessment or the randomized participant (the suite's warm-up loads them, not its timed run).
+/// adverse event, the MRSS assessment, the randomized participant or the form record (the suite's warm-up loads them, not its
+/// timed run). A form's first save and its edit name the same kind of row: the audit rows of its insert, or of its update.
 /// </summary>
 internal sealed class Templates(NpgsqlDataSource dataSource)
 {
@@ -145,6 +148,11 @@ internal sealed class Templates(NpgsqlDataSource dataSource)
                     await RowTemplate.ReadAsync(connection, "mrss_assessments", "id = @key", key, ct),
                     [],
                     await RowTemplate.ReadAsync(connection, "audit_entries", "entity_id = @key ORDER BY seq", key.ToString(), ct));
+            case Template.FormSave or Template.FormEdit:
+                return new WriteTemplate(
+                    await RowTemplate.ReadAsync(connection, "form_records", "id = @key", key, ct),
+                    [],
+                    await RowTemplate.ReadAsync(connection, "audit_entries", $"entity_id = @key AND action = '{(kind == Template.FormSave ? "Insert" : "Update")}' ORDER BY seq", key.ToString(), ct));
             default:
                 var slot = await RowTemplate.ReadAsync(connection, "randomization_slots", "participant_id = @key", key, ct);
                 return new WriteTemplate(

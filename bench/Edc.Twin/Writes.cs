@@ -11,7 +11,7 @@ namespace Edc.Twin;
 /// the API wrote for the same request (the template, with new ids) and the same audit rows, chained by the same trigger,
 /// with the COMMIT (<see cref="Transaction"/>).
 /// </summary>
-internal static class Writes
+internal static partial class Writes
 {
     /// <summary>As RecordAdverseEvent: trial FOR SHARE, participant FOR UPDATE, one batch (event, first version, audit rows), COMMIT.</summary>
     public static async Task<IResult> AdverseEventAsync(NpgsqlDataSource db, WriteTemplate template, Guid trialId, Guid participantId, CancellationToken ct)
@@ -202,6 +202,21 @@ internal static class Writes
             }
 
             return row;
+        }
+
+        /// <summary>One statement in a round trip of its own (begun with it if first); the rows it changed.</summary>
+        public async Task<int> ExecuteAsync(NpgsqlBatchCommand command, CancellationToken ct)
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            if (!_begun)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+                _begun = true;
+            }
+
+            batch.BatchCommands.Add(command);
+            await batch.ExecuteNonQueryAsync(ct);
+            return command.RecordsAffected;
         }
 
         public async Task CommitAsync(NpgsqlBatch batch, CancellationToken ct)

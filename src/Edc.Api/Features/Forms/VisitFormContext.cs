@@ -10,25 +10,38 @@ namespace Edc.Api.Features.Forms;
 
 /// <summary>
 /// What a request about one form of one visit starts from, read in one query: the trial, the participant (one the
-/// caller may see: 404 otherwise), the visit and the form's record there if saved; then the trial's catalog, and the
-/// form, which the visit must collect (404 otherwise).
+/// caller may see: 404 otherwise), the visit and the form's record there if saved (tracked, when a save is to change it);
+/// then the trial's catalog, and the form, which the visit must collect (404 otherwise).
 /// </summary>
 internal sealed record VisitFormContext(Trial Trial, Participant Participant, ScheduledVisit Visit, FormRecord? Record, FormCatalog Catalog, VersionedForm Form)
 {
+    // One round trip, compiled once (a query built per request costs more than its statement): the trial, the participant
+    // at the caller's sites, the visit and the form's record there, each but the trial possibly absent.
+    private static readonly Func<EdcDbContext, Guid, Guid, bool, Guid[], string, string, CancellationToken, Task<Found?>> Load = EF.CompileAsyncQuery(
+        (EdcDbContext db, Guid trialId, Guid participantId, bool allSites, Guid[] siteIds, string visitCode, string formCode, CancellationToken cancellationToken) => (
+                from t in db.Trials.Where(t => t.Id == trialId)
+                from p in db.Participants.Where(p => p.TrialId == trialId && p.Id == participantId && (allSites || siteIds.Contains(p.SiteId))).DefaultIfEmpty()
+                from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == visitCode).DefaultIfEmpty()
+                from r in db.FormRecords.Where(r => r.VisitId == v.Id && r.FormCode == formCode).DefaultIfEmpty()
+                select new Found { Trial = t, Participant = p, Visit = v, Record = r })
+            .AsNoTracking()
+            .SingleOrDefault());
+
     public static async Task<VisitFormContext> LoadAsync(
         EdcDbContext db, VisibleData visible, FormCatalogs catalogs, Guid trialId, Guid participantId, string visitCode, string formCode, bool tracked,
         CancellationToken cancellationToken)
     {
-        var query =
-            from t in db.Trials.Where(t => t.Id == trialId)
-            from p in visible.Participants(trialId).Where(p => p.Id == participantId).DefaultIfEmpty()
-            from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == visitCode).DefaultIfEmpty()
-            from r in db.FormRecords.Where(r => r.VisitId == v.Id && r.FormCode == formCode).DefaultIfEmpty()
-            select new { Trial = t, Participant = p, Visit = v, Record = r };
-        var found = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(cancellationToken);
+        var (allSites, siteIds) = visible.SiteFilter;
+        var found = await Load(db, trialId, participantId, allSites, siteIds, visitCode, formCode, cancellationToken);
         if (found?.Participant is null)
         {
             throw new NotFoundException("The participant");
+        }
+
+        // A save changes the record alone: only it is tracked, not the trial, the participant and the visit it reads.
+        if (tracked && found.Record is { } saved)
+        {
+            db.FormRecords.Attach(saved);
         }
 
         var visit = found.Visit ?? throw new NotFoundException("The visit");
@@ -42,5 +55,16 @@ internal sealed record VisitFormContext(Trial Trial, Participant Participant, Sc
         var form = (found.Record is { } record ? catalog.Find(formCode, record.FormVersion) : catalog.Latest(formCode))
             ?? throw new InvalidOperationException($"The form {formCode} has no definition.");
         return new VisitFormContext(found.Trial, found.Participant, visit, found.Record, catalog, form);
+    }
+
+    private sealed class Found
+    {
+        public required Trial Trial { get; init; }
+
+        public Participant? Participant { get; init; }
+
+        public ScheduledVisit? Visit { get; init; }
+
+        public FormRecord? Record { get; init; }
     }
 }
