@@ -118,10 +118,12 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms", AllRoles },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}", DataEntry },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}/evaluation", DataEntry },
         { "POST", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}", DataEntry },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}", AllRoles },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}/{entryId}", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}/{entryId}", DataEntry },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/logs/{formCode}/evaluation", DataEntry },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss", DataEntry },
         { "GET", "/api/trials/{trialId}/safety-summaries", SummaryRoles },
         { "POST", "/api/trials/{trialId}/safety-summaries", SummaryRoles },
@@ -153,6 +155,9 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/trials/{trialId}/participants/{participantId}", AllRoles },
         { "GET", "/trials/{trialId}/participants/{participantId}/enrollment", DataEntry },
         { "GET", "/trials/{trialId}/participants/{participantId}/visits/{visitCode}", AllRoles },
+        { "GET", "/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}", AllRoles },
+        { "GET", "/trials/{trialId}/participants/{participantId}/logs/{formCode}", AllRoles },
+        { "GET", "/trials/{trialId}/participants/{participantId}/logs/{formCode}/{entryId}", AllRoles },
         { "GET", "/trials/{trialId}/audit", AdminAndInvestigator },
     };
 

@@ -2,7 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Edc.Api.Features.Casebook;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Domain.Security;
+using Edc.Infrastructure.Security;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Edc.Api.Tests;
 
@@ -63,6 +68,37 @@ public sealed class CasebookTests(EdcApiFactory api) : IClassFixture<EdcApiFacto
         var links = casebook.GetProperty("links");
         Assert.Equal($"{p.Path}/visits", links.GetProperty("visits").GetString());
         Assert.Equal($"/api/trials/{p.TrialId}/adverse-events?participantId={p.ParticipantId}", links.GetProperty("adverseEvents").GetString());
+    }
+
+    [Fact]
+    public async Task GetCasebook_ListsEachVisitsFormsWithTheirStatus_AndTheTrialsLogForms_InTwoStatements()
+    {
+        var p = await api.RandomizedAsync();
+        var asWritten = new JsonSerializerOptions();
+        Assert.Equal(HttpStatusCode.OK, (await p.Coordinator.PutAsJsonAsync($"{p.Path}/visits/D0/forms/VS", new { values = new { WEIGHT = 70 } }, asWritten)).StatusCode);
+        await RecordInfusionAsync(p, "D0", new { administeredAt = DateTimeOffset.UtcNow.AddHours(-1), kitNumber = p.KitNumber });
+
+        var casebook = await p.Coordinator.GetJsonAsync(Casebook(p));
+
+        string[] Forms(string visitCode) => [.. casebook.GetProperty("visits").EnumerateArray().Single(v => v.GetProperty("code").GetString() == visitCode)
+            .GetProperty("forms").EnumerateArray().Select(f => $"{f.GetProperty("formCode").GetString()} {f.GetProperty("status").GetString()}")];
+        Assert.Equal(["MRSS NotStarted", "DM NotStarted", "PFT NotStarted"], Forms("SCR"));
+        Assert.Equal(["MRSS NotStarted", "INFUSION Complete", "VS InProgress", "BIOPSY NotStarted"], Forms("D0"));
+        var visit = casebook.GetProperty("visits")[1];
+        Assert.Equal("D0", visit.GetProperty("code").GetString());
+        Assert.Equal("Vital signs", visit.GetProperty("forms")[2].GetProperty("name").GetString());
+        Assert.Equal(
+            [("CM", "Concomitant medications", $"{p.Path}/logs/CM"), ("MH", "Medical history", $"{p.Path}/logs/MH")],
+            casebook.GetProperty("logForms").EnumerateArray().Select(l => (l.GetProperty("formCode").GetString(), l.GetProperty("name").GetString(), l.GetProperty("entries").GetString())));
+
+        // The forms' statuses come with the visits: the casebook stays two statements (its trial's forms kept per instance).
+        var (_, statements) = await CountedStatements.CountAsync(async () =>
+        {
+            await using var scope = api.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(Guid.NewGuid(), "casebook@test.local", [Roles.Coordinator], [p.SiteId]);
+            return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new GetCasebook.Query(p.TrialId, p.ParticipantId));
+        });
+        Assert.Equal(2, statements);
     }
 
     [Fact]

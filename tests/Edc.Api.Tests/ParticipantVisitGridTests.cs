@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Edc.Api.Common;
 using Edc.Api.Features.Visits;
 using Edc.Api.Tests.Infrastructure;
@@ -12,7 +14,8 @@ namespace Edc.Api.Tests;
 
 /// <summary>
 /// The trial home's participant-by-visit grid (a query the web page sends; no endpoint of its own): a column per protocol
-/// visit, a row per participant of the caller's sites, each cell's status from the visit, its window and today.
+/// visit, a row per participant of the caller's sites, each cell's status from the visit, its window and today, and how
+/// far the visit's forms are.
 /// </summary>
 public sealed class ParticipantVisitGridTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
 {
@@ -62,6 +65,53 @@ public sealed class ParticipantVisitGridTests(EdcApiFactory api) : IClassFixture
     }
 
     [Fact]
+    public async Task Grid_CountsEachVisitsFormsByStatus_InTwoStatementsForTheWholePage()
+    {
+        var p = await api.RandomizedAsync();
+        var other = await api.RandomizedAsync(p.Coordinator);
+        var asWritten = new JsonSerializerOptions();
+        var demographics = new Dictionary<string, object>
+        {
+            ["SEX"] = "F",
+            ["BIRTHYEAR"] = 1980,
+            ["ETHNIC"] = "NOTHISPANIC",
+            ["RACE"] = "ASIAN",
+            ["FIRSTSYMPTOM"] = "2025-01-10",
+            ["RNAPOL3"] = "NEG",
+            ["SCL70"] = "POS",
+            ["ACA"] = "NEG",
+        };
+        Assert.Equal(HttpStatusCode.OK, (await p.Coordinator.PutAsJsonAsync($"{p.Path}/visits/SCR/forms/DM", new { values = demographics }, asWritten)).StatusCode);
+        // Vital signs with the weight only: saved, in progress.
+        Assert.Equal(HttpStatusCode.OK, (await p.Coordinator.PutAsJsonAsync($"{p.Path}/visits/D0/forms/VS", new { values = new { WEIGHT = 70 } }, asWritten)).StatusCode);
+        var mrss = await p.Coordinator.PutAsJsonAsync($"{p.Path}/visits/D0/mrss", new
+        {
+            assessedOn = Today,
+            assessorName = "Dr Grid",
+            scores = MrssAreas.ToDictionary(a => a, _ => 1),
+        });
+        Assert.Equal(HttpStatusCode.OK, mrss.StatusCode);
+
+        var (grid, statements) = await CountedStatements.CountAsync(() => GridAsync(p.TrialId, Roles.Coordinator, p.SiteId));
+
+        Assert.Equal(2, statements);
+        Assert.True(grid.Rows.Count >= 2);
+        Assert.Equal(3, grid.Columns.Single(c => c.Code == "SCR").Forms); // MRSS, DM, PFT
+        Assert.Equal(4, grid.Columns.Single(c => c.Code == "D0").Forms); // MRSS, INFUSION, VS, BIOPSY
+        var row = Assert.Single(grid.Rows, r => r.ParticipantId == p.ParticipantId);
+        Assert.Equal(new FormProgress(3, 1, 0), row.Cells.Single(c => c.VisitCode == "SCR").Forms);
+        Assert.Equal(new FormProgress(4, 1, 1), row.Cells.Single(c => c.VisitCode == "D0").Forms);
+        Assert.Equal(new FormProgress(2, 0, 0), row.Cells.Single(c => c.VisitCode == "W2").Forms); // INFUSION, VS
+        Assert.All(grid.Rows.Single(r => r.ParticipantId == other.ParticipantId).Cells, c => Assert.False(c.Forms.Started));
+
+        // A second page comes the same way, with the same total.
+        var (second, secondStatements) = await CountedStatements.CountAsync(() => GridAsync(p.TrialId, Roles.Coordinator, new PageRequest(2, 1), p.SiteId));
+        Assert.Equal(2, secondStatements);
+        Assert.Equal(grid.Total, second.Total);
+        Assert.Equal(grid.Rows[1].ParticipantId, Assert.Single(second.Rows).ParticipantId);
+    }
+
+    [Fact]
     public async Task Grid_OfATrialTheCallerCannotSee_IsNotFound()
     {
         var admin = await api.AdminAsync();
@@ -72,10 +122,19 @@ public sealed class ParticipantVisitGridTests(EdcApiFactory api) : IClassFixture
 
     private static VisitCellStatus Cell(VisitGridRow row, string code) => row.Cells.Single(c => c.VisitCode == code).Status;
 
-    private async Task<VisitGridView> GridAsync(Guid trialId, string role, params Guid[] siteIds)
+    private static readonly string[] MrssAreas =
+    [
+        "face", "anteriorChest", "abdomen", "rightFingers", "leftFingers", "rightHand", "leftHand", "rightForearm", "leftForearm",
+        "rightUpperArm", "leftUpperArm", "rightThigh", "leftThigh", "rightLowerLeg", "leftLowerLeg", "rightFoot", "leftFoot",
+    ];
+
+    private Task<VisitGridView> GridAsync(Guid trialId, string role, params Guid[] siteIds) =>
+        GridAsync(trialId, role, new PageRequest(1, PageRequest.MaxPageSize), siteIds);
+
+    private async Task<VisitGridView> GridAsync(Guid trialId, string role, PageRequest page, params Guid[] siteIds)
     {
         await using var scope = api.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(Guid.NewGuid(), "grid@test.local", [role], siteIds);
-        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ParticipantVisitGrid.Query(trialId, new PageRequest(1, PageRequest.MaxPageSize)));
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ParticipantVisitGrid.Query(trialId, page));
     }
 }

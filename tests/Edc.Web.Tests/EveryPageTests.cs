@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
@@ -112,12 +114,21 @@ public sealed partial class EveryPageTests(DemoWebApp web)
         var adverseEvents = (await web.Admin.GetJsonAsync($"/api/trials/{trialId}/adverse-events?pageSize=200")).GetProperty("items").EnumerateArray().ToList();
         var users = (await web.Admin.GetJsonAsync("/api/users?pageSize=200")).GetProperty("items").EnumerateArray().ToList();
 
+        var randomized = ParticipantIn("Randomized");
         var byName = new Dictionary<string, string[]>(StringComparer.Ordinal)
         {
             ["trialId"] = [trialId.ToString()],
-            ["participantId"] = [ParticipantIn("Randomized"), ParticipantIn("Completed"), ParticipantIn("Withdrawn")],
+            ["participantId"] = [randomized, ParticipantIn("Completed"), ParticipantIn("Withdrawn")],
             ["visitCode"] = ["D0", "W12"], // Day 0 is done for everyone; week 12 is still to come for some
+            ["formCode"] = ["VS"], // vital signs, taken at both
             ["adverseEventId"] = [adverseEvents.First(a => a.GetProperty("serious").GetBoolean()).GetProperty("id").GetString()!],
+        };
+        var log = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            ["trialId"] = [trialId.ToString()],
+            ["participantId"] = [randomized],
+            ["formCode"] = ["CM"],
+            ["entryId"] = [(await LogEntryAsync(trialId, randomized, "CM")).ToString()],
         };
         var byTemplate = new Dictionary<string, Dictionary<string, string[]>>(StringComparer.Ordinal)
         {
@@ -125,6 +136,8 @@ public sealed partial class EveryPageTests(DemoWebApp web)
             {
                 ["id"] = [users.First(u => u.GetProperty("email").GetString() == AccountOf[Roles.Coordinator]).GetProperty("id").GetString()!],
             },
+            ["/trials/{trialId:guid}/participants/{participantId:guid}/logs/{formCode}"] = log,
+            ["/trials/{trialId:guid}/participants/{participantId:guid}/logs/{formCode}/{entryId:guid}"] = log,
         };
 
         var paths = new List<(Page, string)>();
@@ -143,6 +156,33 @@ public sealed partial class EveryPageTests(DemoWebApp web)
         }
 
         return paths;
+    }
+
+    /// <summary>An entry of the participant's log: the demonstration data's first, or one the site's coordinator adds.</summary>
+    private async Task<Guid> LogEntryAsync(Guid trialId, string participantId, string formCode)
+    {
+        using var coordinator = await web.Api.LoginAsync(AccountOf[Roles.Coordinator], EdcApiFactory.AdminPassword);
+        var log = $"/api/trials/{trialId}/participants/{participantId}/logs/{formCode}";
+        if ((await coordinator.GetJsonAsync(log)).GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } entry)
+        {
+            return entry.GetProperty("id").GetGuid();
+        }
+
+        var added = await coordinator.PostAsJsonAsync(log, new
+        {
+            values = new Dictionary<string, object>
+            {
+                ["DRUG"] = "Omeprazole",
+                ["INDICATION"] = "Reflux",
+                ["DOSE"] = 20,
+                ["UNIT"] = "MG",
+                ["FREQ"] = "QD",
+                ["STARTDATE"] = "2025-06-01",
+                ["ONGOING"] = true,
+            },
+        }, new JsonSerializerOptions());
+        Assert.True(added.StatusCode == HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+        return (await added.JsonAsync()).GetProperty("id").GetGuid();
     }
 
     [GeneratedRegex(@"\{([A-Za-z]+)(?::[^}]*)?\}")]

@@ -19,6 +19,7 @@ public static class FormEntry
     {
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
         var missingRequired = false;
 
         foreach (var code in submitted.Keys.Where(code => form.Item(code) is null))
@@ -34,6 +35,11 @@ public static class FormEntry
         foreach (var item in form.EvaluationOrder)
         {
             var shown = !form.ShowIfs.TryGetValue(item.Code, out var showIf) || ExpressionEvaluator.IsMet(showIf, ValueOf);
+            if (!shown)
+            {
+                hidden.Add(item.Code);
+            }
+
             var raw = submitted.GetValueOrDefault(item.Code);
             if (item.Type == ItemType.Calculated)
             {
@@ -72,7 +78,7 @@ public static class FormEntry
         }
 
         var status = missingRequired ? FormStatus.InProgress : FormStatus.Complete;
-        return new FormEntryOutcome(values, errors, Warnings(form, values), status);
+        return new FormEntryOutcome(values, errors, Warnings(form, values), status, hidden);
     }
 
     /// <summary>The values outside their items' soft ranges: saved, but worth a check.</summary>

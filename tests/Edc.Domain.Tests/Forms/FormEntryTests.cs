@@ -53,6 +53,16 @@ public sealed class FormEntryTests
     }
 
     [Fact]
+    public void Check_ListsTheItemsNotAskedWithTheseValues_WhichAPageHides()
+    {
+        Assert.Equal(["PREG"], Enter(VitalSigns, new() { ["WEIGHT"] = 80m }, sex: "M").Hidden);
+        Assert.Empty(Enter(VitalSigns, new() { ["WEIGHT"] = 80m }, sex: "F").Hidden);
+        // A value of the form itself: asked once it holds, even on values with errors.
+        Assert.Equal(["OTHSP"], Enter(Everything, new() { ["MANY"] = new List<string> { "FEVER" } }).Hidden);
+        Assert.Empty(Enter(Everything, new() { ["MANY"] = new List<string> { "OTHER" }, ["INT"] = 999m }).Hidden);
+    }
+
+    [Fact]
     public void Check_NothingEntered_LeavesNoValueAndTheFormInProgress()
     {
         var outcome = Enter(VitalSigns, new() { ["WEIGHT"] = null, ["PREG"] = "" });

@@ -1,7 +1,9 @@
 using Edc.Api.Common;
+using Edc.Api.Features.Forms;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Visits;
 using Edc.Api.Security;
+using Edc.Domain.Forms;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
 using Edc.Domain.Visits;
@@ -16,10 +18,10 @@ public static class GetCasebook
     [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<CasebookView>;
 
-    internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible) : IRequestHandler<Query, CasebookView>
+    internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible, FormCatalogs catalogs) : IRequestHandler<Query, CasebookView>
     {
         // One round trip, compiled once: the trial, the participant (at the caller's sites) and its visits, each with its
-        // MRSS and its infusion (at most one of each per visit, by unique index).
+        // MRSS and its infusion (at most one of each per visit, by unique index) and its saved forms' statuses.
         private static readonly Func<EdcDbContext, Guid, Guid, bool, Guid[], CancellationToken, Task<Found?>> Load = EF.CompileAsyncQuery(
             (EdcDbContext db, Guid trialId, Guid participantId, bool allSites, Guid[] siteIds, CancellationToken cancellationToken) => (
                     from p in db.Participants
@@ -36,7 +38,15 @@ public static class GetCasebook
                             join i in db.Infusions on v.Id equals i.VisitId into infusions
                             from i in infusions.DefaultIfEmpty()
                             orderby v.Day == null, v.Day, v.Code
-                            select new FoundVisit { Visit = v, MrssId = (Guid?)m.Id, MrssAssessedOn = (DateOnly?)m.AssessedOn, MrssTotal = (int?)m.Total, Infusion = i })
+                            select new FoundVisit
+                            {
+                                Visit = v,
+                                MrssId = (Guid?)m.Id,
+                                MrssAssessedOn = (DateOnly?)m.AssessedOn,
+                                MrssTotal = (int?)m.Total,
+                                Infusion = i,
+                                Forms = db.FormRecords.Where(r => r.VisitId == v.Id).Select(r => new FoundForm { FormCode = r.FormCode, Status = r.Status }).ToList(),
+                            })
                             .ToList(),
                     })
                 .AsNoTracking()
@@ -67,10 +77,14 @@ public static class GetCasebook
                     a.Id, a.Term, a.OnsetDate, a.Ongoing, a.Grade, a.Serious, a.Susar, $"/api/trials/{trial.Id}/adverse-events/{a.Id}"));
             }
 
+            // The trial's forms, kept per instance while its forms revision (read with the trial) stays the same.
+            var catalog = await catalogs.ForAsync(db, trial.Id, trial.FormsRevision, cancellationToken);
             var root = $"/api/trials/{trial.Id}/participants/{participant.Id}";
             return new CasebookView(
                 view,
-                [.. visits.Select(v => VisitView.From(v.Visit))],
+                [.. visits.Select(v => new CasebookVisit(
+                    VisitView.From(v.Visit),
+                    VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null)))],
                 [.. visits.Select((v, order) => (v, order))
                     .Where(x => x.v.MrssId is not null)
                     .OrderBy(x => x.v.MrssAssessedOn).ThenBy(x => x.order)
@@ -78,6 +92,7 @@ public static class GetCasebook
                 [.. infusions.Select(i => new CasebookInfusion(i.Infusion.Id, i.Code, i.Infusion.Administered, i.Infusion.AdministeredAt, i.Infusion.NotAdministeredReason))],
                 infusions.Count(i => i.Infusion.Administered),
                 adverseEvents,
+                [.. catalog.LatestForms.Where(f => f.Log && !BuiltInFormCodes.All.Contains(f.Code)).Select(f => new CasebookLogForm(f.Code, f.Name, $"{root}/logs/{f.Code}"))],
                 new CasebookLinks(root, $"{root}/visits", $"/api/trials/{trial.Id}/adverse-events?participantId={participant.Id}"));
         }
 
@@ -103,6 +118,15 @@ public static class GetCasebook
             public int? MrssTotal { get; init; }
 
             public InfusionRecord? Infusion { get; init; }
+
+            public required List<FoundForm> Forms { get; init; }
+        }
+
+        private sealed class FoundForm
+        {
+            public required string FormCode { get; init; }
+
+            public required FormStatus Status { get; init; }
         }
     }
 }

@@ -54,6 +54,12 @@ public static class FormEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .RequireRoles(Authorization.DataEntry);
 
+        visit.MapPost("/{formCode}/evaluation", async (
+                Guid trialId, Guid participantId, string visitCode, string formCode, EvaluateForm.Body body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new EvaluateForm.Query(trialId, participantId, visitCode, formCode, null, body.Values), ct)))
+            .Describe("EvaluateVisitForm", "Evaluate a visit's form without saving it", EvaluationDescription)
+            .RequireRoles(Authorization.DataEntry);
+
         var log = trial.MapGroup("/participants/{participantId:guid}/logs/{formCode}").WithTags("Forms");
         log.MapPost("/", async (Guid trialId, Guid participantId, string formCode, AddLogEntry.Body body, HttpResponse response, IMediator mediator, CancellationToken ct) =>
             {
@@ -64,6 +70,10 @@ public static class FormEndpoints
             .WithResponseHeader(StatusCodes.Status201Created, "ETag", RecordVersion.ETagDescription)
             .RequireRoles(Authorization.DataEntry)
             .Idempotent();
+        log.MapPost("/evaluation", async (Guid trialId, Guid participantId, string formCode, EvaluateForm.LogBody body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new EvaluateForm.Query(trialId, participantId, null, formCode, body.EntryId, body.Values), ct)))
+            .Describe("EvaluateLogEntry", "Evaluate a log entry without saving it", EvaluationDescription + " With entryId, under the version that entry was entered with.")
+            .RequireRoles(Authorization.DataEntry);
         log.MapGet("/", async (Guid trialId, Guid participantId, string formCode, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListLogEntries.Query(trialId, participantId, formCode, PageRequest.From(page, pageSize)), ct)))
             .Describe("ListLogEntries", "List a log form's entries", "The participant's entries in the order they were entered, removed ones included and marked, paged.")
@@ -86,6 +96,10 @@ public static class FormEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .RequireRoles(Authorization.DataEntry);
     }
+
+    private const string EvaluationDescription =
+        "What the values would come to, with nothing saved: the items asked (their showIf holds), the values a save would keep with the "
+        + "calculated ones computed, the status, and the errors (answered, not a 400) and warnings a save would meet. A page asks it as values are typed.";
 
     // A form not yet saved has no version to name.
     private static FormDataView WithETag(HttpResponse response, FormDataView view) => view.Version > 0 ? response.WithETag(view) : view;

@@ -20,9 +20,7 @@ public static class FormSubmission
         EdcDbContext db, FormCatalog catalog, VersionedForm form, Dictionary<string, JsonElement>? values, Guid participantId, Guid? visitId,
         CancellationToken cancellationToken)
     {
-        var raw = (values ?? []).ToDictionary(v => v.Key, v => FormValues.RawValue(v.Value), StringComparer.Ordinal);
-        var others = await OtherFormsAsync(db, catalog, form, participantId, visitId, cancellationToken);
-        var outcome = FormEntry.Check(form.Definition, raw, others);
+        var outcome = await EvaluateAsync(db, catalog, form, values, participantId, visitId, cancellationToken);
         if (outcome.Errors.Count > 0)
         {
             throw new ValidationException(outcome.Errors.Select(e =>
@@ -30,6 +28,16 @@ public static class FormSubmission
         }
 
         return outcome;
+    }
+
+    /// <summary>What the values come to, errors included, as a save would find them; nothing is refused or saved.</summary>
+    public static async Task<FormEntryOutcome> EvaluateAsync(
+        EdcDbContext db, FormCatalog catalog, VersionedForm form, Dictionary<string, JsonElement>? values, Guid participantId, Guid? visitId,
+        CancellationToken cancellationToken)
+    {
+        var raw = (values ?? []).ToDictionary(v => v.Key, v => FormValues.RawValue(v.Value), StringComparer.Ordinal);
+        var others = await OtherFormsAsync(db, catalog, form, participantId, visitId, cancellationToken);
+        return FormEntry.Check(form.Definition, raw, others);
     }
 
     /// <summary>

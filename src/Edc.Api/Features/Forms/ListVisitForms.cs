@@ -1,6 +1,5 @@
 using Edc.Api.Common;
 using Edc.Api.Security;
-using Edc.Domain.Forms;
 using Edc.Infrastructure.Persistence;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
@@ -33,19 +32,7 @@ public static class ListVisitForms
                 .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
             var visit = found.Visit ?? throw new NotFoundException("The visit");
             var catalog = await catalogs.ForAsync(db, query.TrialId, found.FormsRevision, cancellationToken);
-            var codes = catalog.FormsAt(visit);
-            var statuses = found.Records.ToDictionary(r => r.FormCode, r => r.Status);
-            if (found.Mrss)
-            {
-                statuses[BuiltInFormCodes.Mrss] = FormStatus.Complete;
-            }
-
-            if (found.Infusion)
-            {
-                statuses[BuiltInFormCodes.Infusion] = FormStatus.Complete;
-            }
-
-            return [.. codes.Select(code => VisitFormSummary.Of(catalog.Latest(code)!, statuses.GetValueOrDefault(code, FormStatus.NotStarted)))];
+            return VisitFormSummary.ListAt(catalog, visit, found.Records.Select(r => (r.FormCode, r.Status)), found.Mrss, found.Infusion);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Edc.Domain.Forms;
+using Edc.Domain.Visits;
 
 namespace Edc.Api.Features.Forms;
 
@@ -11,4 +12,26 @@ namespace Edc.Api.Features.Forms;
 public sealed record VisitFormSummary(string FormCode, string Name, FormStatus Status, bool Verified, bool Frozen, bool Signed, int OpenQueries)
 {
     public static VisitFormSummary Of(VersionedForm form, FormStatus status) => new(form.Code, form.Name, status, false, false, false, 0);
+
+    /// <summary>
+    /// The forms a visit collects, in the schedule's order, each with its status: a saved form's own, the built-in MRSS
+    /// and infusion Complete once recorded (their entry refuses anything incomplete), any other NotStarted.
+    /// </summary>
+    /// <param name="saved">The statuses of the visit's saved forms, by form code.</param>
+    public static IReadOnlyList<VisitFormSummary> ListAt(
+        FormCatalog catalog, ScheduledVisit visit, IEnumerable<(string FormCode, FormStatus Status)> saved, bool mrssRecorded, bool infusionRecorded)
+    {
+        var statuses = saved.ToDictionary(r => r.FormCode, r => r.Status, StringComparer.Ordinal);
+        if (mrssRecorded)
+        {
+            statuses[BuiltInFormCodes.Mrss] = FormStatus.Complete;
+        }
+
+        if (infusionRecorded)
+        {
+            statuses[BuiltInFormCodes.Infusion] = FormStatus.Complete;
+        }
+
+        return [.. catalog.FormsAt(visit).Select(code => Of(catalog.Latest(code)!, statuses.GetValueOrDefault(code, FormStatus.NotStarted)))];
+    }
 }

@@ -1,3 +1,3 @@
 namespace Edc.Api.Features.Visits;
 
-public sealed record VisitGridCell(string VisitCode, VisitCellStatus Status, DateOnly? ActualDate, DateOnly? WindowStart, DateOnly? WindowEnd);
+public sealed record VisitGridCell(string VisitCode, VisitCellStatus Status, DateOnly? ActualDate, DateOnly? WindowStart, DateOnly? WindowEnd, FormProgress Forms);

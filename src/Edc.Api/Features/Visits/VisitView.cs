@@ -6,9 +6,9 @@ namespace Edc.Api.Features.Visits;
 /// <summary>
 /// A visit of a participant. <see cref="Version"/> counts its versions (the schedule laid out at randomization is the
 /// first, its recording the next): the ETag an edit sends back in <c>If-Match</c>. <see cref="Id"/> names the visit in
-/// the audit trail.
+/// the audit trail. Not sealed: the casebook's visit adds its forms (<c>CasebookVisit</c>).
 /// </summary>
-public sealed record VisitView(
+public record VisitView(
     Guid Id,
     string Code,
     string Name,
