@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
@@ -75,6 +76,69 @@ public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDa
     }
 
     [Fact]
+    public async Task DemoData_FillsTheTrialsFormsAtEveryVisitDone_Completely()
+    {
+        var coordinator = await api.LoginAsync("coordinator@edc.local", EdcApiFactory.AdminPassword);
+        var trialId = await TrialIdAsync(coordinator);
+        async Task<List<Dictionary<string, string>>> ExportAsync(string export) => Csv.Records(Csv.Parse(await Csv.ExportAsync(coordinator, trialId, export)));
+        var definitions = (await coordinator.GetJsonAsync($"/api/trials/{trialId}")).GetProperty("visitDefinitions").EnumerateArray().ToList();
+        var done = (await ExportAsync("visits.csv")).Where(v => v["status"] == "Completed").Select(v => (v["screeningNumber"], v["visitCode"])).ToList();
+
+        // Each visit form at every visit done that collects it, and nowhere else (the last participants' recent visits stay empty).
+        var forms = new Dictionary<string, List<Dictionary<string, string>>>(StringComparer.Ordinal);
+        foreach (var form in new[] { "DM", "VS", "PFT", "BIOPSY" })
+        {
+            var collecting = definitions.Where(d => d.GetProperty("forms").EnumerateArray().Any(f => f.GetString() == form)).Select(d => d.GetProperty("code").GetString()).ToHashSet();
+            forms[form] = await ExportAsync($"forms/{form}.csv");
+            Assert.Equal(
+                done.Where(v => collecting.Contains(v.Item2)).Order(),
+                forms[form].Select(r => (r["screeningNumber"], r["visitCode"])).Order());
+        }
+
+        forms["CM"] = await ExportAsync("forms/CM.csv");
+        forms["MH"] = await ExportAsync("forms/MH.csv");
+        Assert.All(forms.Values.SelectMany(rows => rows), r => Assert.Equal("Complete", r["status"]));
+
+        // Demographics: mostly women, aged 25 to 70, disease onset within three years of screening.
+        var demographics = forms["DM"].ToDictionary(r => r["screeningNumber"], StringComparer.Ordinal);
+        Assert.Equal(20, demographics.Count);
+        Assert.InRange(demographics.Values.Count(r => r["SEX"] == "F"), 12, 18);
+        Assert.All(demographics.Values, r =>
+        {
+            var screened = DateOnly.Parse(r["visitDate"], CultureInfo.InvariantCulture);
+            Assert.InRange(screened.Year - int.Parse(r["BIRTHYEAR"], CultureInfo.InvariantCulture), 25, 70);
+            Assert.InRange(screened.DayNumber - DateOnly.Parse(r["FIRSTSYMPTOM"], CultureInfo.InvariantCulture).DayNumber, 1, 3 * 365);
+        });
+        Assert.Contains(demographics.Values, r => r["RNAPOL3"] == "POS");
+
+        // Vital signs: the dose is 10 mg/kg of the day's weight, which stays within a few kilograms; the pregnancy test for women only.
+        Assert.All(forms["VS"], r => Assert.Equal(Math.Round(decimal.Parse(r["WEIGHT"], CultureInfo.InvariantCulture) * 10), decimal.Parse(r["DOSE"], CultureInfo.InvariantCulture)));
+        Assert.All(forms["VS"].GroupBy(r => r["screeningNumber"]), person =>
+            Assert.InRange(person.Max(r => decimal.Parse(r["WEIGHT"], CultureInfo.InvariantCulture)) - person.Min(r => decimal.Parse(r["WEIGHT"], CultureInfo.InvariantCulture)), 0, 8));
+        Assert.All(forms["VS"], r => Assert.Equal(demographics[r["screeningNumber"]]["SEX"] == "F", r["PREG"] is "NEG" or "NOTCBP"));
+        Assert.InRange(forms["VS"].Count(r => int.Parse(r["SYSBP"], CultureInfo.InvariantCulture) > 160 || decimal.Parse(r["TEMP"], CultureInfo.InvariantCulture) > 38), 1, 3);
+        Assert.All(forms["PFT"], r =>
+        {
+            Assert.InRange(decimal.Parse(r["FVC"], CultureInfo.InvariantCulture), 60, 110);
+            Assert.InRange(decimal.Parse(r["DLCO"], CultureInfo.InvariantCulture), 40, 100);
+        });
+        var notTaken = Assert.Single(forms["BIOPSY"], r => r["TAKEN"] == "false");
+        Assert.NotEmpty(notTaken["NOTTAKENREASON"]);
+        Assert.All(forms["BIOPSY"].Where(r => r["TAKEN"] == "true"), r => Assert.Equal(("FOREARM", r["visitDate"]), (r["SITE"], r["BIOPSYDATE"])));
+
+        // Logs: mycophenolate titrated to 1,000 mg twice daily and one to three other medications; Raynaud phenomenon before the disease.
+        Assert.All(demographics.Keys, participant =>
+        {
+            var medications = forms["CM"].Where(r => r["screeningNumber"] == participant).ToList();
+            Assert.Contains(medications, r => (r["DRUG"], r["DOSE"], r["FREQ"], r["ONGOING"]) == ("Mycophenolate mofetil", "1000", "BID", "true"));
+            Assert.InRange(medications.Select(r => r["DRUG"]).Distinct().Count(drug => drug != "Mycophenolate mofetil"), 1, 3);
+            var raynaud = Assert.Single(forms["MH"], r => r["screeningNumber"] == participant && r["CONDITION"] == "Raynaud phenomenon");
+            Assert.True(
+                DateOnly.Parse(raynaud["ONSETDATE"], CultureInfo.InvariantCulture) < DateOnly.Parse(demographics[participant]["FIRSTSYMPTOM"], CultureInfo.InvariantCulture));
+        });
+    }
+
+    [Fact]
     public async Task DemoData_AccountsForEveryRole_SignInWithTheAdminsPassword()
     {
         foreach (var email in new[] { "coordinator@edc.local", "investigator@edc.local", "dsmb@edc.local", "statistician@edc.local", "pharmacist@edc.local" })
@@ -89,8 +153,11 @@ public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDa
     {
         var admin = await api.AdminAsync();
         var trialId = await TrialIdAsync(admin);
-        var audit = await admin.GetJsonAsync($"/api/trials/{trialId}/audit?entityType=AdverseEvent&pageSize=1");
-        Assert.True(audit.GetProperty("total").GetInt32() > 0);
+        foreach (var entityType in new[] { "AdverseEvent", "FormRecord" })
+        {
+            var audit = await admin.GetJsonAsync($"/api/trials/{trialId}/audit?entityType={entityType}&pageSize=1");
+            Assert.True(audit.GetProperty("total").GetInt32() > 0, entityType);
+        }
         var verification = await admin.GetJsonAsync("/api/audit/verification");
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
     }

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using Edc.Api.Blinding;
+using Edc.Api.Features.Forms;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Security;
+using Edc.Domain.Forms;
 using Edc.Domain.Participants;
 using Edc.Domain.Safety;
 using Edc.Domain.Security;
@@ -21,7 +24,7 @@ namespace Edc.Api.Features.DemoData;
 /// Seeds the demonstration trial with 20 synthetic participants and a year of their data, so a newcomer sees real
 /// lists, casebooks and safety reports on first start: one account per role, the randomization list, participants
 /// randomized over the past 14 months, their visits done so far (one out of its window; the last two behind, so visits are
-/// overdue), MRSS, infusions and adverse events (serious ones and a
+/// overdue), MRSS, infusions, the trial's own forms (<see cref="DemoForms"/>) and adverse events (serious ones and a
 /// SUSAR among them, with their reports), one withdrawal and one completed year. Deterministic (fixed seeds). The data
 /// goes in through the domain, so every rule holds and every row is audited (as the system); only the dates lie in the
 /// past. A trial that already has participants is left alone.
@@ -35,7 +38,8 @@ public static class SeedDemoData
     public sealed record Command(string Password) : IRequest<bool>;
 
     internal sealed class Handler(
-        EdcDbContext db, CurrentUser user, UserManager<EdcUser> users, IMediator mediator, TimeProvider clock, ILogger<SeedDemoData.Command> logger)
+        EdcDbContext db, CurrentUser user, UserManager<EdcUser> users, IMediator mediator, FormCatalogs catalogs, TimeProvider clock,
+        ILogger<SeedDemoData.Command> logger)
         : IRequestHandler<Command, bool>
     {
         public async Task<bool> Handle(Command command, CancellationToken cancellationToken)
@@ -47,6 +51,7 @@ public static class SeedDemoData
                 return false;
             }
 
+            var started = Stopwatch.GetTimestamp();
             var site = await db.Sites.OrderBy(s => s.Code).FirstAsync(s => s.TrialId == trial.Id, cancellationToken);
             var accounts = await DemoAccountsAsync(site, command.Password);
 
@@ -60,10 +65,11 @@ public static class SeedDemoData
             var coordinator = accounts[Roles.Coordinator];
             user.Set(coordinator, "coordinator@edc.local", [Roles.Coordinator], [site.Id]);
             var timeline = new DemoTimeline(clock.GetUtcNow(), new Random(2026));
+            var catalog = await catalogs.ForAsync(db, trial.Id, trial.FormsRevision, cancellationToken);
             await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
             for (var i = 0; i < Participants; i++)
             {
-                await SeedParticipantAsync(trial, site, i, coordinator, timeline, cancellationToken);
+                await SeedParticipantAsync(trial, site, i, coordinator, timeline, catalog, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -72,7 +78,9 @@ public static class SeedDemoData
             // The board's first report is there on first start, asked for by its member.
             user.Set(accounts[Roles.DsmbMember], "dsmb@edc.local", [Roles.DsmbMember], []);
             await mediator.Send(new GenerateSafetySummary.Command(trial.Id), cancellationToken);
-            logger.LogInformation("Seeded {Count} synthetic participants of {Trial} with a year of visits, MRSS, infusions and adverse events", Participants, trial.Code);
+            logger.LogInformation(
+                "Seeded {Count} synthetic participants of {Trial} with a year of visits, MRSS, infusions, forms and adverse events in {Elapsed} ms",
+                Participants, trial.Code, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return true;
         }
 
@@ -120,7 +128,8 @@ public static class SeedDemoData
             return accounts;
         }
 
-        private async Task SeedParticipantAsync(Trial trial, Site site, int index, Guid coordinator, DemoTimeline timeline, CancellationToken cancellationToken)
+        private async Task SeedParticipantAsync(
+            Trial trial, Site site, int index, Guid coordinator, DemoTimeline timeline, FormCatalog catalog, CancellationToken cancellationToken)
         {
             var random = timeline.Random;
 
@@ -151,6 +160,7 @@ public static class SeedDemoData
             // grid show visits overdue and due.
             var enteredUntil = index >= Participants - 2 ? timeline.Today.AddDays(-35) : timeline.Today;
             var course = new MrssCourse(random, onBelimumab: AssignmentGate.ArmOfSyntheticParticipant(slot) == trial.Arms[0].Code);
+            var forms = new DemoForms(catalog, participant, index, dayZero.AddDays(-24), timeline);
             foreach (var visit in visits.OrderBy(v => v.Day))
             {
                 // Screening on the day of consent; later visits within two days of their target.
@@ -165,7 +175,13 @@ public static class SeedDemoData
                     break;
                 }
 
-                SeedVisit(participant, visit, actual, index, timeline, course);
+                SeedVisit(participant, visit, actual, index, timeline, course, forms);
+            }
+
+            // History and medications are taken at screening.
+            if (visits.Any(v => v.Day < 0 && v.Status == VisitStatus.Completed))
+            {
+                db.FormRecords.AddRange(forms.Logs());
             }
 
             foreach (var adverseEvent in DemoAdverseEvents.For(index, dayZero, timeline))
@@ -199,7 +215,7 @@ public static class SeedDemoData
             }
         }
 
-        private void SeedVisit(Participant participant, ScheduledVisit visit, DateOnly actual, int index, DemoTimeline timeline, MrssCourse course)
+        private void SeedVisit(Participant participant, ScheduledVisit visit, DateOnly actual, int index, DemoTimeline timeline, MrssCourse course, DemoForms forms)
         {
             // One visit in the pilot was missed (participant 12 travelling at week 8).
             if (index == 11 && visit.Code == "W8")
@@ -232,6 +248,8 @@ public static class SeedDemoData
 
                 db.Infusions.Add(infusion);
             }
+
+            db.FormRecords.AddRange(forms.AtVisit(visit, actual));
         }
     }
 }
