@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -85,5 +88,34 @@ public sealed class LogPageTests(WebApp web)
         await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         await Expect(page.Locator("#entries-heading")).ToHaveTextAsync("Entries (2)");
         await FormPageTests.ShotAsync(page, "log.png");
+    }
+
+    [Fact]
+    public async Task TwoPagesCorrectTheSameEntry_TheLaterIsStale_ShowsWhatIsStoredAndOverwritesNothing()
+    {
+        var staff = await SiteStaff.CreateAsync(web);
+        var added = await staff.Client.PostAsJsonAsync($"{staff.Participant.Path}/logs/MH", new { values = new { CONDITION = "Raynaud phenomenon", ONGOING = true } }, new JsonSerializerOptions());
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var entry = $"{staff.ParticipantPage}/logs/MH/{(await added.JsonAsync()).GetProperty("id").GetGuid()}";
+        var first = await staff.SignedInPageAsync(web, entry);
+        var second = await staff.SignedInPageAsync(web, entry);
+
+        await first.GetByLabel("Condition").FillAsync("Raynaud phenomenon, secondary");
+        await first.GetByLabel("Reason for change").FillAsync("Specified after the capillaroscopy");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(first.Locator(".notice[role=status]")).ToContainTextAsync("(version 2)");
+
+        await second.GetByLabel("Onset date").FillAsync("2019-03-01");
+        await second.GetByLabel("Reason for change").FillAsync("Onset found in the referral letter");
+        await second.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        var alert = second.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("Your changes were not saved");
+        await Expect(alert).ToContainTextAsync("Raynaud phenomenon, secondary");
+        await Expect(second.GetByLabel("Onset date")).ToHaveValueAsync("2019-03-01");
+        var stored = (await staff.Client.GetJsonAsync($"{staff.Participant.Path}/logs/MH")).GetProperty("items")[0];
+        Assert.Equal(2, stored.GetProperty("version").GetInt32());
+        Assert.False(stored.GetProperty("values").TryGetProperty("ONSETDATE", out _));
+        await AxeCheck.AssertNoSeriousViolationsAsync(second);
     }
 }
