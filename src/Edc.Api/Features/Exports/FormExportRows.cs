@@ -6,24 +6,6 @@ using Microsoft.EntityFrameworkCore;
 namespace Edc.Api.Features.Exports;
 
 /// <summary>
-/// One row of a form's export: whose data, where (a visit, or a log entry), under which version of the form, and the
-/// values by item code, typed as <see cref="FormValues.Read"/> gives them.
-/// </summary>
-internal sealed record FormExportRow(
-    Guid ParticipantId,
-    string SiteCode,
-    string ScreeningNumber,
-    string? VisitCode,
-    DateOnly? VisitDate,
-    Guid EntryId,
-    DateTimeOffset? EnteredAt,
-    bool Removed,
-    string? RemovedReason,
-    int FormVersion,
-    FormStatus Status,
-    IReadOnlyDictionary<string, object> Values);
-
-/// <summary>
 /// A form's rows for the participants the caller may see, each source one query streamed as the database returns it,
 /// ordered by site, participant, then visit day or entry time. The trial's own forms read their JSON documents; the
 /// built-in forms read their own tables (<see cref="BuiltInFormValues"/>), always complete under version 1.
