@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.Forms;
+
+public sealed record CodeModel(string? Code, string? Label);
