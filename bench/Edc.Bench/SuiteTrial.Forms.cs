@@ -187,7 +187,7 @@ internal sealed partial class SuiteTrial
         var forms = await FormsTrialAsync(ct);
         using var web = await WebSession.SignInAsync(_coordinator.BaseAddress!, FormsCoordinator, UserPassword, ct);
         var pages = (forms.Participants.Count + GridPageSize - 1) / GridPageSize;
-        var saved = await _suite.ScalarAsync($"SELECT count(*) FROM form_records WHERE trial_id = '{forms.Grid.Trial}'", ct);
+        var saved = await _suite.ScalarAsync($"SELECT count(*) FROM form_records WHERE site_id IN ('{string.Join("', '", forms.Grid.Sites)}')", ct);
         return new Workload(
             "participant-by-visit grid (web)",
             $"GET /trials/{{t}}?page=N (HTML, pages 1-{pages} of {GridPageSize}), the coordinator's cookie session, {GridClients} connections",

@@ -34,14 +34,13 @@ internal sealed partial class SuiteTrial
     private readonly HttpClient _coordinator;
     private readonly HttpClient _statistician;
     private readonly Guid _trial;
-    private readonly Guid[] _sites;
     private readonly string _today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     private readonly Place _demo;
     private IReadOnlyList<Guid> _realistic = [];
 
     private SuiteTrial(string connectionString, BenchOptions options, Suite suite, HttpClient coordinator, HttpClient statistician, Guid trial, Guid[] sites)
     {
-        (_connectionString, _options, _suite, _coordinator, _statistician, _trial, _sites) = (connectionString, options, suite, coordinator, statistician, trial, sites);
+        (_connectionString, _options, _suite, _coordinator, _statistician, _trial) = (connectionString, options, suite, coordinator, statistician, trial);
         _demo = new Place(trial, sites, coordinator);
     }
 
