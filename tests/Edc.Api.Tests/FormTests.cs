@@ -198,6 +198,8 @@ public sealed class FormTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
         Assert.Equal("StaleEdit", (await stale.JsonAsync()).GetProperty("rule").GetString());
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         Assert.Equal(TestData.ETag(2), TestData.ETagOf(edited));
+        var again = await p.Coordinator.PutWithIfMatchAsync(Form(p, "SCR", "PFT"), edit, TestData.ETag(2), AsWritten);
+        Assert.Equal(TestData.ETag(2), TestData.ETagOf(again)); // the same values again change nothing
         var trail = await AuditAsync(p, id);
         var fvc = trail.Where(a => Field(a) == "FVC").ToList();
         Assert.Equal(2, fvc.Count);

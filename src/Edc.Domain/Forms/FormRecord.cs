@@ -75,7 +75,8 @@ public sealed class FormRecord : VersionedRecord, ITrialScoped, ISiteScoped
         }
 
         RequireNotRemoved();
-        if (FormValues.Write(form.Definition, outcome.Values) != Values || outcome.Status != Status)
+        // The stored document comes back from the database in its own spacing and key order: compare the values as written.
+        if (FormValues.Write(form.Definition, outcome.Values) != FormValues.Write(form.Definition, FormValues.Read(form.Definition, Values)) || outcome.Status != Status)
         {
             Apply(form, outcome);
         }
