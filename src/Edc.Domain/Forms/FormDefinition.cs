@@ -42,6 +42,13 @@ public sealed partial class FormDefinition
 
     public ItemSpec? Item(string code) => Items.FirstOrDefault(i => i.Code == code);
 
+    /// <summary>The items of other forms (<c>DM.SEX</c>) its <c>showIf</c>s and expressions name, each once.</summary>
+    public IEnumerable<ItemReference> ReferencesToOtherForms() =>
+        ShowIfs.Values.Concat(Expressions.Values)
+            .SelectMany(ReferencesIn)
+            .Where(r => r.FormCode is { } code && code != Code)
+            .DistinctBy(r => r.ToString());
+
     /// <summary>Checks a form's definition; <paramref name="otherForm"/> gives the trial's other forms an expression may name.</summary>
     public static (FormDefinition? Form, IReadOnlyList<DefinitionProblem> Problems) Define(FormSpec spec, Func<string, FormDefinition?> otherForm)
     {

@@ -69,7 +69,7 @@ public sealed class FormSet
 
             foreach (var form in defined.Where(d => listed.Contains(d.Code)))
             {
-                foreach (var reference in ReferencesToOtherForms(form))
+                foreach (var reference in form.ReferencesToOtherForms())
                 {
                     var readable = listed.Contains(reference.FormCode!) || (screening?.FormCodes.Contains(reference.FormCode!) ?? false);
                     var log = defined.FirstOrDefault(d => d.Code == reference.FormCode)?.Spec.Log == true;
@@ -85,10 +85,4 @@ public sealed class FormSet
 
         return problems.Count > 0 ? (null, problems) : (new FormSet(defined), problems);
     }
-
-    private static IEnumerable<Expressions.ItemReference> ReferencesToOtherForms(FormDefinition form) =>
-        form.ShowIfs.Values.Concat(form.Expressions.Values)
-            .SelectMany(FormDefinition.ReferencesIn)
-            .Where(r => r.FormCode is { } code && code != form.Code)
-            .DistinctBy(r => r.ToString());
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Edc.Api.Common;
 using Edc.Domain.Forms;
 using Edc.Domain.Trials;
 using Edc.Infrastructure.Persistence;
@@ -14,6 +15,14 @@ namespace Edc.Api.Features.Forms;
 public sealed class FormCatalogs
 {
     private readonly ConcurrentDictionary<Guid, (int Revision, FormCatalog Catalog)> _byTrial = new();
+
+    /// <summary>The catalog of a trial the caller may see (404 otherwise), its revision read in one statement.</summary>
+    public async Task<FormCatalog> ForVisibleTrialAsync(EdcDbContext db, VisibleData visible, Guid trialId, CancellationToken cancellationToken)
+    {
+        var revision = await visible.Trials.Where(t => t.Id == trialId).Select(t => (int?)t.FormsRevision).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("The trial");
+        return await ForAsync(db, trialId, revision, cancellationToken);
+    }
 
     public async Task<FormCatalog> ForAsync(EdcDbContext db, Guid trialId, int revision, CancellationToken cancellationToken)
     {

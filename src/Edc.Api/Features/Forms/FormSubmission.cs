@@ -47,12 +47,7 @@ public static class FormSubmission
     private static async Task<Func<ItemReference, object?>> OtherFormsAsync(
         EdcDbContext db, FormCatalog catalog, VersionedForm form, Guid participantId, Guid? visitId, CancellationToken cancellationToken)
     {
-        var named = form.Definition.ShowIfs.Values.Concat(form.Definition.Expressions.Values)
-            .SelectMany(FormDefinition.ReferencesIn)
-            .Select(r => r.FormCode)
-            .Where(code => code is not null && code != form.Code)
-            .Distinct()
-            .ToList();
+        var named = form.Definition.ReferencesToOtherForms().Select(r => r.FormCode!).Distinct().ToList();
         if (named.Count == 0)
         {
             return _ => null;

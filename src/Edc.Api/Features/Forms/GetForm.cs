@@ -3,7 +3,6 @@ using Edc.Api.Security;
 using Edc.Domain.Forms;
 using Edc.Infrastructure.Persistence;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Forms;
 
@@ -21,9 +20,7 @@ public static class GetForm
     {
         public async Task<VersionedForm> Handle(Query query, CancellationToken cancellationToken)
         {
-            var revision = await visible.Trials.Where(t => t.Id == query.TrialId).Select(t => (int?)t.FormsRevision).SingleOrDefaultAsync(cancellationToken)
-                ?? throw new NotFoundException("The trial");
-            var catalog = await catalogs.ForAsync(db, query.TrialId, revision, cancellationToken);
+            var catalog = await catalogs.ForVisibleTrialAsync(db, visible, query.TrialId, cancellationToken);
             return (query.Version is { } version ? catalog.Find(query.FormCode, version) : catalog.Latest(query.FormCode))
                 ?? throw new NotFoundException($"The form {query.FormCode}");
         }

@@ -2,7 +2,6 @@ using Edc.Api.Common;
 using Edc.Api.Security;
 using Edc.Infrastructure.Persistence;
 using MediatR;
-using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Forms;
 
@@ -16,9 +15,7 @@ public static class ListForms
     {
         public async Task<IReadOnlyList<FormModel>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var revision = await visible.Trials.Where(t => t.Id == query.TrialId).Select(t => (int?)t.FormsRevision).SingleOrDefaultAsync(cancellationToken)
-                ?? throw new NotFoundException("The trial");
-            var catalog = await catalogs.ForAsync(db, query.TrialId, revision, cancellationToken);
+            var catalog = await catalogs.ForVisibleTrialAsync(db, visible, query.TrialId, cancellationToken);
             return [.. catalog.LatestForms.Select(FormModel.From)];
         }
     }
