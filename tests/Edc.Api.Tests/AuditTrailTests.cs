@@ -129,7 +129,7 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         }
 
         var post = admin.PostAsJsonAsync($"/api/trials/{trialId}/sites", new { code = "BLOCK", name = "Through the API" });
-        await WaitUntilAsync(async () => post.IsCompleted || await ScalarAsync<long>("""
+        await Eventually.HoldsAsync(async () => post.IsCompleted || await ScalarAsync<long>("""
             SELECT count(*) FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO%sites%'
             """) > 0);
@@ -528,16 +528,6 @@ public sealed class AuditTrailTests(EdcApiFactory api) : IClassFixture<EdcApiFac
             "SELECT count(*) FROM (SELECT seq - lag(seq) OVER (ORDER BY seq) AS step FROM audit_entries) t WHERE step <> 1"));
         var verification = await admin.GetJsonAsync("/api/audit/verification");
         Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting.");
-            await Task.Delay(50);
-        }
     }
 
     private static string NewCode(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";

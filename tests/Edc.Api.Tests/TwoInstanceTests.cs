@@ -44,14 +44,15 @@ public sealed class TwoInstanceTests
             await AssertMeAsync(a, refreshed.Tokens!.AccessToken, HttpStatusCode.OK);
             await AssertMeAsync(b, refreshed.Tokens.AccessToken, HttpStatusCode.OK);
 
-            // Logout on A ends the session on B at once: its access tokens and refresh token stop working there.
+            // Logout on A ends the session on A at once, and on B as soon as the database announces it: its access tokens
+            // and refresh token stop working there.
             var logoutClient = a.Anonymous();
             logoutClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", refreshed.Tokens.AccessToken);
             var logout = await logoutClient.PostAsync("/api/auth/logout", null);
             Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
-            await AssertMeAsync(b, refreshed.Tokens.AccessToken, HttpStatusCode.Unauthorized);
-            await AssertMeAsync(b, fromA.AccessToken, HttpStatusCode.Unauthorized);
             await AssertMeAsync(a, fromA.AccessToken, HttpStatusCode.Unauthorized);
+            await Eventually.HoldsAsync(async () => await MeStatusAsync(b, refreshed.Tokens.AccessToken) == HttpStatusCode.Unauthorized);
+            await AssertMeAsync(b, fromA.AccessToken, HttpStatusCode.Unauthorized);
             Assert.Equal(HttpStatusCode.Unauthorized, (await RefreshAsync(b.Anonymous(), refreshed.Tokens.RefreshToken)).Status);
 
             // The other session, issued by B, is untouched.
@@ -113,6 +114,13 @@ public sealed class TwoInstanceTests
     {
         var response = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken });
         return (response.StatusCode, response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<EdcApiFactory.Tokens>() : null);
+    }
+
+    private static async Task<HttpStatusCode> MeStatusAsync(EdcApiFactory instance, string accessToken)
+    {
+        var client = instance.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return (await client.GetAsync("/api/me")).StatusCode;
     }
 
     private static async Task AssertMeAsync(EdcApiFactory instance, string accessToken, HttpStatusCode expected)
