@@ -5,16 +5,18 @@ namespace Edc.Domain.Tests;
 public sealed class RolesTests
 {
     [Fact]
-    public void SiteScopedRoles_AreCoordinatorInvestigatorAndPharmacist()
+    public void SiteScopedRoles_AreCoordinatorInvestigatorPharmacistAndMonitor()
     {
         Assert.Equal(
-            [Roles.Coordinator, Roles.Investigator, Roles.Pharmacist],
+            [Roles.Coordinator, Roles.Investigator, Roles.Pharmacist, Roles.Monitor],
             Roles.All.Where(Roles.SiteScoped.Contains));
     }
 
     [Theory]
     [InlineData("Admin", true)]
     [InlineData("UnblindedStatistician", true)]
+    [InlineData("Monitor", true)]
+    [InlineData("DataManager", true)]
     [InlineData("admin", false)]
     [InlineData("Sponsor", false)]
     public void IsKnown_MatchesContractRolesExactly(string role, bool known) => Assert.Equal(known, Roles.IsKnown(role));

@@ -73,6 +73,7 @@ public static class ApiServices
         services.AddScoped<VisibleData>();
         services.AddScoped<RandomizationListStore>();
         services.AddScoped<ForChange>();
+        services.AddScoped<ClinicalDataChanges>();
         services.AddScoped<AdverseEventReader>();
         services.AddScoped<SafetyNotifications>();
         services.AddScoped<SafetySummaryReader>();

@@ -36,6 +36,12 @@ public static class RuleCodes
 
     public const string FormEntryRemoved = nameof(FormEntryRemoved);
 
+    public const string FormFrozen = nameof(FormFrozen);
+
+    public const string FormNotFrozen = nameof(FormNotFrozen);
+
+    public const string FormsIncomplete = nameof(FormsIncomplete);
+
     public const string FormNotAtVisit = nameof(FormNotAtVisit);
 
     public const string ImportedListNotExtendable = nameof(ImportedListNotExtendable);
@@ -59,6 +65,10 @@ public static class RuleCodes
     public const string NotEnrolled = nameof(NotEnrolled);
 
     public const string NotRandomized = nameof(NotRandomized);
+
+    public const string ParticipantLocked = nameof(ParticipantLocked);
+
+    public const string ParticipantNotLocked = nameof(ParticipantNotLocked);
 
     public const string ParticipantNotActive = nameof(ParticipantNotActive);
 

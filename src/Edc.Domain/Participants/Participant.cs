@@ -73,6 +73,9 @@ public sealed class Participant : ITrialScoped, ISiteScoped
     /// <summary>The status before the death was recorded, restored if that event is corrected to a lower grade.</summary>
     public ParticipantStatus? StatusBeforeDeath { get; private set; }
 
+    /// <summary>When a data manager locked the casebook: none of its forms may change until it is unlocked.</summary>
+    public DateTimeOffset? LockedAt { get; private set; }
+
     /// <summary>PostgreSQL's row version (xmin): a stale write fails instead of overwriting.</summary>
     public uint Version { get; private set; }
 
@@ -242,6 +245,36 @@ public sealed class Participant : ITrialScoped, ISiteScoped
             EmergencyUnblindedAt = now;
             EmergencyUnblindedBy = investigatorId;
             EmergencyUnblindingReason = reason;
+        }
+    }
+
+    /// <summary>Locks the casebook: every form of the participant refuses changes until <see cref="Unlock"/>.</summary>
+    public void Lock(DateTimeOffset now)
+    {
+        if (LockedAt is not null)
+        {
+            throw new RuleViolationException(RuleCodes.ParticipantLocked, "The participant's casebook is already locked.");
+        }
+
+        LockedAt = now;
+    }
+
+    public void Unlock()
+    {
+        if (LockedAt is null)
+        {
+            throw new RuleViolationException(RuleCodes.ParticipantNotLocked, "The participant's casebook is not locked.");
+        }
+
+        LockedAt = null;
+    }
+
+    /// <summary>Refuses a change to the casebook's data while it is locked.</summary>
+    public void RequireUnlocked()
+    {
+        if (LockedAt is not null)
+        {
+            throw new RuleViolationException(RuleCodes.ParticipantLocked, "The participant's casebook is locked: a data manager unlocks it for changes.");
         }
     }
 

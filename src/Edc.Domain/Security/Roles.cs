@@ -13,11 +13,11 @@ public static class Roles
     public const string DataManager = "DataManager";
 
     public static readonly IReadOnlyList<string> All =
-        [Admin, Coordinator, Investigator, DsmbMember, UnblindedStatistician, Pharmacist];
+        [Admin, Coordinator, Investigator, DsmbMember, UnblindedStatistician, Pharmacist, Monitor, DataManager];
 
     /// <summary>Roles whose holders see only the data of the sites they are assigned to.</summary>
     public static readonly IReadOnlySet<string> SiteScoped =
-        new HashSet<string>(StringComparer.Ordinal) { Coordinator, Investigator, Pharmacist };
+        new HashSet<string>(StringComparer.Ordinal) { Coordinator, Investigator, Pharmacist, Monitor };
 
     /// <summary>Roles that see arms. An account holding one holds no other role, so no blinded work is done unblinded.</summary>
     public static readonly IReadOnlySet<string> Unblinded =

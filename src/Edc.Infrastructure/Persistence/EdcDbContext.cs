@@ -1,3 +1,4 @@
+using Edc.Domain.DataManagement;
 using Edc.Domain.Forms;
 using Edc.Domain.Notifications;
 using Edc.Domain.Participants;
@@ -44,6 +45,12 @@ public sealed class EdcDbContext(DbContextOptions<EdcDbContext> options)
     public DbSet<TrialForm> TrialForms => Set<TrialForm>();
 
     public DbSet<FormRecord> FormRecords => Set<FormRecord>();
+
+    public DbSet<DataQuery> Queries => Set<DataQuery>();
+
+    public DbSet<FormReview> FormReviews => Set<FormReview>();
+
+    public DbSet<Signature> Signatures => Set<Signature>();
 
     public DbSet<SafetySummary> SafetySummaries => Set<SafetySummary>();
 

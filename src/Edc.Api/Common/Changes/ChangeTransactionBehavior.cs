@@ -7,11 +7,11 @@ namespace Edc.Api.Common.Changes;
 
 /// <summary>
 /// The one write path: begins the change's audited transaction (holding the trial's row for a
-/// <see cref="ITrialChange"/>; 404 when there is no such trial), runs the handler, saves what it changed and commits
-/// with the audit rows. Anything thrown rolls everything back; a COMMIT whose outcome is lost answers 503
+/// <see cref="ITrialChange"/>; 404 when there is no such trial), runs the handler, applies the rules of a change to clinical
+/// data (<see cref="ClinicalDataChanges"/>), saves what it changed and commits with the audit rows. Anything thrown rolls everything back; a COMMIT whose outcome is lost answers 503
 /// commit-outcome-unknown. Handlers never begin or commit; one saves early only to read its own changes back.
 /// </summary>
-public sealed class ChangeTransactionBehavior<TRequest, TResponse>(EdcDbContext db) : IPipelineBehavior<TRequest, TResponse>
+public sealed class ChangeTransactionBehavior<TRequest, TResponse>(EdcDbContext db, ClinicalDataChanges changes) : IPipelineBehavior<TRequest, TResponse>
     where TRequest : IAuditedChange
 {
     public async Task<TResponse> Handle(TRequest request, RequestHandlerDelegate<TResponse> next, CancellationToken cancellationToken)
@@ -22,6 +22,7 @@ public sealed class ChangeTransactionBehavior<TRequest, TResponse>(EdcDbContext 
         try
         {
             var response = await next(cancellationToken);
+            await changes.ApplyAsync(request.Reason, cancellationToken);
             await SaveAndCommitAsync(transaction, cancellationToken);
             return response;
         }

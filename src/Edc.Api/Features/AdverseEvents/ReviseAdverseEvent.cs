@@ -40,7 +40,8 @@ public static class ReviseAdverseEvent
     /// concurrent revisions follow one another: of those made from one version, the first wins and the others are stale.
     /// Answers the event as its GET does, every version included.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, ForChange load, CurrentUser user, SafetyNotifications notifications, TimeProvider clock)
+    internal sealed class Handler(
+        EdcDbContext db, ForChange load, CurrentUser user, SafetyNotifications notifications, ClinicalDataChanges changes, TimeProvider clock)
         : IRequestHandler<Command, AdverseEventView>
     {
         public async Task<AdverseEventView> Handle(Command command, CancellationToken cancellationToken)
@@ -60,7 +61,9 @@ public static class ReviseAdverseEvent
                 await notifications.SeriousEventEnteredAsync(adverseEvent, participant, now, cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken); // the answer lists every version, the new one with the others
+            // Saved early, as the answer lists every version, the new one with the others: the change's rules apply first.
+            await changes.ApplyAsync(command.Reason, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
             return AdverseEventView.From(
                 adverseEvent, participant.ScreeningNumber, now, await AdverseEventVersionView.ListAsync(db, adverseEvent.Id, cancellationToken));
         }

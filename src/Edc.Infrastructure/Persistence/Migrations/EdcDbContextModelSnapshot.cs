@@ -23,6 +23,275 @@ namespace Edc.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Edc.Domain.DataManagement.DataQuery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Automatic")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("automatic");
+
+                    b.Property<string>("FormCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("form_code");
+
+                    b.Property<string>("ItemCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("item_code");
+
+                    b.Property<Guid?>("LogEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("log_entry_id");
+
+                    b.Property<Guid>("ParticipantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<Guid?>("RaisedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("raised_by");
+
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("VisitCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("visit_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_queries");
+
+                    b.HasIndex("ParticipantId", "FormCode")
+                        .HasDatabaseName("ix_data_queries_participant_id_form_code");
+
+                    b.HasIndex("TrialId", "Status", "SiteId")
+                        .HasDatabaseName("ix_data_queries_trial_id_status_site_id");
+
+                    b.ToTable("data_queries", (string)null);
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.FormReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FormCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("form_code");
+
+                    b.Property<DateTimeOffset?>("FrozenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("frozen_at");
+
+                    b.Property<Guid?>("FrozenBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("frozen_by");
+
+                    b.Property<Guid>("ParticipantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("site_id");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.Property<Guid?>("VerifiedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("verified_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<Guid>("VisitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("visit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_form_reviews");
+
+                    b.HasIndex("ParticipantId")
+                        .HasDatabaseName("ix_form_reviews_participant_id");
+
+                    b.HasIndex("VisitId", "FormCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_form_reviews_visit_id_form_code");
+
+                    b.ToTable("form_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.QueryMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid?>("AuthorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("author_name");
+
+                    b.Property<string>("AuthorRole")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("author_role");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("QueryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("query_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_query_messages");
+
+                    b.HasIndex("QueryId", "At")
+                        .HasDatabaseName("ix_query_messages_query_id_at");
+
+                    b.ToTable("query_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.Signature", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("content_hash")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("InvalidatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("invalidated_at");
+
+                    b.Property<Guid?>("InvalidatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invalidated_by");
+
+                    b.Property<string>("InvalidationReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("invalidation_reason");
+
+                    b.Property<string>("Meaning")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("meaning");
+
+                    b.Property<Guid>("ParticipantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("scope");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.Property<Guid>("SignerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("signer_id");
+
+                    b.Property<string>("SignerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("signer_name");
+
+                    b.Property<Guid>("SiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("site_id");
+
+                    b.Property<Guid>("TrialId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trial_id");
+
+                    b.Property<string>("VisitCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("visit_code");
+
+                    b.Property<Guid?>("VisitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("visit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_signatures");
+
+                    b.HasIndex("ParticipantId")
+                        .HasDatabaseName("ix_signatures_participant_id");
+
+                    b.ToTable("signatures", (string)null);
+                });
+
             modelBuilder.Entity("Edc.Domain.Forms.FormRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -276,6 +545,10 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("kit_number");
+
+                    b.Property<DateTimeOffset?>("LockedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_at");
 
                     b.Property<string>("RandomizationNumber")
                         .HasMaxLength(40)
@@ -1680,6 +1953,20 @@ namespace Edc.Infrastructure.Persistence.Migrations
                             ConcurrencyStamp = "24c5179a-3e29-58f1-abba-ca4407f80e4e",
                             Name = "Pharmacist",
                             NormalizedName = "PHARMACIST"
+                        },
+                        new
+                        {
+                            Id = new Guid("10e1e397-12ad-68f7-889d-5abeb1768828"),
+                            ConcurrencyStamp = "10e1e397-12ad-68f7-889d-5abeb1768828",
+                            Name = "Monitor",
+                            NormalizedName = "MONITOR"
+                        },
+                        new
+                        {
+                            Id = new Guid("6eb03b90-5945-c586-ba3d-88de116e8177"),
+                            ConcurrencyStamp = "6eb03b90-5945-c586-ba3d-88de116e8177",
+                            Name = "DataManager",
+                            NormalizedName = "DATAMANAGER"
                         });
                 });
 
@@ -1972,6 +2259,46 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .HasName("pk_user_tokens");
 
                     b.ToTable("user_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.DataQuery", b =>
+                {
+                    b.HasOne("Edc.Domain.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_data_queries_participants_participant_id");
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.FormReview", b =>
+                {
+                    b.HasOne("Edc.Domain.Visits.ScheduledVisit", null)
+                        .WithMany()
+                        .HasForeignKey("VisitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_form_reviews_visits_visit_id");
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.QueryMessage", b =>
+                {
+                    b.HasOne("Edc.Domain.DataManagement.DataQuery", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("QueryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_query_messages_data_queries_query_id");
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.Signature", b =>
+                {
+                    b.HasOne("Edc.Domain.Participants.Participant", null)
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_signatures_participants_participant_id");
                 });
 
             modelBuilder.Entity("Edc.Domain.Forms.FormRecord", b =>
@@ -2279,6 +2606,11 @@ namespace Edc.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_tokens_users_user_id");
+                });
+
+            modelBuilder.Entity("Edc.Domain.DataManagement.DataQuery", b =>
+                {
+                    b.Navigation("Messages");
                 });
 
             modelBuilder.Entity("Edc.Domain.Trials.Trial", b =>
