@@ -107,6 +107,27 @@ public sealed class UserManagementTests(EdcApiFactory api) : IClassFixture<EdcAp
     }
 
     [Fact]
+    public async Task CreateUser_MonitorWhoAlsoEntersData_Returns400WithRolesError()
+    {
+        var admin = await api.AdminAsync();
+        var siteId = await admin.DemoSiteIdAsync();
+
+        var response = await admin.PostAsJsonAsync("/api/users", Body(NewEmail(), roles: ["Monitor", "Coordinator"], siteIds: [siteId]));
+
+        await AssertFieldErrorAsync(response, "roles");
+    }
+
+    [Fact]
+    public async Task CreateUser_MonitorWithoutSites_Returns400WithSiteIdsError()
+    {
+        var admin = await api.AdminAsync();
+
+        var response = await admin.PostAsJsonAsync("/api/users", Body(NewEmail(), roles: ["Monitor"]));
+
+        await AssertFieldErrorAsync(response, "siteIds");
+    }
+
+    [Fact]
     public async Task CreateUser_CoordinatorWithoutSites_Returns400WithSiteIdsError()
     {
         var admin = await api.AdminAsync();

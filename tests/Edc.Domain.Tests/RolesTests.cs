@@ -30,4 +30,13 @@ public sealed class RolesTests
     [InlineData(false, "Pharmacist", "UnblindedStatistician")]
     public void AreSeparated_KeepsUnblindedRolesAlone(bool separated, params string[] roles) =>
         Assert.Equal(separated, Roles.AreSeparated(roles));
+
+    [Theory]
+    [InlineData(true, "Monitor")]
+    [InlineData(true, "DataManager", "Admin")]
+    [InlineData(true, "Coordinator", "Investigator")]
+    [InlineData(false, "Monitor", "Coordinator")]
+    [InlineData(false, "DataManager", "Investigator")]
+    public void KeepReviewApartFromEntry_RefusesOneAccountThatBothEntersAndChecksData(bool apart, params string[] roles) =>
+        Assert.Equal(apart, Roles.KeepReviewApartFromEntry(roles));
 }

@@ -26,5 +26,12 @@ public static class Roles
     public static bool AreSeparated(IReadOnlyCollection<string> roles) =>
         roles.Distinct(StringComparer.Ordinal).Count() == 1 || !roles.Any(Unblinded.Contains);
 
+    /// <summary>
+    /// Whoever checks the data does not enter it: a monitor or data manager holds no data entry role (a monitor verifying
+    /// their own entries would verify nothing, and a data manager with a site role would enter data at every site).
+    /// </summary>
+    public static bool KeepReviewApartFromEntry(IReadOnlyCollection<string> roles) =>
+        !roles.Any(r => r is Monitor or DataManager) || !roles.Any(r => r is Coordinator or Investigator);
+
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 }

@@ -80,7 +80,7 @@ public static class UpdateUser
             var hasSites = siteIds?.Count > 0 || (siteIds is null && await db.UserSites.AnyAsync(s => s.UserId == user.Id, cancellationToken));
             if (roles.Any(Roles.SiteScoped.Contains) && !hasSites)
             {
-                throw new ValidationException([new ValidationFailure("siteIds", "Coordinators, Investigators and Pharmacists need at least one site.")]);
+                throw new ValidationException([new ValidationFailure("siteIds", "Coordinators, Investigators, Pharmacists and Monitors need at least one site.")]);
             }
 
             await db.SaveChangesAsync(cancellationToken);
