@@ -24,6 +24,8 @@ public sealed partial class BlindingCrawlTests(DemoWebApp web)
     [InlineData("coordinator@edc.local")]
     [InlineData("investigator@edc.local")]
     [InlineData("dsmb@edc.local")]
+    [InlineData("monitor@edc.local")]
+    [InlineData("datamanager@edc.local")]
     [InlineData(EdcApiFactory.AdminEmail)]
     public async Task BlindedRole_FollowingEveryLinkItReaches_MeetsNoArm(string email)
     {
