@@ -103,6 +103,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/participants/{participantId}/casebook", AllRoles },
         { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
         { "GET", "/api/trials/{trialId}/task-summary", WorklistRoles },
+        { "GET", "/api/trials/{trialId}/analyses/primary", SummaryRoles }, // before the final unblinding; then every role
         { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/forms/{formCode}.csv", ExportRoles },

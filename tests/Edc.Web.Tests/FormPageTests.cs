@@ -190,7 +190,8 @@ public sealed partial class FormPageTests(WebApp web)
         await page.GotoAsync($"{staff.ParticipantPage}/visits/D0");
         await Expect(page.Locator("ul.form-list")).ToContainTextAsync("Vital signs (In progress)");
         await page.GotoAsync($"/trials/{staff.Participant.TrialId}");
-        var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = await ScreeningNumberAsync(staff), Exact = true }) });
+        var row = page.GetByRole(AriaRole.Table, new() { Name = "Participants by visit" }).GetByRole(AriaRole.Row)
+            .Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = await ScreeningNumberAsync(staff), Exact = true }) });
         await Expect(row.GetByRole(AriaRole.Cell).Nth(1)).ToContainTextAsync("1/3 forms complete"); // SCR: MRSS, DM, PFT
         await Expect(row.GetByRole(AriaRole.Cell).Nth(2)).ToContainTextAsync("0/4 forms complete"); // D0: vital signs begun
     }

@@ -85,6 +85,37 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
     }
 
     /// <summary>
+    /// The groups of a trial's analysis: by arm for the unblinded statistician and, after the final unblinding, for every
+    /// role (each such read audited, action <c>AnalysisRead</c>); by masked group for the data safety board before it; 403
+    /// for anyone else. The trial comes with its arms.
+    /// </summary>
+    public async Task<AnalysisGroups> AnalysisGroupsAsync(Trial trial, string analysis, CancellationToken cancellationToken)
+    {
+        var slots = db.RandomizationSlots.AsNoTracking().Where(s => s.TrialId == trial.Id && s.ParticipantId != null);
+        if (user.IsInRole(Roles.UnblindedStatistician) || trial.IsFinallyUnblinded)
+        {
+            var arms = trial.Arms.OrderBy(a => a.Ordinal).ToList();
+            var names = arms.ToDictionary(a => a.Code, a => a.Name, StringComparer.Ordinal);
+            var armOf = await slots.Select(s => new { s.ParticipantId, s.ArmCode }).ToListAsync(cancellationToken);
+            db.AuditEntries.Add(AuditEntry.Create(
+                new AuditActor(user.Id, user.Email, string.Join(',', user.Roles)), "AnalysisRead", nameof(Trial), trial.Id.ToString(), trial.Id,
+                field: "analysis", newValue: analysis + " by arm"));
+            return new AnalysisGroups(true, [.. arms.Select(a => a.Name)], armOf.ToDictionary(x => x.ParticipantId!.Value, x => names[x.ArmCode]));
+        }
+
+        if (!user.IsInRole(Roles.DsmbMember))
+        {
+            throw new ForbiddenException("Only the unblinded statistician and the data safety board read the analysis before the final unblinding.");
+        }
+
+        var key = await db.RandomizationLists.AsNoTracking().Where(l => l.TrialId == trial.Id).Select(l => l.GroupKey).SingleOrDefaultAsync(cancellationToken) ?? [];
+        var labelOf = key.ToDictionary(k => k.Value, k => k.Key, StringComparer.Ordinal);
+        var groupOf = await slots.Select(s => new { s.ParticipantId, s.ArmCode }).ToListAsync(cancellationToken);
+        return new AnalysisGroups(
+            false, [.. key.Keys.Order(StringComparer.Ordinal)], groupOf.Where(x => labelOf.ContainsKey(x.ArmCode)).ToDictionary(x => x.ParticipantId!.Value, x => labelOf[x.ArmCode]));
+    }
+
+    /// <summary>
     /// Emergency unblinding: reveals one participant's arm to the investigator performing it. The caller's right
     /// (role, site, password, reason) is checked by the use case; the disclosure itself is audited here, without the arm.
     /// </summary>

@@ -1,5 +1,6 @@
 using Edc.Api.Common;
 using Edc.Api.Features.AdverseEvents;
+using Edc.Api.Features.Analysis;
 using Edc.Api.Features.Audit;
 using Edc.Api.Features.Auth;
 using Edc.Api.Features.Casebook;
@@ -58,6 +59,7 @@ public static class ApiPipeline
         app.MapRandomizationEndpoints();
         app.MapVisitEndpoints();
         app.MapTaskSummaryEndpoints();
+        app.MapAnalysisEndpoints();
         app.MapInfusionEndpoints();
         app.MapAdverseEventEndpoints();
         app.MapCasebookEndpoints();

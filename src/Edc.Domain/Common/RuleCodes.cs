@@ -58,6 +58,8 @@ public static class RuleCodes
 
     public const string MrssNotAtThisVisit = nameof(MrssNotAtThisVisit);
 
+    public const string NoPrimaryEndpoint = nameof(NoPrimaryEndpoint);
+
     public const string NoRandomizationList = nameof(NoRandomizationList);
 
     public const string NoReportDue = nameof(NoReportDue);
