@@ -27,15 +27,16 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     private static readonly string[] AllRoles = [.. Roles.All];
     private static readonly string[] AdminOnly = [Roles.Admin];
     private static readonly string[] AdminAndInvestigator = [Roles.Admin, Roles.Investigator];
+    private static readonly string[] AuditReaders = [Roles.Admin, Roles.Investigator, Roles.Monitor, Roles.DataManager];
     private static readonly string[] DataEntry = [Roles.Coordinator, Roles.Investigator];
     private static readonly string[] InvestigatorOnly = [Roles.Investigator];
     private static readonly string[] StatisticianOnly = [Roles.UnblindedStatistician];
     private static readonly string[] DsmbOnly = [Roles.DsmbMember];
     private static readonly string[] UnblindingReaders = [Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Admin];
     private static readonly string[] MrssOnly = ["Mrss"];
-    private static readonly string[] WorklistRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator];
-    private static readonly string[] ExportRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
-    private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
+    private static readonly string[] WorklistRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.Monitor, Roles.DataManager];
+    private static readonly string[] ExportRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
+    private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
     private static readonly string[] SummaryRoles = [Roles.DsmbMember, Roles.UnblindedStatistician];
 
     /// <summary>Endpoints that anyone may call. A new anonymous endpoint must be added here on purpose.</summary>
@@ -73,7 +74,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/sites", AllRoles },
         { "POST", "/api/trials", AdminOnly },
         { "POST", "/api/trials/{trialId}/sites", AdminOnly },
-        { "GET", "/api/trials/{trialId}/audit", AdminAndInvestigator },
+        { "GET", "/api/trials/{trialId}/audit", AuditReaders },
         { "GET", "/api/audit", AdminOnly },
         { "GET", "/api/audit/verification", AdminOnly },
         { "POST", "/api/auth/logout", AllRoles },
@@ -101,6 +102,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", DataEntry },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/casebook", AllRoles },
         { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
+        { "GET", "/api/trials/{trialId}/task-summary", WorklistRoles },
         { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/forms/{formCode}.csv", ExportRoles },
@@ -165,7 +167,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/trials/{trialId}/participants/{participantId}/logs/{formCode}", AllRoles },
         { "GET", "/trials/{trialId}/participants/{participantId}/verification", [Roles.Monitor, Roles.DataManager] },
         { "GET", "/trials/{trialId}/participants/{participantId}/logs/{formCode}/{entryId}", AllRoles },
-        { "GET", "/trials/{trialId}/audit", AdminAndInvestigator },
+        { "GET", "/trials/{trialId}/audit", AuditReaders },
     };
 
     [Fact]

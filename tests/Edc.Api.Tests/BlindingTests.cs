@@ -547,6 +547,10 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
             var pharmacistA = await api.LoginAsync(pharmacistEmail, TestData.UserPassword);
             var (unblinderId, unblinderEmail) = await admin.CreateUserAsync([Roles.Investigator], siteA);
             var unblinder = await api.LoginAsync(unblinderEmail, TestData.UserPassword);
+            var (monitorId, monitorEmail) = await admin.CreateUserAsync([Roles.Monitor], siteA);
+            var monitorA = await api.LoginAsync(monitorEmail, TestData.UserPassword);
+            var (dataManagerId, dataManagerEmail) = await admin.CreateUserAsync([Roles.DataManager]);
+            var dataManager = await api.LoginAsync(dataManagerEmail, TestData.UserPassword);
 
             // Site A: four randomized in both strata, one more randomized then withdrawn, one enrolled, one still screening.
             var randomizedA = new List<Guid>();
@@ -629,7 +633,7 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
             var unknown = Guid.NewGuid();
             var participantsA = randomizedA.Append(enrolledA).Append(screeningA).ToList();
             var all = participantsA.Concat(participantsB).Select(p => p.ToString()).Append(unknown.ToString()).ToList();
-            var userIds = new[] { statisticianId, coordinatorAId, investigatorAId, coordinatorBId, dsmbId, pharmacistId, unblinderId, unknown }
+            var userIds = new[] { statisticianId, coordinatorAId, investigatorAId, coordinatorBId, dsmbId, pharmacistId, unblinderId, monitorId, dataManagerId, unknown }
                 .Select(u => u.ToString()).ToList();
             var routeValues = new Dictionary<string, List<string>>(StringComparer.Ordinal)
             {
@@ -652,6 +656,8 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
                 new("Coordinator of site B", coordinatorB),
                 new("DsmbMember", dsmb),
                 new("Admin", admin),
+                new("Monitor of site A", monitorA),
+                new("DataManager", dataManager),
             ];
             return new Scenario(
                 admin, statistician, statisticianId, pharmacistA, trial, participantsA, randomizedA.Take(4).ToList(), participantsB,

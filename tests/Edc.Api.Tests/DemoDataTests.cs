@@ -141,7 +141,7 @@ public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDa
     [Fact]
     public async Task DemoData_AccountsForEveryRole_SignInWithTheAdminsPassword()
     {
-        foreach (var email in new[] { "coordinator@edc.local", "investigator@edc.local", "dsmb@edc.local", "statistician@edc.local", "pharmacist@edc.local" })
+        foreach (var email in new[] { "coordinator@edc.local", "investigator@edc.local", "dsmb@edc.local", "statistician@edc.local", "pharmacist@edc.local", "monitor@edc.local", "datamanager@edc.local" })
         {
             var client = await api.LoginAsync(email, EdcApiFactory.AdminPassword);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/me")).StatusCode);

@@ -28,6 +28,8 @@ public sealed partial class EveryPageTests(DemoWebApp web)
         [Roles.DsmbMember] = "dsmb@edc.local",
         [Roles.UnblindedStatistician] = "statistician@edc.local",
         [Roles.Pharmacist] = "pharmacist@edc.local",
+        [Roles.Monitor] = "monitor@edc.local",
+        [Roles.DataManager] = "datamanager@edc.local",
     };
 
     [Fact]

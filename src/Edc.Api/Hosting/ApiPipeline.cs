@@ -13,6 +13,7 @@ using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Reviews;
 using Edc.Api.Features.SafetySummaries;
+using Edc.Api.Features.TaskSummary;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Unblinding;
 using Edc.Api.Features.Users;
@@ -58,6 +59,7 @@ public static class ApiPipeline
         app.MapParticipantEndpoints();
         app.MapRandomizationEndpoints();
         app.MapVisitEndpoints();
+        app.MapTaskSummaryEndpoints();
         app.MapInfusionEndpoints();
         app.MapAdverseEventEndpoints();
         app.MapCasebookEndpoints();

@@ -69,7 +69,7 @@ public sealed class StartupInitializer(
         if (await provider.GetRequiredService<IMediator>().Send(new SeedDemoData.Command(password), cancellationToken))
         {
             logger.LogInformation(
-                "Demo accounts (password as the admin's): coordinator@edc.local, investigator@edc.local, dsmb@edc.local, statistician@edc.local, pharmacist@edc.local");
+                "Demo accounts (password as the admin's): coordinator@edc.local, investigator@edc.local, dsmb@edc.local, statistician@edc.local, pharmacist@edc.local, monitor@edc.local, datamanager@edc.local");
         }
     }
 

@@ -9,7 +9,8 @@ namespace Edc.Api.Web;
 public static class PageRoles
 {
     public const string Everyone =
-        Roles.Admin + "," + Roles.Coordinator + "," + Roles.Investigator + "," + Roles.DsmbMember + "," + Roles.UnblindedStatistician + "," + Roles.Pharmacist;
+        Roles.Admin + "," + Roles.Coordinator + "," + Roles.Investigator + "," + Roles.DsmbMember + "," + Roles.UnblindedStatistician + "," + Roles.Pharmacist + ","
+        + Roles.Monitor + "," + Roles.DataManager;
 
     public const string DataEntry = Roles.Coordinator + "," + Roles.Investigator;
 
@@ -17,7 +18,8 @@ public static class PageRoles
 
     // Safety data (adverse events) is read by the clinical and oversight roles; the pharmacist, who may see arms, sees none of it.
     public const string SafetyReaders =
-        Roles.Admin + "," + Roles.Coordinator + "," + Roles.Investigator + "," + Roles.DsmbMember + "," + Roles.UnblindedStatistician;
+        Roles.Admin + "," + Roles.Coordinator + "," + Roles.Investigator + "," + Roles.DsmbMember + "," + Roles.UnblindedStatistician + ","
+        + Roles.Monitor + "," + Roles.DataManager;
 
     public const string ExpeditedReports = Roles.Admin + "," + Roles.Investigator;
 
@@ -33,6 +35,6 @@ public static class PageRoles
 
     public const string Pharmacist = Roles.Pharmacist;
 
-    /// <summary>Who reads a trial's audit trail, as the API allows (Investigators their own sites' rows).</summary>
-    public const string AuditReaders = Roles.Admin + "," + Roles.Investigator;
+    /// <summary>Who reads a trial's audit trail, as the API allows (Investigators and monitors their own sites' rows).</summary>
+    public const string AuditReaders = Roles.Admin + "," + Roles.Investigator + "," + Roles.Monitor + "," + Roles.DataManager;
 }

@@ -9,7 +9,7 @@ namespace Edc.Api.Features.AdverseEvents;
 public static class AdverseEventEndpoints
 {
     // Safety data is read by the trial's clinical and oversight roles; the pharmacist, who may see arms, sees none of it.
-    private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
+    private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
 
     public static void MapAdverseEventEndpoints(this IEndpointRouteBuilder app)
     {

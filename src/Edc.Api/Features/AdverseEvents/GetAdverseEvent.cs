@@ -7,7 +7,7 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class GetAdverseEvent
 {
-    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician)]
+    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId, Guid AdverseEventId) : IRequest<AdverseEventView>;
 
     /// <summary>One adverse event with every version: who entered it, when, why, and the whole form as it was.</summary>

@@ -9,7 +9,7 @@ namespace Edc.Api.Features.AdverseEvents;
 
 public static class ListAdverseEvents
 {
-    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician)]
+    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId, bool? Serious, Guid? SiteId, Guid? ParticipantId, PageRequest Page) : IRequest<PagedList<AdverseEventView>>;
 
     /// <summary>The adverse events the caller may see, newest first, filtered by seriousness, site and participant.</summary>

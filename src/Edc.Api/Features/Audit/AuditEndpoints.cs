@@ -17,7 +17,7 @@ public static class AuditEndpoints
                 "Who, with which role, did what and when, field by field with old and new values and the reason; Admins see every row, "
                 + "Investigators those of their own sites. Filtered by entity, user and time, paged.")
             .WithTags("Audit")
-            .RequireRoles(Roles.Admin, Roles.Investigator);
+            .RequireRoles(Roles.Admin, Roles.Investigator, Roles.Monitor, Roles.DataManager);
         app.MapGet("/api/audit", async ([AsParameters] AuditParameters parameters, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListAuditEntries.Query(null, parameters.Filter, parameters.PageRequest), ct)))
             .Describe(

@@ -9,18 +9,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Audit;
 
-/// <summary>The audit trail of one trial: Admins see all of it, Investigators the rows of their own sites.</summary>
+/// <summary>The audit trail of one trial: Admins and data managers see all of it, Investigators and monitors the rows of their own sites.</summary>
 public static class ListAuditEntries
 {
     /// <param name="TrialId">null for the whole trail (Admin only), logins and account changes included.</param>
-    [AllowedRoles(Roles.Admin, Roles.Investigator)]
+    [AllowedRoles(Roles.Admin, Roles.Investigator, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid? TrialId, AuditFilter Filter, PageRequest Page) : IRequest<PagedList<AuditEntryView>>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser currentUser, VisibleData visible) : IRequestHandler<Query, PagedList<AuditEntryView>>
     {
         public async Task<PagedList<AuditEntryView>> Handle(Query query, CancellationToken cancellationToken)
         {
-            // The request admits Investigators for their trial's rows; the whole trail (sign-ins, accounts) is the Admins' only.
+            // The request admits Investigators, monitors and data managers for their trial's rows; the whole trail (sign-ins, accounts) is the Admins' only.
             if (query.TrialId is null && !currentUser.IsInRole(Roles.Admin))
             {
                 throw new ForbiddenException("Only an Admin reads the whole audit trail.");

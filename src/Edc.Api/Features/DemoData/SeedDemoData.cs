@@ -91,13 +91,15 @@ public static class SeedDemoData
             foreach (var (role, name) in new[]
             {
                 (Roles.Coordinator, "Site Coordinator"), (Roles.Investigator, "Site Investigator"), (Roles.DsmbMember, "Safety Board Member"),
-                (Roles.UnblindedStatistician, "Unblinded Statistician"), (Roles.Pharmacist, "Site Pharmacist"),
+                (Roles.UnblindedStatistician, "Unblinded Statistician"), (Roles.Pharmacist, "Site Pharmacist"), (Roles.Monitor, "Site Monitor"),
+                (Roles.DataManager, "Data Manager"),
             })
             {
                 var email = role switch
                 {
                     Roles.UnblindedStatistician => "statistician@edc.local",
                     Roles.DsmbMember => "dsmb@edc.local",
+                    Roles.DataManager => "datamanager@edc.local",
                     _ => role.ToLowerInvariant() + "@edc.local",
                 };
                 var account = await users.FindByEmailAsync(email);

@@ -26,7 +26,7 @@ public static class ExportDataDictionary
         "rangeMin", "rangeMax", "softRangeMin", "softRangeMax", "codeList", "showIf", "expression", "visits",
     ];
 
-    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician)]
+    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId) : IRequest<CsvExport>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser user, VisibleData visible, FormCatalogs catalogs) : IRequestHandler<Query, CsvExport>

@@ -13,7 +13,7 @@ namespace Edc.Api.Features.Exports;
 public static class ExportEndpoints
 {
     public static readonly string[] ExportRoles =
-        [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician];
+        [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
 
     public static void MapExportEndpoints(this IEndpointRouteBuilder app)
     {

@@ -27,7 +27,7 @@ public static class ExportForm
 
     public static string Name(string formCode) => $"forms/{formCode}.csv";
 
-    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician)]
+    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId, string FormCode) : IRequest<CsvExport>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible, FormCatalogs catalogs)

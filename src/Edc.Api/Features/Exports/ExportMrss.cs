@@ -24,7 +24,7 @@ public static class ExportMrss
         "total", "baselineTotal", "changeFromBaseline",
     ];
 
-    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician)]
+    [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId) : IRequest<CsvExport>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible) : IRequestHandler<Query, CsvExport>

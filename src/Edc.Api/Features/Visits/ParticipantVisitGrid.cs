@@ -18,7 +18,7 @@ namespace Edc.Api.Features.Visits;
 /// </summary>
 public static class ParticipantVisitGrid
 {
-    [AllowedRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin)]
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId, PageRequest Page) : IRequest<VisitGridView>;
 
     internal sealed class Handler(EdcDbContext db, VisibleData visible, TimeProvider clock) : IRequestHandler<Query, VisitGridView>

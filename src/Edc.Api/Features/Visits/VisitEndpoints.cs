@@ -57,6 +57,6 @@ public static class VisitEndpoints
                 "The visits the caller's sites (every site for Admin) have to act on: overdue, due today and upcoming, most urgent "
                 + "first, optionally limited to target dates from and to.")
             .WithTags("Visits")
-            .RequireRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin);
+            .RequireRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin, Roles.Monitor, Roles.DataManager);
     }
 }

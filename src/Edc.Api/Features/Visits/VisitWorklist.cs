@@ -26,7 +26,7 @@ public static class VisitWorklist
 {
     public const int UpcomingDays = 14;
 
-    [AllowedRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin)]
+    [AllowedRoles(Roles.Coordinator, Roles.Investigator, Roles.Admin, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId, DateOnly? From, DateOnly? To, PageRequest Page) : IRequest<PagedList<WorklistItem>>;
 
     public sealed class Validator : AbstractValidator<Query>
