@@ -44,6 +44,8 @@ public static class RuleCodes
 
     public const string FormNotAtVisit = nameof(FormNotAtVisit);
 
+    public const string FormNotEntered = nameof(FormNotEntered);
+
     public const string ImportedListNotExtendable = nameof(ImportedListNotExtendable);
 
     public const string InfusionInFuture = nameof(InfusionInFuture);

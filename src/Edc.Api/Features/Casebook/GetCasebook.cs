@@ -46,6 +46,9 @@ public static class GetCasebook
                                 MrssTotal = (int?)m.Total,
                                 Infusion = i,
                                 Forms = db.FormRecords.Where(r => r.VisitId == v.Id).Select(r => new FoundForm { FormCode = r.FormCode, Status = r.Status }).ToList(),
+                                Reviews = db.FormReviews.Where(r => r.VisitId == v.Id)
+                                    .Select(r => new FoundReview { FormCode = r.FormCode, Verified = r.VerifiedAt != null, Frozen = r.FrozenAt != null })
+                                    .ToList(),
                             })
                             .ToList(),
                     })
@@ -84,7 +87,8 @@ public static class GetCasebook
                 view,
                 [.. visits.Select(v => new CasebookVisit(
                     VisitView.From(v.Visit),
-                    VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null)))],
+                    VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null,
+                        v.Reviews.Select(r => (r.FormCode, r.Verified, r.Frozen)))))],
                 [.. visits.Select((v, order) => (v, order))
                     .Where(x => x.v.MrssId is not null)
                     .OrderBy(x => x.v.MrssAssessedOn).ThenBy(x => x.order)
@@ -120,6 +124,17 @@ public static class GetCasebook
             public InfusionRecord? Infusion { get; init; }
 
             public required List<FoundForm> Forms { get; init; }
+
+            public required List<FoundReview> Reviews { get; init; }
+        }
+
+        private sealed class FoundReview
+        {
+            public required string FormCode { get; init; }
+
+            public required bool Verified { get; init; }
+
+            public required bool Frozen { get; init; }
         }
 
         private sealed class FoundForm

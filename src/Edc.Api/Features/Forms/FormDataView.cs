@@ -7,8 +7,8 @@ namespace Edc.Api.Features.Forms;
 
 /// <summary>
 /// A form's data at a visit, or a log form's entry: the values (calculated ones included), the form's version they are
-/// entered under, the status and the soft-range warnings. <c>verified</c>, <c>frozen</c> and <c>signed</c> come with data
-/// management; until then they are false. <see cref="Version"/> is the ETag (0 before the first save, which has none).
+/// entered under, the status and the soft-range warnings. <c>verified</c> and <c>frozen</c> are a visit form's review, set by
+/// the reads that load it (false here); <c>signed</c> comes with signatures. <see cref="Version"/> is the ETag (0 before the first save, which has none).
 /// </summary>
 [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The contract names the field signed.")]
 public sealed record FormDataView(

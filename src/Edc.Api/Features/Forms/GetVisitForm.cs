@@ -22,7 +22,7 @@ public static class GetVisitForm
         {
             var context = await VisitFormContext.LoadAsync(
                 db, visible, catalogs, query.TrialId, query.ParticipantId, query.VisitCode, query.FormCode, tracked: false, cancellationToken);
-            return query.FormCode switch
+            var view = query.FormCode switch
             {
                 BuiltInFormCodes.Mrss => await db.MrssAssessments.AsNoTracking().SingleOrDefaultAsync(m => m.VisitId == context.Visit.Id, cancellationToken) is { } mrss
                     ? BuiltIn(context.Form, mrss.Id, mrss.Version, BuiltInFormValues.Of(mrss))
@@ -32,6 +32,7 @@ public static class GetVisitForm
                     : FormDataView.NotStarted(context.Form),
                 _ => context.Record is { } record ? FormDataView.From(record, context.Form) : FormDataView.NotStarted(context.Form),
             };
+            return view with { Verified = context.Review?.IsVerified == true, Frozen = context.Review?.IsFrozen == true };
         }
 
         private static FormDataView BuiltIn(VersionedForm form, Guid id, int version, Dictionary<string, object> values) =>

@@ -27,12 +27,13 @@ public static class ListVisitForms
                         Records = db.FormRecords.Where(r => r.VisitId == v.Id).Select(r => new { r.FormCode, r.Status }).ToList(),
                         Mrss = db.MrssAssessments.Any(m => m.VisitId == v.Id),
                         Infusion = db.Infusions.Any(i => i.VisitId == v.Id),
+                        Reviews = db.FormReviews.Where(r => r.VisitId == v.Id).Select(r => new { r.FormCode, Verified = r.VerifiedAt != null, Frozen = r.FrozenAt != null }).ToList(),
                     })
                 .AsNoTracking()
                 .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("The participant");
             var visit = found.Visit ?? throw new NotFoundException("The visit");
             var catalog = await catalogs.ForAsync(db, query.TrialId, found.FormsRevision, cancellationToken);
-            return VisitFormSummary.ListAt(catalog, visit, found.Records.Select(r => (r.FormCode, r.Status)), found.Mrss, found.Infusion);
+            return VisitFormSummary.ListAt(catalog, visit, found.Records.Select(r => (r.FormCode, r.Status)), found.Mrss, found.Infusion, found.Reviews.Select(r => (r.FormCode, r.Verified, r.Frozen)));
         }
     }
 }

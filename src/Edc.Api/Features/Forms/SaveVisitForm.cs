@@ -8,6 +8,7 @@ using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
 using FluentValidation;
 using MediatR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Edc.Api.Features.Forms;
 
@@ -64,7 +65,10 @@ public static class SaveVisitForm
                 record.Revise(context.Form, outcome);
             }
 
-            return FormDataView.From(record, context.Form);
+            // A save that changes nothing leaves the form's verification standing; any change clears it (ClinicalDataChanges).
+            db.ChangeTracker.DetectChanges();
+            var stillVerified = context.Review?.IsVerified == true && db.Entry(record).State == EntityState.Unchanged;
+            return FormDataView.From(record, context.Form) with { Verified = stillVerified };
         }
     }
 }

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Domain.DataManagement;
 using Edc.Domain.Forms;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
@@ -10,10 +11,12 @@ namespace Edc.Api.Features.Forms;
 
 /// <summary>
 /// What a request about one form of one visit starts from, read in one query: the trial, the participant (one the
-/// caller may see: 404 otherwise), the visit and the form's record there if saved (tracked, when a save is to change it);
-/// then the trial's catalog, and the form, which the visit must collect (404 otherwise).
+/// caller may see: 404 otherwise), the visit, the form's record there if saved (tracked, when a save is to change it) and
+/// its review (verified, frozen; untracked) if any; then the trial's catalog, and the form, which the visit must collect
+/// (404 otherwise).
 /// </summary>
-internal sealed record VisitFormContext(Trial Trial, Participant Participant, ScheduledVisit Visit, FormRecord? Record, FormCatalog Catalog, VersionedForm Form)
+internal sealed record VisitFormContext(
+    Trial Trial, Participant Participant, ScheduledVisit Visit, FormRecord? Record, FormReview? Review, FormCatalog Catalog, VersionedForm Form)
 {
     // One round trip, compiled once (a query built per request costs more than its statement): the trial, the participant
     // at the caller's sites, the visit and the form's record there, each but the trial possibly absent.
@@ -23,7 +26,8 @@ internal sealed record VisitFormContext(Trial Trial, Participant Participant, Sc
                 from p in db.Participants.Where(p => p.TrialId == trialId && p.Id == participantId && (allSites || siteIds.Contains(p.SiteId))).DefaultIfEmpty()
                 from v in db.Visits.Where(v => v.ParticipantId == p.Id && v.Code == visitCode).DefaultIfEmpty()
                 from r in db.FormRecords.Where(r => r.VisitId == v.Id && r.FormCode == formCode).DefaultIfEmpty()
-                select new Found { Trial = t, Participant = p, Visit = v, Record = r })
+                from rv in db.FormReviews.Where(rv => rv.VisitId == v.Id && rv.FormCode == formCode).DefaultIfEmpty()
+                select new Found { Trial = t, Participant = p, Visit = v, Record = r, Review = rv })
             .AsNoTracking()
             .SingleOrDefault());
 
@@ -54,7 +58,7 @@ internal sealed record VisitFormContext(Trial Trial, Participant Participant, Sc
         // Data keep the version they were entered under; a first entry takes the newest.
         var form = (found.Record is { } record ? catalog.Find(formCode, record.FormVersion) : catalog.Latest(formCode))
             ?? throw new InvalidOperationException($"The form {formCode} has no definition.");
-        return new VisitFormContext(found.Trial, found.Participant, visit, found.Record, catalog, form);
+        return new VisitFormContext(found.Trial, found.Participant, visit, found.Record, found.Review, catalog, form);
     }
 
     private sealed class Found
@@ -66,5 +70,7 @@ internal sealed record VisitFormContext(Trial Trial, Participant Participant, Sc
         public ScheduledVisit? Visit { get; init; }
 
         public FormRecord? Record { get; init; }
+
+        public FormReview? Review { get; init; }
     }
 }

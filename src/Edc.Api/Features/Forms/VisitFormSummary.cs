@@ -5,8 +5,8 @@ using Edc.Domain.Visits;
 namespace Edc.Api.Features.Forms;
 
 /// <summary>
-/// One form of a visit in its list. <c>verified</c>, <c>frozen</c>, <c>signed</c> and <c>openQueries</c> come with
-/// data management; until then they are false and 0.
+/// One form of a visit in its list, with its status and its data-management state: <c>verified</c> and <c>frozen</c> from
+/// its review; <c>signed</c> and <c>openQueries</c> come with signatures and queries, until then false and 0.
 /// </summary>
 [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The contract names the field signed.")]
 public sealed record VisitFormSummary(string FormCode, string Name, FormStatus Status, bool Verified, bool Frozen, bool Signed, int OpenQueries)
@@ -18,9 +18,12 @@ public sealed record VisitFormSummary(string FormCode, string Name, FormStatus S
     /// and infusion Complete once recorded (their entry refuses anything incomplete), any other NotStarted.
     /// </summary>
     /// <param name="saved">The statuses of the visit's saved forms, by form code.</param>
+    /// <param name="reviews">The reviews of the visit's forms (verified, frozen), by form code.</param>
     public static IReadOnlyList<VisitFormSummary> ListAt(
-        FormCatalog catalog, ScheduledVisit visit, IEnumerable<(string FormCode, FormStatus Status)> saved, bool mrssRecorded, bool infusionRecorded)
+        FormCatalog catalog, ScheduledVisit visit, IEnumerable<(string FormCode, FormStatus Status)> saved, bool mrssRecorded, bool infusionRecorded,
+        IEnumerable<(string FormCode, bool Verified, bool Frozen)> reviews)
     {
+        var reviewed = reviews.ToDictionary(r => r.FormCode, StringComparer.Ordinal);
         var statuses = saved.ToDictionary(r => r.FormCode, r => r.Status, StringComparer.Ordinal);
         if (mrssRecorded)
         {
@@ -32,6 +35,10 @@ public sealed record VisitFormSummary(string FormCode, string Name, FormStatus S
             statuses[BuiltInFormCodes.Infusion] = FormStatus.Complete;
         }
 
-        return [.. catalog.FormsAt(visit).Select(code => Of(catalog.Latest(code)!, statuses.GetValueOrDefault(code, FormStatus.NotStarted)))];
+        return [.. catalog.FormsAt(visit).Select(code => Of(catalog.Latest(code)!, statuses.GetValueOrDefault(code, FormStatus.NotStarted)) with
+        {
+            Verified = reviewed.TryGetValue(code, out var review) && review.Verified,
+            Frozen = reviewed.TryGetValue(code, out var frozen) && frozen.Frozen,
+        })];
     }
 }

@@ -22,8 +22,12 @@ public sealed record ParticipantView(
     DateOnly? DiedOn,
     DateOnly? CompletedOn,
     EmergencyUnblindingView? EmergencyUnblinding,
+    DateTimeOffset? LockedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArmView? Arm)
 {
+    /// <summary>Whether a data manager locked the casebook: every form of it refuses changes until it is unlocked.</summary>
+    public bool Locked => LockedAt is not null;
+
     /// <summary>Where the rest of the participant's record is: the casebook (visits, MRSS, infusions), the visits and the adverse events.</summary>
     public ParticipantLinks Links => new(
         $"/api/trials/{TrialId}/participants/{Id}/casebook", $"/api/trials/{TrialId}/participants/{Id}/visits",

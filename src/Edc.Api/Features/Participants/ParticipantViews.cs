@@ -20,6 +20,7 @@ internal sealed class ParticipantViews(AssignmentGate gate)
             p.DiedOn,
             p.CompletedOn,
             p.EmergencyUnblindedAt is { } at ? new EmergencyUnblindingView(p.EmergencyUnblindedBy!.Value, at, p.EmergencyUnblindingReason!) : null,
+            p.LockedAt,
             arms.GetValueOrDefault(p.Id)))];
     }
 }
