@@ -11,6 +11,7 @@ using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
+using Edc.Api.Features.Signatures;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Unblinding;
 using Edc.Api.Features.Users;
@@ -59,6 +60,7 @@ public static class ApiPipeline
         app.MapInfusionEndpoints();
         app.MapAdverseEventEndpoints();
         app.MapCasebookEndpoints();
+        app.MapSignatureEndpoints();
         app.MapMrssEndpoints();
         app.MapFormEndpoints();
         app.MapUnblindingEndpoints();

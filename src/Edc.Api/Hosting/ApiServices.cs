@@ -9,6 +9,7 @@ using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
+using Edc.Api.Features.Signatures;
 using Edc.Api.Hosting.OpenApi;
 using Edc.Api.Security;
 using Edc.Api.Web;
@@ -74,6 +75,8 @@ public static class ApiServices
         services.AddScoped<RandomizationListStore>();
         services.AddScoped<ForChange>();
         services.AddScoped<ClinicalDataChanges>();
+        services.AddScoped<SignedContent>();
+        services.AddScoped<SignatureViews>();
         services.AddScoped<AdverseEventReader>();
         services.AddScoped<SafetyNotifications>();
         services.AddScoped<SafetySummaryReader>();
