@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Edc.Api.Blinding;
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Features.AdverseEvents;
 using Edc.Api.Features.Auth;
 using Edc.Api.Features.Forms;

@@ -1,5 +1,5 @@
+using Edc.Api.Common.Signatures;
 using Edc.Api.Features.Participants;
-using Edc.Api.Features.Signatures;
 
 namespace Edc.Api.Features.Casebook;
 

@@ -1,7 +1,7 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Features.Forms;
 using Edc.Api.Features.Participants;
-using Edc.Api.Features.Signatures;
 using Edc.Api.Features.Visits;
 using Edc.Api.Security;
 using Edc.Domain.Forms;

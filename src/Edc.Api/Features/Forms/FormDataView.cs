@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Edc.Api.Common;
-using Edc.Api.Features.Signatures;
+using Edc.Api.Common.Signatures;
 using Edc.Domain.Forms;
 
 namespace Edc.Api.Features.Forms;

@@ -1,5 +1,5 @@
 using Edc.Api.Common;
-using Edc.Api.Features.Signatures;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Security;
 using Edc.Domain.Forms;
 using Edc.Infrastructure.Persistence;

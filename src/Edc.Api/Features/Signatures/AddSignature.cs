@@ -1,5 +1,6 @@
 using Edc.Api.Common;
 using Edc.Api.Common.Changes;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Features.Forms;
 using Edc.Api.Security;
 using Edc.Domain.Common;

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Features.Forms;
 using Edc.Api.Security;
 using Edc.Domain.DataManagement;

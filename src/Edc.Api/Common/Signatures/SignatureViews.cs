@@ -1,8 +1,7 @@
-using Edc.Api.Common;
 using Edc.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace Edc.Api.Features.Signatures;
+namespace Edc.Api.Common.Signatures;
 
 /// <summary>
 /// Signatures as views show them, each read in one statement with the invalidator's name: a participant's (casebook,

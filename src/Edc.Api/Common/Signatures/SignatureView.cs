@@ -1,6 +1,6 @@
 using Edc.Domain.DataManagement;
 
-namespace Edc.Api.Features.Signatures;
+namespace Edc.Api.Common.Signatures;
 
 /// <summary>
 /// A signature as every view of signed data shows it (21 CFR 11.50): the signer's printed name, the time (UTC) and the
