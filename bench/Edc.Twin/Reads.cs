@@ -13,8 +13,8 @@ namespace Edc.Twin;
 internal static class Reads
 {
     /// <summary>
-    /// As GetCasebook, in two statements: the participant at the caller's sites with its trial and its visits, each with its
-    /// MRSS and infusion (left joins), then its adverse events. Marker columns named "|" split a row into the trial, the participant, the visit (with its MRSS) and its infusion.
+    /// As GetCasebook, in three statements: the participant at the caller's sites with its trial and its visits, each with its
+    /// MRSS and infusion (left joins), then its adverse events, then its signatures (with the invalidator's name). Marker columns named "|" split a row into the trial, the participant, the visit (with its MRSS) and its infusion.
     /// </summary>
     public static async Task<IResult> CasebookAsync(NpgsqlDataSource db, Guid trialId, Guid participantId, Guid[]? sites, CancellationToken ct)
     {
@@ -85,6 +85,19 @@ internal static class Reads
             connection,
             single: false,
             "SELECT a.id, a.term, a.onset_date, a.ongoing, a.grade, a.serious, a.susar FROM adverse_events a WHERE a.participant_id = $1 ORDER BY a.onset_date, a.created_at",
+            ct,
+            participantId);
+        json.WritePropertyName("signatures");
+        await Json.RowsAsync(
+            json,
+            connection,
+            single: false,
+            """
+            SELECT s.id, s.scope, s.visit_code, s.meaning, s.signer_name, s.signed_at, s.content_hash, s.invalidated_at IS NULL AS valid,
+                   s.invalidated_at, u.display_name AS invalidated_by, s.invalidation_reason
+            FROM signatures s LEFT JOIN users u ON u.id = s.invalidated_by
+            WHERE s.participant_id = $1 ORDER BY s.signed_at, s.id
+            """,
             ct,
             participantId);
         json.WriteEndObject();

@@ -101,6 +101,8 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/infusion", DataEntry },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/casebook", AllRoles },
+        { "POST", "/api/trials/{trialId}/participants/{participantId}/signatures", InvestigatorOnly },
+        { "GET", "/api/trials/{trialId}/participants/{participantId}/signatures", AllRoles },
         { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
         { "GET", "/api/trials/{trialId}/task-summary", WorklistRoles },
         { "GET", "/api/trials/{trialId}/analyses/primary", SummaryRoles }, // before the final unblinding; then every role
@@ -149,6 +151,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/trials/{trialId}/adverse-events/{adverseEventId}", SafetyReaders },
         { "GET", "/trials/{trialId}/expedited-reports", AdminAndInvestigator },
         { "GET", "/trials/{trialId}/participants/{participantId}/unblinding", InvestigatorOnly },
+        { "GET", "/trials/{trialId}/participants/{participantId}/signatures/new", InvestigatorOnly },
         { "GET", "/trials/{trialId}/safety-summaries", SummaryRoles },
         { "GET", "/trials/{trialId}/unblinding-requests", UnblindingReaders },
         { "GET", "/trials/{trialId}/randomization-list", StatisticianOnly },

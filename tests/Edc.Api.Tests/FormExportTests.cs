@@ -42,7 +42,7 @@ public sealed class FormExportTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("form-SX.csv", response.Content.Headers.ContentDisposition?.ToString() ?? string.Empty, StringComparison.Ordinal);
         var rows = Csv.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal([.. VisitColumns, .. SxItems], rows[0]);
+        Assert.Equal([.. VisitColumns, .. SxItems, "signatures"], rows[0]);
         var data = Csv.Records(rows);
         Assert.Equal([(t.ScreeningA, "D0"), (t.ScreeningA, "W4"), (t.ScreeningB, "D0")], data.Select(r => (r["screeningNumber"], r["visitCode"])));
 
@@ -84,7 +84,7 @@ public sealed class FormExportTests(EdcApiFactory api) : IClassFixture<EdcApiFac
 
         var rows = Csv.Parse(await Csv.ExportAsync(t.Admin, t.TrialId, "forms/LX.csv"));
 
-        Assert.Equal([.. LogColumns, "TERM", "STARTED"], rows[0]);
+        Assert.Equal([.. LogColumns, "TERM", "STARTED", "signatures"], rows[0]);
         var data = Csv.Records(rows);
         Assert.Equal([t.KeptEntry.ToString(), t.RemovedEntry.ToString(), t.EntryB.ToString()], data.Select(r => r["entryId"]));
         var kept = data[0];
@@ -160,8 +160,8 @@ public sealed class FormExportTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         var visit = Csv.Parse(await Csv.ExportAsync(t.Admin, t.TrialId, "forms/SX.csv"));
         var log = Csv.Parse(await Csv.ExportAsync(t.CoordinatorA, t.TrialId, "forms/LX.csv"));
 
-        Assert.Equal([.. VisitColumns, .. SxItems, "arm"], visit[0]);
-        Assert.Equal([.. LogColumns, "TERM", "STARTED", "arm"], log[0]);
+        Assert.Equal([.. VisitColumns, .. SxItems, "signatures", "arm"], visit[0]);
+        Assert.Equal([.. LogColumns, "TERM", "STARTED", "signatures", "arm"], log[0]);
         var rows = Csv.Records(visit).Concat(Csv.Records(log)).ToList();
         Assert.Equal(5, rows.Count);
         Assert.All(rows, r => Assert.Equal(armOf[Guid.Parse(r["participantId"])], r["arm"]));
@@ -308,13 +308,14 @@ public sealed class FormExportTests(EdcApiFactory api) : IClassFixture<EdcApiFac
         Assert.True(response.Headers.TransferEncodingChunked);
         await using var stream = await response.Content.ReadAsStreamAsync();
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        Assert.Equal(string.Join(',', [.. LogColumns, "TERM", "STARTED"]), await reader.ReadLineAsync());
+        Assert.Equal(string.Join(',', [.. LogColumns, "TERM", "STARTED", "signatures"]), await reader.ReadLineAsync());
         var lines = 0;
         var bulk = 0;
         while (await reader.ReadLineAsync() is { } line)
         {
             lines++;
-            if (line.Contains(",Bulk ", StringComparison.Ordinal) && line.EndsWith(",2026-03-01", StringComparison.Ordinal))
+            // The last column, the signatures, is empty: none of these entries is signed.
+            if (line.Contains(",Bulk ", StringComparison.Ordinal) && line.EndsWith(",2026-03-01,", StringComparison.Ordinal))
             {
                 bulk++;
             }

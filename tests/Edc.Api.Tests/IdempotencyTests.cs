@@ -22,6 +22,7 @@ public sealed class IdempotencyTests(EdcApiFactory api) : IClassFixture<EdcApiFa
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/logs/{formCode}/",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/adverse-events",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/randomization",
+        "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/signatures/",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/visits/",
         "POST /api/trials/{trialId:guid}/randomization-list/",
         "POST /api/trials/{trialId:guid}/randomization-list/extension",

@@ -10,8 +10,21 @@ public static class Idempotency
     /// </summary>
     public static TBuilder Idempotent<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
+        builder.MarkIdempotent(IdempotentEndpoint.Instance);
+
+    /// <summary>
+    /// As <see cref="Idempotent{TBuilder}(TBuilder)"/>, the body's <paramref name="secretFields"/> left out of the request's
+    /// hash (see <see cref="IdempotentEndpoint.SecretFields"/>): a retry under the key replays the first response whatever
+    /// they say, and creates nothing.
+    /// </summary>
+    public static TBuilder IdempotentLeavingOut<TBuilder>(this TBuilder builder, params string[] secretFields)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.MarkIdempotent(IdempotentEndpoint.LeavingOut(secretFields));
+
+    private static TBuilder MarkIdempotent<TBuilder>(this TBuilder builder, IdempotentEndpoint metadata)
+        where TBuilder : IEndpointConventionBuilder =>
         builder
-            .WithMetadata(IdempotentEndpoint.Instance)
+            .WithMetadata(metadata)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.Parameters ??= [];

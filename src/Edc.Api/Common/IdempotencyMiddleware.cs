@@ -33,7 +33,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
     public async Task InvokeAsync(
         HttpContext context, EdcDbContext db, CurrentUser user, TimeProvider clock, IProblemDetailsService problems, IServiceScopeFactory scopes)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentEndpoint>() is null
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentEndpoint>() is not { } idempotent
             || !context.Request.Headers.TryGetValue(KeyHeader, out var keys)
             || user.Id is not { } userId)
         {
@@ -57,7 +57,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
         }
 
         var ct = context.RequestAborted;
-        var hash = await HashAsync(context.Request, ct);
+        var hash = await HashAsync(context.Request, idempotent.SecretFields, ct);
 
         // Up to three tries: a key can be let go (the first request failed) between our insert and our read.
         for (var attempt = 0; attempt < 3; attempt++)
@@ -127,21 +127,56 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempote
     private static bool IsValidKey(string key) =>
         key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= ' ' and <= '~');
 
-    /// <summary>SHA-256 of method, path, query and body; the body is buffered (at most 1 MB) so the endpoint reads it again.</summary>
-    private static async Task<string> HashAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// SHA-256 of method, path, query and body; the body is buffered (at most 1 MB) so the endpoint reads it again. With
+    /// secret fields, the body is hashed as a JSON object without them (a body that is no JSON object, as sent).
+    /// </summary>
+    private static async Task<string> HashAsync(HttpRequest request, IReadOnlyList<string> secretFields, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method}\n{request.PathBase}{request.Path}{request.QueryString}\n"));
         request.EnableBuffering();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (secretFields.Count > 0)
         {
-            hash.AppendData(chunk, 0, read);
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, cancellationToken);
+            hash.AppendData(WithoutSecrets(body.ToArray(), secretFields));
+        }
+        else
+        {
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                hash.AppendData(chunk, 0, read);
+            }
         }
 
         request.Body.Position = 0;
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static byte[] WithoutSecrets(byte[] body, IReadOnlyList<string> secretFields)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(body) is not System.Text.Json.Nodes.JsonObject json)
+            {
+                return body;
+            }
+
+            foreach (var name in json.Select(p => p.Key).Where(k => secretFields.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList())
+            {
+                json.Remove(name);
+            }
+
+            return Encoding.UTF8.GetBytes(json.ToJsonString());
+        }
+        catch (Exception invalid) when (invalid is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            // Not JSON (or a field twice): the endpoint refuses it (400), which lets the key go.
+            return body;
+        }
     }
 
     private async Task RunAndRecordAsync(HttpContext context, IServiceScopeFactory scopes, TimeProvider clock, Guid userId, string key)

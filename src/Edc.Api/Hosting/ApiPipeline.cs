@@ -14,6 +14,7 @@ using Edc.Api.Features.Participants;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Reviews;
 using Edc.Api.Features.SafetySummaries;
+using Edc.Api.Features.Signatures;
 using Edc.Api.Features.TaskSummary;
 using Edc.Api.Features.Trials;
 using Edc.Api.Features.Unblinding;
@@ -65,6 +66,7 @@ public static class ApiPipeline
         app.MapInfusionEndpoints();
         app.MapAdverseEventEndpoints();
         app.MapCasebookEndpoints();
+        app.MapSignatureEndpoints();
         app.MapMrssEndpoints();
         app.MapFormEndpoints();
         app.MapReviewEndpoints();

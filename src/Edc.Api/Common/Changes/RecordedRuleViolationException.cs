@@ -1,12 +1,11 @@
-using Edc.Domain.Common;
-
 namespace Edc.Api.Common.Changes;
 
 /// <summary>
-/// A refusal that is itself part of the record (a participant found ineligible is saved as ScreenFailed): the change
-/// is saved and committed, then the request is answered with the rule violation.
+/// A refusal that is itself part of the record (a participant found ineligible is saved as ScreenFailed; a signature
+/// refused for a wrong password leaves its audit event and the account's failed attempt): the change is saved and
+/// committed, then the request is answered with <see cref="Violation"/> (a rule violation, 409, or any other refusal).
 /// </summary>
-public sealed class RecordedRuleViolationException(RuleViolationException violation) : Exception(violation.Message, violation)
+public sealed class RecordedRuleViolationException(Exception violation) : Exception(violation.Message, violation)
 {
-    public RuleViolationException Violation { get; } = violation;
+    public Exception Violation { get; } = violation;
 }

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Features.Forms;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Visits;
@@ -18,7 +19,7 @@ public static class GetCasebook
     [AllowedToEveryRole]
     public sealed record Query(Guid TrialId, Guid ParticipantId) : IRequest<CasebookView>;
 
-    internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible, FormCatalogs catalogs) : IRequestHandler<Query, CasebookView>
+    internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible, FormCatalogs catalogs, SignatureViews signatures) : IRequestHandler<Query, CasebookView>
     {
         // One round trip, compiled once: the trial, the participant (at the caller's sites) and its visits, each with its
         // MRSS and its infusion (at most one of each per visit, by unique index) and its saved forms' statuses.
@@ -80,6 +81,9 @@ public static class GetCasebook
                     a.Id, a.Term, a.OnsetDate, a.Ongoing, a.Grade, a.Serious, a.Susar, $"/api/trials/{trial.Id}/adverse-events/{a.Id}"));
             }
 
+            // A third statement: joined to the visits above, the signatures would multiply their rows too.
+            var signed = await signatures.OfParticipantAsync(participant.Id, cancellationToken);
+
             // The trial's forms, kept per instance while its forms revision (read with the trial) stays the same.
             var catalog = await catalogs.ForAsync(db, trial.Id, trial.FormsRevision, cancellationToken);
             var root = $"/api/trials/{trial.Id}/participants/{participant.Id}";
@@ -87,8 +91,9 @@ public static class GetCasebook
                 view,
                 [.. visits.Select(v => new CasebookVisit(
                     VisitView.From(v.Visit),
-                    VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null,
-                        v.Reviews.Select(r => (r.FormCode, r.Verified, r.Frozen)))))],
+                    [.. VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null,
+                            v.Reviews.Select(r => (r.FormCode, r.Verified, r.Frozen)))
+                        .Select(f => f with { Signed = signed.Any(s => s.Valid && s.Covers(v.Visit.Code)) })]))],
                 [.. visits.Select((v, order) => (v, order))
                     .Where(x => x.v.MrssId is not null)
                     .OrderBy(x => x.v.MrssAssessedOn).ThenBy(x => x.order)
@@ -97,6 +102,7 @@ public static class GetCasebook
                 infusions.Count(i => i.Infusion.Administered),
                 adverseEvents,
                 [.. catalog.LatestForms.Where(f => f.Log && !BuiltInFormCodes.All.Contains(f.Code)).Select(f => new CasebookLogForm(f.Code, f.Name, $"{root}/logs/{f.Code}"))],
+                signed,
                 new CasebookLinks(root, $"{root}/visits", $"/api/trials/{trial.Id}/adverse-events?participantId={participant.Id}"));
         }
 

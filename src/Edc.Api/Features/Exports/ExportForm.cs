@@ -1,5 +1,6 @@
 using Edc.Api.Blinding;
 using Edc.Api.Common;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Features.Forms;
 using Edc.Api.Security;
 using Edc.Domain.Forms;
@@ -15,7 +16,9 @@ namespace Edc.Api.Features.Exports;
 /// identifying columns, then one column per item of every version of the form: the newest version's items in its order,
 /// then those only older versions had, newest first. A value is written as the contract's JSON writes it: dates
 /// <c>yyyy-MM-dd</c>, dates and times in UTC, <c>true</c>/<c>false</c>, a multiple choice's codes joined by <c>;</c>; an
-/// item its row's version lacks, or left blank, is empty.
+/// item its row's version lacks, or left blank, is empty. The column <c>signatures</c> lists the signatures of the row's
+/// data (its visit's and the casebook's; a log entry's, the casebook's), oldest first, separated by <c>" | "</c>, each as
+/// <c>name; time (UTC); meaning; scope; valid</c> or <c>invalidated time by name: reason</c>, read in one statement.
 /// </summary>
 public static class ExportForm
 {
@@ -25,12 +28,14 @@ public static class ExportForm
     public static readonly IReadOnlyList<string> LogColumns =
         ["siteCode", "screeningNumber", "participantId", "entryId", "enteredAt", "removed", "removedReason", "formVersion", "status"];
 
+    public const string SignaturesColumn = "signatures";
+
     public static string Name(string formCode) => $"forms/{formCode}.csv";
 
     [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
     public sealed record Query(Guid TrialId, string FormCode) : IRequest<CsvExport>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible, FormCatalogs catalogs)
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible, FormCatalogs catalogs, SignatureViews signatureViews)
         : IRequestHandler<Query, CsvExport>
     {
         public async Task<CsvExport> Handle(Query query, CancellationToken cancellationToken)
@@ -41,8 +46,9 @@ public static class ExportForm
             var arms = await TrialExport.AuditAsync(db, user, gate, trial, Name(form.Code), cancellationToken);
 
             var items = ItemColumns(catalog, form);
+            var signatures = await signatureViews.OfTrialAsync(trial.Id, cancellationToken);
             var rows = FormExportRows.For(db, visible, catalog, trial.Id, form.Code);
-            IReadOnlyList<string> header = [.. form.Log ? LogColumns : VisitColumns, .. items, .. arms is null ? [] : new[] { "arm" }];
+            IReadOnlyList<string> header = [.. form.Log ? LogColumns : VisitColumns, .. items, SignaturesColumn, .. arms is null ? [] : new[] { "arm" }];
             return new CsvExport(TrialExport.FileName(trial, $"form-{form.Code}.csv"), (body, ct) => TrialExport.StreamAsync(body, header, rows, (csv, r) =>
             {
                 csv.Text(r.SiteCode).Text(r.ScreeningNumber).Text(r.ParticipantId.ToString());
@@ -61,6 +67,8 @@ public static class ExportForm
                     Value(csv, r.Values.GetValueOrDefault(item));
                 }
 
+                csv.Text(Signed(signatures.GetValueOrDefault(r.ParticipantId), r.VisitCode));
+
                 if (arms is not null)
                 {
                     csv.Text(arms.GetValueOrDefault(r.ParticipantId)?.Code);
@@ -77,6 +85,13 @@ public static class ExportForm
                 .Select(item => item.Code)
                 .Distinct(StringComparer.Ordinal),
         ];
+
+        private static string? Signed(List<SignatureView>? signatures, string? visitCode) =>
+            signatures?.Where(s => s.Covers(visitCode)).ToList() is { Count: > 0 } covering
+                ? string.Join(" | ", covering.Select(s =>
+                    $"{s.SignerName}; {FormValues.Format(s.SignedAt)}; {s.Meaning}; {(s.VisitCode is null ? "Casebook" : $"Visit {s.VisitCode}")}; "
+                    + (s.Valid ? "valid" : $"invalidated {FormValues.Format(s.InvalidatedAt!.Value)} by {s.InvalidatedBy}: {s.InvalidationReason}")))
+                : null;
 
         private static void Value(CsvWriter csv, object? value)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Edc.Api.Common;
+using Edc.Api.Common.Signatures;
 using Edc.Domain.Forms;
 
 namespace Edc.Api.Features.Forms;
@@ -25,6 +26,12 @@ public sealed record FormDataView(
     string? RemovedReason,
     int Version) : IVersionedView
 {
+    /// <summary>
+    /// The signatures of the data (of the form's visit, and of the casebook), valid or invalidated; set by the reads of a
+    /// visit's form, empty elsewhere. <see cref="Signed"/>: one of them still holds.
+    /// </summary>
+    public IReadOnlyList<SignatureView> Signatures { get; init; } = [];
+
     private static readonly JsonElement NoValues = JsonDocument.Parse(FormValues.Empty).RootElement.Clone();
 
     public static FormDataView From(FormRecord record, VersionedForm form) =>

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Common.Signatures;
 using Edc.Api.Security;
 using Edc.Domain.Forms;
 using Edc.Infrastructure.Persistence;
@@ -16,13 +17,27 @@ public static class GetVisitForm
     /// A visit's form with its values, or NotStarted before its first save. The built-in MRSS and infusion read as forms
     /// too, from their own records (entered through their own endpoints).
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, VisibleData visible, FormCatalogs catalogs) : IRequestHandler<Query, FormDataView>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible, FormCatalogs catalogs, SignatureViews signatures) : IRequestHandler<Query, FormDataView>
     {
         public async Task<FormDataView> Handle(Query query, CancellationToken cancellationToken)
         {
             var context = await VisitFormContext.LoadAsync(
                 db, visible, catalogs, query.TrialId, query.ParticipantId, query.VisitCode, query.FormCode, tracked: false, cancellationToken);
-            var view = query.FormCode switch
+            var view = await ViewAsync(context, query, cancellationToken);
+
+            // Signed data show their signatures: the visit's and the casebook's.
+            var signed = (await signatures.OfParticipantAsync(context.Participant.Id, cancellationToken)).Where(s => s.Covers(context.Visit.Code)).ToList();
+            return view with
+            {
+                Signatures = signed,
+                Signed = signed.Any(s => s.Valid),
+                Verified = context.Review?.IsVerified == true,
+                Frozen = context.Review?.IsFrozen == true,
+            };
+        }
+
+        private async Task<FormDataView> ViewAsync(VisitFormContext context, Query query, CancellationToken cancellationToken) =>
+            query.FormCode switch
             {
                 BuiltInFormCodes.Mrss => await db.MrssAssessments.AsNoTracking().SingleOrDefaultAsync(m => m.VisitId == context.Visit.Id, cancellationToken) is { } mrss
                     ? BuiltIn(context.Form, mrss.Id, mrss.Version, BuiltInFormValues.Of(mrss))
@@ -32,8 +47,6 @@ public static class GetVisitForm
                     : FormDataView.NotStarted(context.Form),
                 _ => context.Record is { } record ? FormDataView.From(record, context.Form) : FormDataView.NotStarted(context.Form),
             };
-            return view with { Verified = context.Review?.IsVerified == true, Frozen = context.Review?.IsFrozen == true };
-        }
 
         private static FormDataView BuiltIn(VersionedForm form, Guid id, int version, Dictionary<string, object> values) =>
             FormDataView.Of(id, form, FormValues.Write(form.Definition, values), FormStatus.Complete, version);
