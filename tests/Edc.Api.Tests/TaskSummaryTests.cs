@@ -66,6 +66,16 @@ public sealed class TaskSummaryTests(EdcApiFactory api) : IClassFixture<EdcApiFa
         var siteA = summary.GetProperty("sites").EnumerateArray().Single(x => x.GetProperty("siteId").GetGuid() == s.SiteA);
         Assert.Equal(1, Count(siteA, "formsToVerify"));
         Assert.Equal(1, Count(summary, "formsToVerify"));
+
+        // Verified, the form is ready to freeze; frozen, it is done with.
+        var monitor = await api.ClientForNewUserAsync(s.Admin, "Monitor", s.SiteA);
+        var dataManager = await api.ClientForNewUserAsync(s.Admin, "DataManager");
+        Assert.Equal(HttpStatusCode.OK, (await monitor.PostAsync($"{visit}/forms/{DistinctiveTrial.NoteForm}/verification", null)).StatusCode);
+        var verified = ParticipantRow(await monitor.GetJsonAsync(s.Summary()), s.ParticipantId);
+        Assert.Equal((0, 1), (Count(verified, "formsToVerify"), Count(verified, "formsReadyToFreeze")));
+        var freeze = await dataManager.PostAsJsonAsync($"{visit}/forms/{DistinctiveTrial.NoteForm}/freeze", new { reason = "Clean" });
+        Assert.Equal(HttpStatusCode.OK, freeze.StatusCode);
+        Assert.Equal(0, Count(ParticipantRow(await dataManager.GetJsonAsync(s.Summary()), s.ParticipantId), "formsReadyToFreeze"));
     }
 
     [Fact]
