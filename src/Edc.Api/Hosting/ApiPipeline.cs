@@ -9,6 +9,7 @@ using Edc.Api.Features.Infusions;
 using Edc.Api.Features.Mrss;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
+using Edc.Api.Features.Queries;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Features.TaskSummary;
@@ -63,6 +64,7 @@ public static class ApiPipeline
         app.MapCasebookEndpoints();
         app.MapMrssEndpoints();
         app.MapFormEndpoints();
+        app.MapQueryEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
         app.MapExportEndpoints();

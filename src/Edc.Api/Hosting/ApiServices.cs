@@ -7,6 +7,7 @@ using Edc.Api.Features.Auth;
 using Edc.Api.Features.Forms;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
+using Edc.Api.Features.Queries;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Hosting.OpenApi;
@@ -76,6 +77,9 @@ public static class ApiServices
         services.AddScoped<ClinicalDataChanges>();
         services.AddScoped<AdverseEventReader>();
         services.AddScoped<SafetyNotifications>();
+        services.AddScoped<QueryAuthors>();
+        services.AddScoped<QueryNotifications>();
+        services.AddScoped<IClinicalDataFollower, AutomaticQueries>();
         services.AddScoped<SafetySummaryReader>();
         services.AddSingleton<SignInLimits>();
         services.AddScoped<SignInCheck>();

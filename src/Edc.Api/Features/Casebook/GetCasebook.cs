@@ -3,6 +3,7 @@ using Edc.Api.Features.Forms;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Visits;
 using Edc.Api.Security;
+using Edc.Domain.DataManagement;
 using Edc.Domain.Forms;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
@@ -21,7 +22,7 @@ public static class GetCasebook
     internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible, FormCatalogs catalogs) : IRequestHandler<Query, CasebookView>
     {
         // One round trip, compiled once: the trial, the participant (at the caller's sites) and its visits, each with its
-        // MRSS and its infusion (at most one of each per visit, by unique index) and its saved forms' statuses.
+        // MRSS and its infusion (at most one of each per visit, by unique index), its saved forms' statuses and the forms of its open queries.
         private static readonly Func<EdcDbContext, Guid, Guid, bool, Guid[], CancellationToken, Task<Found?>> Load = EF.CompileAsyncQuery(
             (EdcDbContext db, Guid trialId, Guid participantId, bool allSites, Guid[] siteIds, CancellationToken cancellationToken) => (
                     from p in db.Participants
@@ -46,6 +47,8 @@ public static class GetCasebook
                                 MrssTotal = (int?)m.Total,
                                 Infusion = i,
                                 Forms = db.FormRecords.Where(r => r.VisitId == v.Id).Select(r => new FoundForm { FormCode = r.FormCode, Status = r.Status }).ToList(),
+                                OpenQueries = db.Queries.Where(q => q.ParticipantId == p.Id && q.VisitCode == v.Code && q.Status == QueryStatus.Open)
+                                    .Select(q => q.FormCode).ToList(),
                             })
                             .ToList(),
                     })
@@ -84,7 +87,7 @@ public static class GetCasebook
                 view,
                 [.. visits.Select(v => new CasebookVisit(
                     VisitView.From(v.Visit),
-                    VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null)))],
+                    VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null, v.OpenQueries)))],
                 [.. visits.Select((v, order) => (v, order))
                     .Where(x => x.v.MrssId is not null)
                     .OrderBy(x => x.v.MrssAssessedOn).ThenBy(x => x.order)
@@ -120,6 +123,8 @@ public static class GetCasebook
             public InfusionRecord? Infusion { get; init; }
 
             public required List<FoundForm> Forms { get; init; }
+
+            public required List<string> OpenQueries { get; init; }
         }
 
         private sealed class FoundForm

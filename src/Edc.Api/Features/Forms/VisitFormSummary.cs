@@ -5,8 +5,8 @@ using Edc.Domain.Visits;
 namespace Edc.Api.Features.Forms;
 
 /// <summary>
-/// One form of a visit in its list. <c>verified</c>, <c>frozen</c>, <c>signed</c> and <c>openQueries</c> come with
-/// data management; until then they are false and 0.
+/// One form of a visit in its list. <c>verified</c>, <c>frozen</c> and <c>signed</c> come with data management; until
+/// then they are false. <c>openQueries</c> counts the form's queries in status Open (awaiting the site's answer).
 /// </summary>
 [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The contract names the field signed.")]
 public sealed record VisitFormSummary(string FormCode, string Name, FormStatus Status, bool Verified, bool Frozen, bool Signed, int OpenQueries)
@@ -18,9 +18,12 @@ public sealed record VisitFormSummary(string FormCode, string Name, FormStatus S
     /// and infusion Complete once recorded (their entry refuses anything incomplete), any other NotStarted.
     /// </summary>
     /// <param name="saved">The statuses of the visit's saved forms, by form code.</param>
+    /// <param name="openQueries">The form code of each open query at the visit.</param>
     public static IReadOnlyList<VisitFormSummary> ListAt(
-        FormCatalog catalog, ScheduledVisit visit, IEnumerable<(string FormCode, FormStatus Status)> saved, bool mrssRecorded, bool infusionRecorded)
+        FormCatalog catalog, ScheduledVisit visit, IEnumerable<(string FormCode, FormStatus Status)> saved, bool mrssRecorded, bool infusionRecorded,
+        IEnumerable<string>? openQueries = null)
     {
+        var queries = (openQueries ?? []).CountBy(code => code).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         var statuses = saved.ToDictionary(r => r.FormCode, r => r.Status, StringComparer.Ordinal);
         if (mrssRecorded)
         {
@@ -32,6 +35,7 @@ public sealed record VisitFormSummary(string FormCode, string Name, FormStatus S
             statuses[BuiltInFormCodes.Infusion] = FormStatus.Complete;
         }
 
-        return [.. catalog.FormsAt(visit).Select(code => Of(catalog.Latest(code)!, statuses.GetValueOrDefault(code, FormStatus.NotStarted)))];
+        return [.. catalog.FormsAt(visit).Select(code =>
+            Of(catalog.Latest(code)!, statuses.GetValueOrDefault(code, FormStatus.NotStarted)) with { OpenQueries = queries.GetValueOrDefault(code) })];
     }
 }
