@@ -38,6 +38,8 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     private static readonly string[] ExportRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
     private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
     private static readonly string[] SummaryRoles = [Roles.DsmbMember, Roles.UnblindedStatistician];
+    private static readonly string[] QueryRaisers = [Roles.Monitor, Roles.DataManager, Roles.Investigator, Roles.Coordinator];
+    private static readonly string[] QueryReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.Monitor, Roles.DataManager];
 
     /// <summary>Endpoints that anyone may call. A new anonymous endpoint must be added here on purpose.</summary>
     private static readonly string[] ExpectedAnonymousEndpoints =
@@ -140,6 +142,12 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "POST", "/api/trials/{trialId}/safety-summaries", SummaryRoles },
         { "GET", "/api/trials/{trialId}/safety-summaries/{summaryId}", SummaryRoles },
         { "GET", "/api/trials/{trialId}/safety-summaries/{summaryId}/report", SummaryRoles },
+        { "POST", "/api/trials/{trialId}/queries", QueryRaisers },
+        { "GET", "/api/trials/{trialId}/queries", QueryReaders },
+        { "GET", "/api/trials/{trialId}/queries/{queryId}", QueryReaders },
+        { "POST", "/api/trials/{trialId}/queries/{queryId}/responses", DataEntry },
+        { "POST", "/api/trials/{trialId}/queries/{queryId}/close", QueryRaisers },
+        { "POST", "/api/trials/{trialId}/queries/{queryId}/reopen", QueryRaisers },
         { "*", "/jobs/{**path}", AdminOnly }, // the jobs dashboard, every page of it (called here with GET /jobs/recurring)
 
         // Pages (Razor components): GET renders them; their forms post back to them. Without a browser's Accept: text/html
@@ -172,6 +180,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/trials/{trialId}/participants/{participantId}/verification", [Roles.Monitor, Roles.DataManager] },
         { "GET", "/trials/{trialId}/participants/{participantId}/logs/{formCode}/{entryId}", AllRoles },
         { "GET", "/trials/{trialId}/audit", AuditReaders },
+        { "GET", "/trials/{trialId}/queries", QueryReaders },
     };
 
     [Fact]
@@ -344,6 +353,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
             .Replace("{requestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{adverseEventId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{summaryId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{queryId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{visitCode}", "W4", StringComparison.Ordinal)
             .Replace("{formCode}", "VS", StringComparison.Ordinal)
             .Replace("{entryId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)

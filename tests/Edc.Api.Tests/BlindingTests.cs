@@ -572,6 +572,10 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
             var entry = await coordinatorA.PostAsJsonAsync($"{formPath}/logs/{DistinctiveTrial.LogForm}", new { values = new Dictionary<string, string> { ["DRUG"] = "Paracetamol" } });
             Assert.Equal(HttpStatusCode.OK, note.StatusCode);
             Assert.Equal(HttpStatusCode.Created, entry.StatusCode);
+            var query = await investigatorA.PostAsJsonAsync(
+                $"/api/trials/{trial.Id}/queries", new { participantId = randomizedA[0], visitCode = "D0", formCode = DistinctiveTrial.NoteForm, itemCode = "NOTE", text = "Which visit?" });
+            Assert.True(query.StatusCode == HttpStatusCode.Created, await query.Content.ReadAsStringAsync());
+            var queryId = (await query.JsonAsync()).GetProperty("id").GetString()!;
 
             // Site B: two randomized.
             var participantsB = new List<Guid>
@@ -643,6 +647,7 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
                 ["userId"] = userIds,
                 ["requestId"] = [.. requestIds.Select(r => r.ToString()).Append(unknown.ToString())],
                 ["siteId"] = [siteA.ToString(), siteB.ToString(), unknown.ToString()],
+                ["queryId"] = [queryId, unknown.ToString()],
                 ["visitCode"] = ["D0", "W4", "NOPE"],
                 ["formCode"] = ["MRSS", DistinctiveTrial.NoteForm, DistinctiveTrial.LogForm, "NOPE"],
                 ["documentName"] = ["v1"],

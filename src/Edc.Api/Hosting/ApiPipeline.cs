@@ -11,6 +11,7 @@ using Edc.Api.Features.Infusions;
 using Edc.Api.Features.Mrss;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
+using Edc.Api.Features.Queries;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.Reviews;
 using Edc.Api.Features.SafetySummaries;
@@ -71,6 +72,7 @@ public static class ApiPipeline
         app.MapFormEndpoints();
         app.MapReviewEndpoints();
         app.MapCasebookLockEndpoints();
+        app.MapQueryEndpoints();
         app.MapUnblindingEndpoints();
         app.MapAuditEndpoints();
         app.MapExportEndpoints();

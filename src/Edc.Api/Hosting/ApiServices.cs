@@ -8,6 +8,7 @@ using Edc.Api.Features.Auth;
 using Edc.Api.Features.Forms;
 using Edc.Api.Features.Notifications;
 using Edc.Api.Features.Participants;
+using Edc.Api.Features.Queries;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
 using Edc.Api.Features.Signatures;
@@ -80,6 +81,9 @@ public static class ApiServices
         services.AddScoped<SignatureViews>();
         services.AddScoped<AdverseEventReader>();
         services.AddScoped<SafetyNotifications>();
+        services.AddScoped<QueryAuthors>();
+        services.AddScoped<QueryNotifications>();
+        services.AddScoped<IClinicalDataFollower, AutomaticQueries>();
         services.AddScoped<SafetySummaryReader>();
         services.AddSingleton<SignInLimits>();
         services.AddScoped<SignInCheck>();

@@ -4,6 +4,7 @@ using Edc.Api.Features.Forms;
 using Edc.Api.Features.Participants;
 using Edc.Api.Features.Visits;
 using Edc.Api.Security;
+using Edc.Domain.DataManagement;
 using Edc.Domain.Forms;
 using Edc.Domain.Participants;
 using Edc.Domain.Trials;
@@ -22,7 +23,7 @@ public static class GetCasebook
     internal sealed class Handler(EdcDbContext db, ParticipantViews views, VisibleData visible, FormCatalogs catalogs, SignatureViews signatures) : IRequestHandler<Query, CasebookView>
     {
         // One round trip, compiled once: the trial, the participant (at the caller's sites) and its visits, each with its
-        // MRSS and its infusion (at most one of each per visit, by unique index) and its saved forms' statuses.
+        // MRSS and its infusion (at most one of each per visit, by unique index), its saved forms' statuses and the forms of its open queries.
         private static readonly Func<EdcDbContext, Guid, Guid, bool, Guid[], CancellationToken, Task<Found?>> Load = EF.CompileAsyncQuery(
             (EdcDbContext db, Guid trialId, Guid participantId, bool allSites, Guid[] siteIds, CancellationToken cancellationToken) => (
                     from p in db.Participants
@@ -50,6 +51,8 @@ public static class GetCasebook
                                 Reviews = db.FormReviews.Where(r => r.VisitId == v.Id)
                                     .Select(r => new FoundReview { FormCode = r.FormCode, Verified = r.VerifiedAt != null, Frozen = r.FrozenAt != null })
                                     .ToList(),
+                                OpenQueries = db.Queries.Where(q => q.ParticipantId == p.Id && q.VisitCode == v.Code && q.Status == QueryStatus.Open)
+                                    .Select(q => q.FormCode).ToList(),
                             })
                             .ToList(),
                     })
@@ -92,7 +95,7 @@ public static class GetCasebook
                 [.. visits.Select(v => new CasebookVisit(
                     VisitView.From(v.Visit),
                     [.. VisitFormSummary.ListAt(catalog, v.Visit, v.Forms.Select(f => (f.FormCode, f.Status)), v.MrssId is not null, v.Infusion is not null,
-                            v.Reviews.Select(r => (r.FormCode, r.Verified, r.Frozen)))
+                            v.Reviews.Select(r => (r.FormCode, r.Verified, r.Frozen)), v.OpenQueries)
                         .Select(f => f with { Signed = signed.Any(s => s.Valid && s.Covers(v.Visit.Code)) })]))],
                 [.. visits.Select((v, order) => (v, order))
                     .Where(x => x.v.MrssId is not null)
@@ -132,6 +135,8 @@ public static class GetCasebook
             public required List<FoundForm> Forms { get; init; }
 
             public required List<FoundReview> Reviews { get; init; }
+
+            public required List<string> OpenQueries { get; init; }
         }
 
         private sealed class FoundReview
