@@ -98,7 +98,9 @@ public sealed class AutomaticQueryTests(EdcApiFactory api) : IClassFixture<EdcAp
         var missing = (await QueriesAsync(p)).Where(q => q.GetProperty("automatic").GetString() == "MissingRequired").ToList();
         var vs = Assert.Single(missing, q => q.GetProperty("formCode").GetString() == "VS");
         Assert.Equal("TEMP", vs.GetProperty("itemCode").GetString());
-        Assert.Contains(missing, q => q.GetProperty("formCode").GetString() == "MRSS" && q.GetProperty("itemCode").GetString() == "face");
+        // The MRSS, never entered, is asked for once as a whole, not item by item.
+        var mrss = Assert.Single(missing, q => q.GetProperty("formCode").GetString() == "MRSS");
+        Assert.False(mrss.TryGetProperty("itemCode", out var itemCode) && itemCode.ValueKind != JsonValueKind.Null);
         Assert.DoesNotContain(missing, q => q.GetProperty("itemCode").GetString() == "PREG");
         Assert.DoesNotContain(missing, q => q.GetProperty("formCode").GetString() == "INFUSION");
 
@@ -109,7 +111,17 @@ public sealed class AutomaticQueryTests(EdcApiFactory api) : IClassFixture<EdcAp
         Assert.Contains("blank → 37.1", thread.GetProperty("messages").EnumerateArray().Last().GetProperty("text").GetString(), StringComparison.Ordinal);
         var forms = await p.Coordinator.GetJsonAsync($"{p.Path}/visits/D0/forms");
         Assert.Equal(0, forms.EnumerateArray().Single(f => f.GetProperty("formCode").GetString() == "VS").GetProperty("openQueries").GetInt32());
-        Assert.True(forms.EnumerateArray().Single(f => f.GetProperty("formCode").GetString() == "MRSS").GetProperty("openQueries").GetInt32() >= 17);
+        Assert.Equal(1, forms.EnumerateArray().Single(f => f.GetProperty("formCode").GetString() == "MRSS").GetProperty("openQueries").GetInt32());
+
+        // Entered, the MRSS settles its query.
+        var scores = new[] { "face", "anteriorChest", "abdomen", "rightFingers", "leftFingers", "rightHand", "leftHand", "rightForearm", "leftForearm",
+            "rightUpperArm", "leftUpperArm", "rightThigh", "leftThigh", "rightLowerLeg", "leftLowerLeg", "rightFoot", "leftFoot" }.ToDictionary(a => a, _ => 1);
+        var recorded = await p.Coordinator.PutAsJsonAsync(
+            $"{p.Path}/visits/D0/mrss", new { assessedOn = DateOnly.FromDateTime(DateTime.UtcNow), assessorName = "Dr A", scores });
+        Assert.True(recorded.IsSuccessStatusCode, await recorded.Content.ReadAsStringAsync());
+        var mrssThread = await ThreadAsync(p, mrss);
+        Assert.Equal("Closed", mrssThread.GetProperty("status").GetString());
+        Assert.Contains("now entered", mrssThread.GetProperty("messages").EnumerateArray().Last().GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class PrimaryAnalysisTests(EdcApiFactory api) : IClassFixture<EdcA
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static IEnumerable<string> Groups(JsonElement analysis) => analysis.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("group").GetString()!);
+    private static IEnumerable<string> Groups(JsonElement analysis) => analysis.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("name").GetString()!);
 
     [Fact]
     public async Task PrimaryAnalysis_ForTheStatistician_IsByArm_CountsThePopulationAndTheExcluded_AndIsAudited()

@@ -50,9 +50,10 @@ public sealed class DataQuery : VersionedRecord, ITrialScoped, ISiteScoped
 
     public static DataQuery RaiseAutomatically(QueryTarget target, AutomaticQueryKind kind, string text, DateTimeOffset now)
     {
-        if (target.ItemCode is null)
+        // A value out of range is one item's; a form never entered is missing as a whole.
+        if (target.ItemCode is null && kind != AutomaticQueryKind.MissingRequired)
         {
-            throw new ArgumentException("An automatic query is about one item.", nameof(target));
+            throw new ArgumentException("An automatic query about a value is about one item.", nameof(target));
         }
 
         return Create(target, QueryAuthor.System, text, kind, now);

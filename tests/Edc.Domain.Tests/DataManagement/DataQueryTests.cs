@@ -67,6 +67,7 @@ public sealed class DataQueryTests
         Assert.All(query.Messages, m => Assert.Equal(QueryAuthor.SystemName, m.AuthorName));
         Assert.Equal(QueryStatus.Closed, query.Status);
         Assert.Throws<ArgumentException>(() => DataQuery.RaiseAutomatically(Weight with { ItemCode = null }, AutomaticQueryKind.SoftRange, "x", Now));
+        Assert.Null(DataQuery.RaiseAutomatically(Weight with { ItemCode = null }, AutomaticQueryKind.MissingRequired, "Form not entered", Now).ItemCode);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ namespace Edc.Api.Features.Queries;
 /// (a visit's form, a log entry, the built-in MRSS, infusion and adverse event) raise one <see cref="AutomaticQueryKind.SoftRange"/>
 /// query per item whose value is outside its soft range (the form's own warnings, <see cref="FormEntry.Warnings"/>); a
 /// visit marked Completed raises one <see cref="AutomaticQueryKind.MissingRequired"/> query per required item, asked
-/// and still blank, of each form it collects (a form never saved misses all of them). Neither is raised again while one
+/// and still blank, of each form it collects, and one about each such form never saved. Neither is raised again while one
 /// of the item's kind is open or answered, nor after a person closed one for the same value (the same warning, or for a
 /// missing item, blank). When a save corrects the value, the system closes its open query, saying what changed.
 /// </summary>
@@ -68,7 +68,8 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
             var previous = default(IReadOnlyDictionary<string, object>);
             foreach (var query in existing.Where(q => q.Status != QueryStatus.Closed && IsAbout(q, target)))
             {
-                var item = form.Definition.Item(query.ItemCode!);
+                // A query about a form never entered is settled by its first save.
+                var item = query.ItemCode is null ? null : form.Definition.Item(query.ItemCode);
                 var settled = removed
                     || item is null
                     || (query.Automatic == AutomaticQueryKind.SoftRange && warnings.All(w => w.ItemCode != query.ItemCode))
@@ -79,11 +80,13 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
                 }
 
                 previous ??= await PreviousValuesAsync(data, form, cancellationToken);
-                var label = item?.Label ?? query.ItemCode!;
-                var was = Format(previous.GetValueOrDefault(query.ItemCode!));
-                var corrected = Format(values.GetValueOrDefault(query.ItemCode!));
+                var label = item?.Label ?? query.ItemCode;
+                var was = Format(query.ItemCode is null ? null : previous.GetValueOrDefault(query.ItemCode));
+                var corrected = Format(query.ItemCode is null ? null : values.GetValueOrDefault(query.ItemCode));
                 var comment = removed
                     ? "The entry was removed: closed by the system."
+                    : query.ItemCode is null
+                        ? $"The {form.Name} form is now entered. Closed by the system."
                     : query.Automatic == AutomaticQueryKind.SoftRange
                         ? $"{label} was corrected from {was} to {corrected}: no longer outside the expected range. Closed by the system."
                         : $"{label} is now given ({was} → {corrected}). Closed by the system.";
@@ -104,6 +107,18 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
         {
             foreach (var (form, missing) in await MissingRequiredAsync(visit, catalog, cancellationToken))
             {
+                if (missing is null)
+                {
+                    var formTarget = new QueryTarget(trialId, visit.SiteId, visit.ParticipantId, visit.Code, form.Code, null, null);
+                    var question = $"The {form.Name} form is not entered though the visit {visit.Name} is completed: please enter it, or say why it is not available.";
+                    if (!Settled(existing, formTarget, AutomaticQueryKind.MissingRequired, question))
+                    {
+                        raised.Add(Raise(existing, formTarget, AutomaticQueryKind.MissingRequired, question, now));
+                    }
+
+                    continue;
+                }
+
                 foreach (var item in missing)
                 {
                     var itemTarget = new QueryTarget(trialId, visit.SiteId, visit.ParticipantId, visit.Code, form.Code, item.Code, null);
@@ -191,10 +206,11 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
 
     /// <summary>
     /// For each form the visit collects, its required items asked (their showIf holding with the values saved) and blank,
-    /// as a save's check finds them (<see cref="FormSubmission.EvaluateAsync"/>); a form never saved is evaluated blank.
-    /// The built-in MRSS and infusion, once recorded, miss nothing (their entry refuses anything incomplete).
+    /// as a save's check finds them (<see cref="FormSubmission.EvaluateAsync"/>); null for a form with required items never
+    /// saved, which is asked for as a whole. The built-in MRSS and infusion, once recorded, miss nothing (their entry
+    /// refuses anything incomplete).
     /// </summary>
-    private async Task<List<(VersionedForm Form, List<ItemSpec> Missing)>> MissingRequiredAsync(ScheduledVisit visit, FormCatalog catalog, CancellationToken cancellationToken)
+    private async Task<List<(VersionedForm Form, List<ItemSpec>? Missing)>> MissingRequiredAsync(ScheduledVisit visit, FormCatalog catalog, CancellationToken cancellationToken)
     {
         var codes = catalog.FormsAt(visit);
         var saved = await db.FormRecords.AsNoTracking().Where(r => r.VisitId == visit.Id)
@@ -210,13 +226,19 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
             recorded.Add(BuiltInFormCodes.Infusion);
         }
 
-        var missing = new List<(VersionedForm, List<ItemSpec>)>();
+        var missing = new List<(VersionedForm, List<ItemSpec>?)>();
         foreach (var code in codes.Where(c => !recorded.Contains(c)))
         {
             var record = saved.FirstOrDefault(r => r.FormCode == code);
             var form = (record is null ? catalog.Latest(code) : catalog.Find(code, record.FormVersion)) ?? catalog.Latest(code);
             if (form is null || form.Log || !form.Definition.Items.Any(i => i.Required))
             {
+                continue;
+            }
+
+            if (record is null)
+            {
+                missing.Add((form, null));
                 continue;
             }
 
