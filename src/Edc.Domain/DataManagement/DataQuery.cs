@@ -76,9 +76,11 @@ public sealed class DataQuery : VersionedRecord, ITrialScoped, ISiteScoped
         Add(QueryMessageKind.Closed, comment, author, now, QueryStatus.Closed);
     }
 
+    /// <summary>Those who may close a query may reopen it.</summary>
     public void Reopen(QueryAuthor author, string text, DateTimeOffset now)
     {
         Require(Status == QueryStatus.Closed, RuleCodes.QueryNotClosed, "Only a closed query is reopened.");
+        Require(author.MayClose(this), RuleCodes.QueryNotYours, "Only a monitor, a data manager or whoever raised the query reopens it.");
         Add(QueryMessageKind.Reopened, text, author, now, QueryStatus.Open);
     }
 

@@ -53,6 +53,15 @@ public sealed class DataQueryTests
     }
 
     [Fact]
+    public void Reopen_BySomeoneWhoMayNotCloseIt_IsARuleViolation()
+    {
+        var query = DataQuery.Raise(Weight, Monitor, "Check", Now);
+        query.Close(Monitor, "Settled", Now);
+
+        Assert.Equal(RuleCodes.QueryNotYours, Assert.Throws<RuleViolationException>(() => query.Reopen(Coordinator, "Not settled", Now)).Rule);
+    }
+
+    [Fact]
     public void Reopen_OfAQueryNotClosed_IsARuleViolation() =>
         Assert.Equal(RuleCodes.QueryNotClosed, Assert.Throws<RuleViolationException>(() => DataQuery.Raise(Weight, Monitor, "Check", Now).Reopen(Monitor, "Again", Now)).Rule);
 

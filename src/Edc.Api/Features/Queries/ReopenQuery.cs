@@ -1,6 +1,5 @@
 using Edc.Api.Common.Changes;
 using Edc.Api.Security;
-using Edc.Domain.Common;
 using Edc.Domain.DataManagement;
 using Edc.Domain.Security;
 using Edc.Infrastructure.Persistence;
@@ -36,11 +35,6 @@ public static class ReopenQuery
         {
             var (query, screeningNumber) = await QueryLoading.ForChangeAsync(db, user, command.TrialId, command.QueryId, cancellationToken);
             var author = await authors.ActingAsAsync(QueryRoles.Raisers, cancellationToken);
-            if (query.Status == QueryStatus.Closed && !author.MayClose(query))
-            {
-                throw new RuleViolationException(RuleCodes.QueryNotYours, "Only a monitor, a data manager or whoever raised the query reopens it.");
-            }
-
             query.Reopen(author, command.Text!, clock.GetUtcNow());
             return QueryView.From(query, screeningNumber);
         }
