@@ -47,8 +47,12 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
             visitCodes[visit.Id] = visit.Code;
         }
 
+        // Only the automatic queries this change can settle or repeat: of the forms saved, and of the visits completed.
+        var formCodes = formData.Select(c => c.FormCode!).Distinct().ToList();
+        var completedCodes = completed.Select(v => v.Code).ToList();
         var existing = await db.Queries.Include(q => q.Messages)
-            .Where(q => participantIds.Contains(q.ParticipantId) && q.Automatic != null)
+            .Where(q => participantIds.Contains(q.ParticipantId) && q.Automatic != null
+                && (formCodes.Contains(q.FormCode) || (q.VisitCode != null && completedCodes.Contains(q.VisitCode))))
             .ToListAsync(cancellationToken);
         var raised = new List<DataQuery>();
         var now = clock.GetUtcNow();
