@@ -38,6 +38,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
     private static readonly string[] ExportRoles = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
     private static readonly string[] SafetyReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager];
     private static readonly string[] SummaryRoles = [Roles.DsmbMember, Roles.UnblindedStatistician];
+    private static readonly string[] OdmExportRoles = [Roles.Admin, Roles.DataManager, Roles.UnblindedStatistician];
     private static readonly string[] QueryRaisers = [Roles.Monitor, Roles.DataManager, Roles.Investigator, Roles.Coordinator];
     private static readonly string[] QueryReaders = [Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.Monitor, Roles.DataManager];
 
@@ -112,6 +113,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/forms/{formCode}.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/data-dictionary.csv", ExportRoles },
+        { "GET", "/api/trials/{trialId}/exports/odm", OdmExportRoles },
         { "POST", "/api/trials/{trialId}/participants/{participantId}/adverse-events", DataEntry },
         { "GET", "/api/trials/{trialId}/adverse-events", SafetyReaders },
         { "GET", "/api/trials/{trialId}/adverse-events/{adverseEventId}", SafetyReaders },

@@ -52,6 +52,18 @@ public sealed class AssignmentGate(EdcDbContext db, CurrentUser user)
         return await ArmsAsync(slots, cancellationToken);
     }
 
+    /// <summary>Whether a bulk export of the trial carries arms: only after the final unblinding, as <see cref="ArmsForExportAsync(Trial, CancellationToken)"/>.</summary>
+    public static bool ExportCarriesArms(Trial trial) => ArmVisibility.ExportCarriesArms(trial);
+
+    /// <summary>
+    /// The arms of one batch of an export's participants (the caller's visible ones), empty while the export stays blinded:
+    /// an export that reads its participants in batches keeps its memory flat however large the trial.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, ArmView>> ArmsForExportAsync(Trial trial, IReadOnlyCollection<Guid> participantIds, CancellationToken cancellationToken) =>
+        ArmVisibility.ExportCarriesArms(trial) && participantIds.Count > 0
+            ? await ArmsAsync(trial.Id, participantIds, cancellationToken)
+            : new Dictionary<Guid, ArmView>();
+
     /// <summary>
     /// Whether the caller may read a safety summary of <paramref name="trial"/> by real arm (the closed report): the
     /// unblinded statistician; a data safety board member once an unblinding request of the board (any member's) for

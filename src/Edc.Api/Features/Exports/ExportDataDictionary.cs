@@ -27,11 +27,11 @@ public static class ExportDataDictionary
     ];
 
     [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
-    public sealed record Query(Guid TrialId) : IRequest<CsvExport>;
+    public sealed record Query(Guid TrialId) : IRequest<PreparedExport>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, VisibleData visible, FormCatalogs catalogs) : IRequestHandler<Query, CsvExport>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, VisibleData visible, FormCatalogs catalogs) : IRequestHandler<Query, PreparedExport>
     {
-        public async Task<CsvExport> Handle(Query query, CancellationToken cancellationToken)
+        public async Task<PreparedExport> Handle(Query query, CancellationToken cancellationToken)
         {
             var trial = await TrialExport.FindAsync(visible, query.TrialId, cancellationToken);
             var catalog = await catalogs.ForAsync(db, trial.Id, trial.FormsRevision, cancellationToken);
@@ -47,7 +47,7 @@ public static class ExportDataDictionary
                 where form is not null
                 from item in form.Definition.Items
                 select (Form: form, Item: item, Visits: visits);
-            return new CsvExport(TrialExport.FileName(trial, Name), (body, ct) => TrialExport.StreamAsync(body, Columns, rows.ToAsyncEnumerable(), (csv, r) =>
+            return new PreparedExport(TrialExport.FileName(trial, Name), (body, ct) => TrialExport.StreamAsync(body, Columns, rows.ToAsyncEnumerable(), (csv, r) =>
             {
                 var item = r.Item;
                 csv.Text(r.Form.Code).Text(r.Form.Name).Number(r.Form.Version).Boolean(r.Form.Log)

@@ -1,4 +1,5 @@
 using Edc.Api.Common;
+using Edc.Api.Features.Exports.Odm;
 using Edc.Api.Security;
 using Edc.Domain.Security;
 using MediatR;
@@ -48,13 +49,23 @@ public static class ExportEndpoints
                 "One row per form, version and item: type, label, units, ranges, code list, conditions, expressions and the visits that collect the form; audited.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .RequireRoles(ExportRoles);
+        exports.MapGet("/odm", (Guid trialId, string? type, HttpContext context, IMediator mediator, CancellationToken ct) =>
+                StreamAsync(context, mediator.Send(new ExportOdm.Query(trialId, type), ct), ct))
+            .Describe(
+                "ExportOdm", "Export the trial as CDISC ODM 1.3.2",
+                "The trial's metadata (visits, forms, items, code lists, units, ranges, conditions, methods), administration (users, sites, "
+                + "signature meanings) and every participant's data, as a document valid against the ODM 1.3.2 schema (docs/odm.md): "
+                + "type=Snapshot (the default) the current values and valid signatures, type=Transactional every value's history with its "
+                + "audit records and every signature. One consistent moment of the trial, streamed; audited; the arm only after the final unblinding.")
+            .Produces<string>(StatusCodes.Status200OK, "application/xml")
+            .RequireRoles(Roles.Admin, Roles.DataManager, Roles.UnblindedStatistician);
     }
 
-    private static async Task<IResult> StreamAsync(HttpContext context, Task<CsvExport> prepared, CancellationToken ct)
+    private static async Task<IResult> StreamAsync(HttpContext context, Task<PreparedExport> prepared, CancellationToken ct)
     {
         // Checks and the audit row come first, so a refusal is still a problem body; then rows stream.
         var export = await prepared;
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Stream(body => export.WriteAsync(body, ct), "text/csv; charset=utf-8", export.FileName);
+        return Results.Stream(body => export.WriteAsync(body, ct), export.ContentType, export.FileName);
     }
 }

@@ -33,12 +33,12 @@ public static class ExportForm
     public static string Name(string formCode) => $"forms/{formCode}.csv";
 
     [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
-    public sealed record Query(Guid TrialId, string FormCode) : IRequest<CsvExport>;
+    public sealed record Query(Guid TrialId, string FormCode) : IRequest<PreparedExport>;
 
     internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible, FormCatalogs catalogs, SignatureViews signatureViews)
-        : IRequestHandler<Query, CsvExport>
+        : IRequestHandler<Query, PreparedExport>
     {
-        public async Task<CsvExport> Handle(Query query, CancellationToken cancellationToken)
+        public async Task<PreparedExport> Handle(Query query, CancellationToken cancellationToken)
         {
             var trial = await TrialExport.FindAsync(visible, query.TrialId, cancellationToken);
             var catalog = await catalogs.ForAsync(db, trial.Id, trial.FormsRevision, cancellationToken);
@@ -49,7 +49,7 @@ public static class ExportForm
             var signatures = await signatureViews.OfTrialAsync(trial.Id, cancellationToken);
             var rows = FormExportRows.For(db, visible, catalog, trial.Id, form.Code);
             IReadOnlyList<string> header = [.. form.Log ? LogColumns : VisitColumns, .. items, SignaturesColumn, .. arms is null ? [] : new[] { "arm" }];
-            return new CsvExport(TrialExport.FileName(trial, $"form-{form.Code}.csv"), (body, ct) => TrialExport.StreamAsync(body, header, rows, (csv, r) =>
+            return new PreparedExport(TrialExport.FileName(trial, $"form-{form.Code}.csv"), (body, ct) => TrialExport.StreamAsync(body, header, rows, (csv, r) =>
             {
                 csv.Text(r.SiteCode).Text(r.ScreeningNumber).Text(r.ParticipantId.ToString());
                 if (form.Log)

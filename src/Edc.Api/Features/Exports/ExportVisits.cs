@@ -21,11 +21,11 @@ public static class ExportVisits
     ];
 
     [AllowedRoles(Roles.Admin, Roles.Coordinator, Roles.Investigator, Roles.DsmbMember, Roles.UnblindedStatistician, Roles.Monitor, Roles.DataManager)]
-    public sealed record Query(Guid TrialId) : IRequest<CsvExport>;
+    public sealed record Query(Guid TrialId) : IRequest<PreparedExport>;
 
-    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible) : IRequestHandler<Query, CsvExport>
+    internal sealed class Handler(EdcDbContext db, CurrentUser user, AssignmentGate gate, VisibleData visible) : IRequestHandler<Query, PreparedExport>
     {
-        public async Task<CsvExport> Handle(Query query, CancellationToken cancellationToken)
+        public async Task<PreparedExport> Handle(Query query, CancellationToken cancellationToken)
         {
             var (trial, arms) = await TrialExport.BeginAsync(db, visible, user, gate, query.TrialId, Name, cancellationToken);
             var rows =
@@ -53,7 +53,7 @@ public static class ExportVisits
                 };
 
             var header = arms is null ? Columns : [.. Columns, "arm"];
-            return new CsvExport(TrialExport.FileName(trial, Name), (body, ct) => TrialExport.StreamAsync(body, header, rows.AsAsyncEnumerable(), (csv, r) =>
+            return new PreparedExport(TrialExport.FileName(trial, Name), (body, ct) => TrialExport.StreamAsync(body, header, rows.AsAsyncEnumerable(), (csv, r) =>
             {
                 csv.Text(r.ScreeningNumber).Text(r.RandomizationNumber).Text(r.SiteCode).Text(r.Code).Text(r.Name).Number(r.Day)
                     .Date(r.TargetDate).Date(r.WindowStart).Date(r.WindowEnd).Text(r.Status.ToString()).Date(r.ActualDate).Boolean(r.OutOfWindow)

@@ -14,7 +14,7 @@ namespace Edc.Api.Features.Exports;
 /// What every export shares: the trial must be one the caller may see (404 otherwise); rows are those of the
 /// participants the caller may see (own sites for site roles); the export is written to the audit trail (action
 /// <c>Export</c>, entity <c>Trial</c>, new value naming the export) before the first row leaves; an <c>arm</c> column
-/// exists only when <see cref="AssignmentGate.ArmsForExportAsync"/> answers arms, that is after the final unblinding.
+/// exists only when <see cref="AssignmentGate.ArmsForExportAsync(Trial, CancellationToken)"/> answers arms, that is after the final unblinding.
 /// </summary>
 internal static class TrialExport
 {
