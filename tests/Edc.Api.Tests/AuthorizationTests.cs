@@ -124,6 +124,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/notifications", AllRoles },
         { "GET", "/api/trials/{trialId}/forms", AllRoles },
         { "POST", "/api/trials/{trialId}/forms", AdminOnly },
+        { "POST", "/api/trials/{trialId}/forms/import", AdminOnly },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms", AllRoles },
         { "GET", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}", AllRoles },
         { "PUT", "/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/forms/{formCode}", DataEntry },

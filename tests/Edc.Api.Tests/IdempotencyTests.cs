@@ -18,6 +18,7 @@ public sealed class IdempotencyTests(EdcApiFactory api) : IClassFixture<EdcApiFa
     [
         "POST /api/trials/",
         "POST /api/trials/{trialId:guid}/forms",
+        "POST /api/trials/{trialId:guid}/forms/import",
         "POST /api/trials/{trialId:guid}/participants/",
         "POST /api/trials/{trialId:guid}/queries/",
         "POST /api/trials/{trialId:guid}/participants/{participantId:guid}/logs/{formCode}/",

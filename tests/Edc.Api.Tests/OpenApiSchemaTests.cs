@@ -74,6 +74,7 @@ public sealed class OpenApiSchemaTests(EdcApiFactory api) : IClassFixture<EdcApi
         "/api/trials/{trialId}/participants/{participantId}/adverse-events",
         "/api/trials/{trialId}/randomization-list",
         "/api/trials/{trialId}/randomization-list/import",
+        "/api/trials/{trialId}/forms/import",
         "/api/trials/{trialId}/unblinding-requests",
         "/api/trials/{trialId}/safety-summaries",
     ];

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Edc.Domain.Forms.Expressions;
 
@@ -55,7 +56,7 @@ public sealed partial class FormDefinition
         var problems = new List<DefinitionProblem>();
         void Problem(string path, string message) => problems.Add(new DefinitionProblem(path, message));
 
-        if (spec.Code is null || !FormCodePattern().IsMatch(spec.Code))
+        if (!IsFormCode(spec.Code))
         {
             Problem("code", "A form's code is 1 to 20 capital letters, digits or underscores, starting with a letter.");
         }
@@ -145,6 +146,13 @@ public sealed partial class FormDefinition
         return problems.Count > 0 ? (null, problems) : (new FormDefinition(spec, order, kinds, showIfs, expressions), problems);
     }
 
+    /// <summary>Whether a text is a form's code: 1 to 20 capital letters, digits or underscores, starting with a letter.</summary>
+    public static bool IsFormCode([NotNullWhen(true)] string? code) => code is not null && FormCodePattern().IsMatch(code);
+
+    /// <summary>Whether a text is an item's code: 1 to 32 letters, digits or underscores, starting with a letter, and not a keyword.</summary>
+    public static bool IsItemCode([NotNullWhen(true)] string? code) =>
+        code is not null && ItemCodePattern().IsMatch(code) && !ExpressionParser.Keywords.Contains(code);
+
     public static ValueKind KindOfType(ItemType type) => type switch
     {
         ItemType.Integer or ItemType.Decimal => ValueKind.Number,
@@ -158,7 +166,7 @@ public sealed partial class FormDefinition
 
     private static void CheckItem(ItemSpec item, string path, HashSet<string> codes, Action<string, string> problem)
     {
-        if (item.Code is null || !ItemCodePattern().IsMatch(item.Code) || ExpressionParser.Keywords.Contains(item.Code))
+        if (!IsItemCode(item.Code))
         {
             problem($"{path}.code", "An item's code is 1 to 32 letters, digits or underscores, starting with a letter, and not and, or, not.");
         }

@@ -26,6 +26,20 @@ public static class FormEndpoints
                 + "schedule; 400 names each problem by its path. Data keep the version they were entered under; new entries use the newest.")
             .RequireRoles(Roles.Admin)
             .Idempotent();
+        trial.MapPost("/forms/import", async (Guid trialId, HttpRequest request, IMediator mediator, CancellationToken ct) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                var imported = await mediator.Send(new ImportForms.Command(trialId, await reader.ReadToEndAsync(ct)), ct);
+                return TypedResults.Created($"/api/trials/{trialId}/forms", imported);
+            })
+            .Describe(
+                "ImportForms", "Import forms from a CDISC ODM document",
+                "Adds every FormDef of the document's first MetaDataVersion as a form (an existing code gets its next version), with its "
+                + "items, code lists, units, range checks, conditions (showIf) and methods (expressions), all or none. The built-in forms "
+                + "and RANDOMIZATION, which every trial has, are skipped and listed. 400 names each element Edc cannot represent.")
+            .WithRawRequestBody("application/xml", "A CDISC ODM 1.3.2 document with a MetaDataVersion (the ODM export's metadata is one).")
+            .RequireRoles(Roles.Admin)
+            .Idempotent();
 
         var visit = trial.MapGroup("/participants/{participantId:guid}/visits/{visitCode}/forms").WithTags("Forms");
         visit.MapGet("/", async (Guid trialId, Guid participantId, string visitCode, IMediator mediator, CancellationToken ct) =>

@@ -1,0 +1,3 @@
+namespace Edc.Api.Features.Forms;
+
+public sealed record SkippedForm(string Code, string Reason);
