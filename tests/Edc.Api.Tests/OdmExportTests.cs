@@ -236,6 +236,35 @@ public sealed class OdmExportTests(EdcApiFactory api) : IClassFixture<EdcApiFact
         Assert.Equal(signed[1].Element(Odm + "Signature")!.Element(Odm + "DateTimeStamp")!.Value, shown);
     }
 
+    // ---- Round trip ----
+
+    [Fact]
+    public async Task ExportOdm_TheDemoTrialsMetadata_ImportedIntoANewTrial_ExportsTheSameForms()
+    {
+        var admin = await api.AdminAsync();
+        var demo = OdmSchema.Validated(await admin.GetStringAsync($"/api/trials/{await admin.DemoTrialIdAsync()}/exports/odm"));
+        var other = await DistinctiveTrial.CreateAsync(admin, ["RT" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()], forms: [], visitForms: []);
+
+        var imported = await admin.PostAsync($"/api/trials/{other.Id}/forms/import", new StringContent(demo.ToString(), System.Text.Encoding.UTF8, "application/xml"));
+
+        Assert.True(imported.StatusCode == HttpStatusCode.Created, await imported.Content.ReadAsStringAsync());
+        var again = OdmSchema.Validated(await admin.GetStringAsync($"/api/trials/{other.Id}/exports/odm"));
+        var (before, after) = (Definitions(demo), Definitions(again));
+        Assert.True(before.Count > 40, $"The demo trial's forms: {before.Count} definitions");
+        Assert.Contains(before, d => d.StartsWith("<ConditionDef", StringComparison.Ordinal));
+        Assert.Contains(before, d => d.StartsWith("<MethodDef", StringComparison.Ordinal));
+        Assert.Equal(before, after);
+
+        // Every form, item, code list, unit, range, condition and method, as the metadata writes them.
+        static List<string> Definitions(XDocument odm)
+        {
+            var study = odm.Root!.Element(Odm + "Study")!;
+            return [.. study.Descendants()
+                .Where(e => e.Name.LocalName is "FormDef" or "ItemGroupDef" or "ItemDef" or "CodeList" or "ConditionDef" or "MethodDef" or "MeasurementUnit")
+                .Select(e => e.ToString(SaveOptions.DisableFormatting))];
+        }
+    }
+
     // ---- Blinding, access and audit ----
 
     [Fact]

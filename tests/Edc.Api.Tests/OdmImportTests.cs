@@ -242,6 +242,9 @@ public sealed class OdmImportTests(EdcApiFactory api) : IClassFixture<EdcApiFact
     private static readonly string[] BuiltInForms = ["MRSS", "INFUSION", "AE"];
 
     [Fact]
+    public void TheImportedDocument_IsValidOdm() => Edc.Api.Tests.Odm.OdmSchema.Validated(Document);
+
+    [Fact]
     public async Task ImportForms_OdmDocument_AddsItsFormsAsDefineFormWould_AndSkipsTheOnesEveryTrialHas()
     {
         var admin = await api.AdminAsync();
