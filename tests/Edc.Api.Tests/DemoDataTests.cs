@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Edc.Api.Tests;
 
@@ -14,19 +15,22 @@ public sealed class DemoDataApiFactory : EdcApiFactory
 }
 
 /// <summary>The run command's <c>--demo-data</c>: a newcomer's first start shows a trial with a year of synthetic data.</summary>
-public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDataApiFactory>
+public sealed class DemoDataTests(DemoDataApiFactory api, ITestOutputHelper output) : IClassFixture<DemoDataApiFactory>
 {
+    private const int Participants = 25;
+    private const string Belimumab = "Belimumab 10 mg/kg IV + mycophenolate mofetil";
+    private const string Placebo = "Placebo (normal saline) IV + mycophenolate mofetil";
+
     [Fact]
-    public async Task DemoData_OnFirstStart_SeedsTwentyParticipantsWithAYearOfData()
+    public async Task DemoData_OnFirstStart_SeedsTwentyFiveParticipants_TwentyOfThemThroughTheirYear()
     {
         var dsmb = await api.LoginAsync("dsmb@edc.local", EdcApiFactory.AdminPassword);
         var trialId = await TrialIdAsync(dsmb);
 
         var participants = (await dsmb.GetJsonAsync($"/api/trials/{trialId}/participants?pageSize=200")).GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(20, participants.Count);
-        var statuses = participants.Select(p => p.GetProperty("status").GetString()).ToList();
-        Assert.Contains("Completed", statuses);
-        Assert.Contains("Withdrawn", statuses);
+        Assert.Equal(Participants, participants.Count);
+        var statuses = participants.CountBy(p => p.GetProperty("status").GetString()!).ToDictionary();
+        Assert.Equal(new Dictionary<string, int> { ["Completed"] = 20, ["Withdrawn"] = 1, ["Randomized"] = 4 }, statuses);
         Assert.All(participants, p => Assert.False(p.TryGetProperty("arm", out _)));
 
         var completed = participants.First(p => p.GetProperty("status").GetString() == "Completed").GetProperty("id").GetGuid();
@@ -101,8 +105,8 @@ public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDa
 
         // Demographics: mostly women, aged 25 to 70, disease onset within three years of screening.
         var demographics = forms["DM"].ToDictionary(r => r["screeningNumber"], StringComparer.Ordinal);
-        Assert.Equal(20, demographics.Count);
-        Assert.InRange(demographics.Values.Count(r => r["SEX"] == "F"), 12, 18);
+        Assert.Equal(Participants, demographics.Count);
+        Assert.InRange(demographics.Values.Count(r => r["SEX"] == "F"), 15, 22);
         Assert.All(demographics.Values, r =>
         {
             var screened = DateOnly.Parse(r["visitDate"], CultureInfo.InvariantCulture);
@@ -169,7 +173,57 @@ public sealed class DemoDataTests(DemoDataApiFactory api) : IClassFixture<DemoDa
         await restarted.InitializeAsync();
         var admin = await restarted.AdminAsync();
         var trialId = await TrialIdAsync(admin);
-        Assert.Equal(20, (await admin.GetJsonAsync($"/api/trials/{trialId}/participants")).GetProperty("total").GetInt32());
+        Assert.Equal(Participants, (await admin.GetJsonAsync($"/api/trials/{trialId}/participants")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task DemoData_LockedAndFinallyUnblinded_GivesThePublishedMediansQuartilesAndAdverseEventCountsOfBothArms()
+    {
+        // The lock and the final unblinding end the trial for everyone: on a demo of this test's own, the class's stays open and blinded.
+        var demo = new DemoDataApiFactory();
+        await demo.InitializeAsync();
+        try
+        {
+            var admin = await demo.AdminAsync();
+            var trialId = await TrialIdAsync(admin);
+            var statistician = await demo.LoginAsync("statistician@edc.local", EdcApiFactory.AdminPassword);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/trials/{trialId}/lock", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await statistician.PostAsync($"/api/trials/{trialId}/final-unblinding", null)).StatusCode);
+
+            var coordinator = await demo.LoginAsync("coordinator@edc.local", EdcApiFactory.AdminPassword);
+            var analysis = await coordinator.GetJsonAsync($"/api/trials/{trialId}/analyses/primary");
+            output.WriteLine(analysis.ToString());
+
+            Assert.True(analysis.GetProperty("byArm").GetBoolean());
+            Assert.Equal(("HF6", "D0", "W52"), (
+                analysis.GetProperty("quantileMethod").GetString(), analysis.GetProperty("baselineVisit").GetString(), analysis.GetProperty("finalVisit").GetString()));
+            Assert.Equal(20, analysis.GetProperty("population").GetInt32());
+            Assert.Equal(
+                [("W52 not reached yet", 4), ("Withdrawn before W52", 1)],
+                analysis.GetProperty("excluded").GetProperty("reasons").EnumerateArray().Select(r => (r.GetProperty("reason").GetString(), r.GetProperty("count").GetInt32())));
+
+            // Arthritis Rheumatol 2018;70(2): median (IQR) at baseline, at week 52 and of the change; adverse events per arm.
+            var groups = analysis.GetProperty("groups").EnumerateArray().ToDictionary(g => g.GetProperty("name").GetString()!, StringComparer.Ordinal);
+            Assert.Equal([Belimumab, Placebo], groups.Keys);
+            AssertGroup(groups[Belimumab], (27, 26.5, 31), (18, 11, 23), (-10, -13, -9), adverseEvents: 53);
+            AssertGroup(groups[Placebo], (28, 22, 28), (21, 14, 25), (-3, -15, -1), adverseEvents: 56);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)demo).DisposeAsync();
+        }
+    }
+
+    private static void AssertGroup(
+        JsonElement group, (double, double, double) baseline, (double, double, double) final, (double, double, double) change, int adverseEvents)
+    {
+        static (double, double, double) Quartiles(JsonElement q) => (q.GetProperty("median").GetDouble(), q.GetProperty("q1").GetDouble(), q.GetProperty("q3").GetDouble());
+
+        Assert.Equal(10, group.GetProperty("n").GetInt32());
+        Assert.Equal(baseline, Quartiles(group.GetProperty("baseline")));
+        Assert.Equal(final, Quartiles(group.GetProperty("final")));
+        Assert.Equal(change, Quartiles(group.GetProperty("change")));
+        Assert.Equal(adverseEvents, group.GetProperty("adverseEvents").GetProperty("events").GetInt32());
     }
 
     private static async Task<Guid> TrialIdAsync(HttpClient client) =>

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace Edc.Web.Tests;
 
-/// <summary>The trial home on a phone and a tablet, over the demonstration data (20 participants, 16 visits wide).</summary>
+/// <summary>The trial home on a phone and a tablet, over the demonstration data (25 participants, 16 visits wide).</summary>
 [Collection(DemoWebCollection.Name)]
 public sealed class NarrowScreenTests(DemoWebApp web)
 {

@@ -2,7 +2,7 @@ using Edc.Domain.Safety;
 
 namespace Edc.Api.Features.DemoData;
 
-/// <summary>The demo's adverse events: common non-serious ones for most, and three serious ones, one of them a SUSAR.</summary>
+/// <summary>The demo's adverse events: common non-serious ones, and three serious ones, one of them a SUSAR.</summary>
 internal static class DemoAdverseEvents
 {
     private static readonly (string Term, int Grade, Relatedness Relatedness)[] Common =
@@ -15,32 +15,48 @@ internal static class DemoAdverseEvents
 
     public sealed record Planned(AdverseEventReport Report, DateTimeOffset EnteredAt, TimeSpan? SponsorReportAfter);
 
-    public static IEnumerable<Planned> For(int index, DateOnly dayZero, DemoTimeline timeline)
+    /// <summary>
+    /// The participant's <see cref="DemoParticipant.AdverseEvents"/> events, all begun by <see cref="DemoCohort.LastOnsetDay"/>:
+    /// a serious one for the third and the tenth participants and the SUSAR that makes a participant withdraw, the others common.
+    /// </summary>
+    public static IEnumerable<Planned> For(DemoParticipant participant, DemoTimeline timeline)
     {
+        var serious = Serious(participant, timeline).ToList();
         var random = timeline.Random;
-        for (var n = random.Next(4); n > 0; n--)
+        var dayZero = participant.DayZero;
+        var lastOnset = DemoCohort.LastOnsetDay(participant, timeline.Today);
+        for (var n = participant.AdverseEvents - serious.Count; n > 0; n--)
         {
             var (term, grade, relatedness) = Common[random.Next(Common.Length)];
-            var onset = dayZero.AddDays(random.Next(3, 360));
+            var onset = dayZero.AddDays(random.Next(3, lastOnset.DayNumber - dayZero.DayNumber + 1));
             var end = onset.AddDays(2 + random.Next(20));
             yield return Plan(term, onset, end < timeline.Today ? end : null, grade, [], relatedness, expected: true, ActionTaken.DoseNotChanged, timeline, null);
         }
 
-        switch (index)
+        foreach (var planned in serious)
         {
-            case 2:
-                yield return Plan("Pneumonia", dayZero.AddDays(75), dayZero.AddDays(89), 3, [SeriousnessCriterion.Hospitalization], Relatedness.Possible,
-                    expected: true, ActionTaken.DrugInterrupted, timeline, TimeSpan.FromHours(20));
-                break;
-            case 6:
-                yield return Plan("Herpes zoster disseminated", dayZero.AddDays(130), dayZero.AddDays(151), 3, [SeriousnessCriterion.Hospitalization],
-                    Relatedness.Probable, expected: false, ActionTaken.DrugWithdrawn, timeline, TimeSpan.FromHours(30));
-                break;
-            case 9:
-                yield return Plan("Scleroderma renal crisis", dayZero.AddDays(160), dayZero.AddDays(185), 4,
-                    [SeriousnessCriterion.LifeThreatening, SeriousnessCriterion.Hospitalization], Relatedness.NotRelated, expected: null,
-                    ActionTaken.DrugInterrupted, timeline, TimeSpan.FromHours(9));
-                break;
+            yield return planned;
+        }
+    }
+
+    private static IEnumerable<Planned> Serious(DemoParticipant participant, DemoTimeline timeline)
+    {
+        var dayZero = participant.DayZero;
+        if (participant.WithdrawsOn is not null)
+        {
+            yield return Plan("Herpes zoster disseminated", dayZero.AddDays(130), dayZero.AddDays(151), 3, [SeriousnessCriterion.Hospitalization],
+                Relatedness.Probable, expected: false, ActionTaken.DrugWithdrawn, timeline, TimeSpan.FromHours(30));
+        }
+        else if (participant.Index == 2)
+        {
+            yield return Plan("Pneumonia", dayZero.AddDays(75), dayZero.AddDays(89), 3, [SeriousnessCriterion.Hospitalization], Relatedness.Possible,
+                expected: true, ActionTaken.DrugInterrupted, timeline, TimeSpan.FromHours(20));
+        }
+        else if (participant.Index == 9)
+        {
+            yield return Plan("Scleroderma renal crisis", dayZero.AddDays(160), dayZero.AddDays(185), 4,
+                [SeriousnessCriterion.LifeThreatening, SeriousnessCriterion.Hospitalization], Relatedness.NotRelated, expected: null,
+                ActionTaken.DrugInterrupted, timeline, TimeSpan.FromHours(9));
         }
     }
 

@@ -2,16 +2,19 @@ using Edc.Domain.Visits;
 
 namespace Edc.Api.Features.DemoData;
 
-/// <summary>A participant's skin score over the year: a baseline near 24 falling by about a third on belimumab, a sixth on placebo.</summary>
-internal sealed class MrssCourse(Random random, bool onBelimumab)
+/// <summary>
+/// A participant's skin score over the year: the planned totals at the first and the last MRSS visits from Day 0
+/// (<paramref name="baselineDay"/>, <paramref name="finalDay"/>), the visits between on the line joining them give or
+/// take two, screening near the baseline.
+/// </summary>
+internal sealed class MrssCourse(Random random, DemoParticipant participant, int baselineDay, int finalDay)
 {
-    private readonly int _baseline = 18 + random.Next(13);
-    private readonly double _yearlyChange = onBelimumab ? -0.33 : -0.16;
-
     public Dictionary<string, int> ScoresAt(int day)
     {
-        var fraction = Math.Clamp(day, 0, 364) / 364.0;
-        var total = (int)Math.Round(_baseline * (1 + (_yearlyChange * fraction)) + random.Next(-2, 3));
+        var total = day == baselineDay ? participant.Baseline
+            : day == finalDay ? participant.Final
+            : (int)Math.Round(participant.Baseline + ((participant.Final - participant.Baseline) * Math.Clamp(day - baselineDay, 0, finalDay - baselineDay)
+                / (double)(finalDay - baselineDay))) + random.Next(-2, 3);
         return Spread(Math.Clamp(total, 0, 51));
     }
 

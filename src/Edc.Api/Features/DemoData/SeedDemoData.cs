@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Edc.Api.Blinding;
 using Edc.Api.Features.Forms;
 using Edc.Api.Features.Randomization;
 using Edc.Api.Features.SafetySummaries;
@@ -21,18 +20,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Edc.Api.Features.DemoData;
 
 /// <summary>
-/// Seeds the demonstration trial with 20 synthetic participants and a year of their data, so a newcomer sees real
-/// lists, casebooks and safety reports on first start: one account per role, the randomization list, participants
-/// randomized over the past 14 months, their visits done so far (one out of its window; the last two behind, so visits are
-/// overdue), MRSS, infusions, the trial's own forms (<see cref="DemoForms"/>) and adverse events (serious ones and a
-/// SUSAR among them, with their reports), one withdrawal and one completed year. Deterministic (fixed seeds). The data
-/// goes in through the domain, so every rule holds and every row is audited (as the system); only the dates lie in the
-/// past. A trial that already has participants is left alone.
+/// Seeds the demonstration trial with 25 synthetic participants and their data (<see cref="DemoCohort"/>), so a newcomer
+/// sees real lists, casebooks and safety reports on first start, and, once the trial is locked and unblinded, the primary
+/// analysis gives the published pilot's results: one account per role, the randomization list, 21 participants randomized
+/// every two weeks from 22 months ago (twenty complete their year, ten an arm; one withdraws after a SUSAR) and four more
+/// three to eight months ago, still on study (the last two behind, so visits are overdue); their visits done (one out of
+/// its window, one missed), MRSS, infusions, the trial's own forms (<see cref="DemoForms"/>) and adverse events (three
+/// serious, one a SUSAR, with their reports). Deterministic (fixed seeds). The data goes in through the domain, so every
+/// rule holds and every row is audited (as the system); only the dates lie in the past. A trial that already has
+/// participants is left alone.
 /// </summary>
 public static class SeedDemoData
 {
     public const string TrialCode = "BELIMUMAB-DCSSC";
-    public const int Participants = 20;
 
     [SystemRequest]
     public sealed record Command(string Password) : IRequest<bool>;
@@ -44,7 +44,7 @@ public static class SeedDemoData
     {
         public async Task<bool> Handle(Command command, CancellationToken cancellationToken)
         {
-            var trial = await db.Trials.Include(t => t.Visits).Include(t => t.EligibilityCriteria).Include(t => t.StratificationFactors)
+            var trial = await db.Trials.Include(t => t.Arms).Include(t => t.Visits).Include(t => t.EligibilityCriteria).Include(t => t.StratificationFactors)
                 .AsSplitQuery().SingleOrDefaultAsync(t => t.Code == TrialCode, cancellationToken);
             if (trial is null || await db.Participants.AnyAsync(p => p.TrialId == trial.Id, cancellationToken))
             {
@@ -67,9 +67,13 @@ public static class SeedDemoData
             var timeline = new DemoTimeline(clock.GetUtcNow(), new Random(2026));
             var catalog = await catalogs.ForAsync(db, trial.Id, trial.FormsRevision, cancellationToken);
             await using var transaction = await AuditedTransaction.BeginAsync(db, reason: null, cancellationToken);
-            for (var i = 0; i < Participants; i++)
+            var stratum = Stratum.KeyFor(trial, FirstLevels(trial));
+            var slots = await db.RandomizationSlots.Where(s => s.TrialId == trial.Id && s.StratumKey == stratum && s.ParticipantId == null)
+                .OrderBy(s => s.Sequence).ToListAsync(cancellationToken);
+            var planned = DemoCohort.Plan(trial, slots, timeline);
+            foreach (var participant in planned)
             {
-                await SeedParticipantAsync(trial, site, i, coordinator, timeline, catalog, cancellationToken);
+                await SeedParticipantAsync(trial, site, participant, coordinator, timeline, catalog, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -80,7 +84,7 @@ public static class SeedDemoData
             await mediator.Send(new GenerateSafetySummary.Command(trial.Id), cancellationToken);
             logger.LogInformation(
                 "Seeded {Count} synthetic participants of {Trial} with a year of visits, MRSS, infusions, forms and adverse events in {Elapsed} ms",
-                Participants, trial.Code, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                planned.Count, trial.Code, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return true;
         }
 
@@ -131,37 +135,28 @@ public static class SeedDemoData
         }
 
         private async Task SeedParticipantAsync(
-            Trial trial, Site site, int index, Guid coordinator, DemoTimeline timeline, FormCatalog catalog, CancellationToken cancellationToken)
+            Trial trial, Site site, DemoParticipant planned, Guid coordinator, DemoTimeline timeline, FormCatalog catalog, CancellationToken cancellationToken)
         {
             var random = timeline.Random;
-
-            // Randomized every 16 days from 14 months ago: the first have finished their year, the last are 3 months in.
-            var dayZero = timeline.Today.AddDays(-420 + (index * 16));
+            var (index, dayZero) = (planned.Index, planned.DayZero);
             var registeredAt = timeline.At(dayZero.AddDays(-24), 9);
             var participant = Participant.Register(
                 trial, site, $"{site.Code}-{index + 1:000}", random.Next(4) == 0 ? "M" : "F", 1960 + random.Next(35), registeredAt);
             participant.Enroll(
                 trial, dayZero.AddDays(-24), trial.EligibilityCriteria.ToDictionary(c => c.Code, c => c.Kind == CriterionKind.Inclusion),
-                trial.StratificationFactors.ToDictionary(f => f.Code, f => f.Levels[0]), timeline.At(dayZero.AddDays(-3), 11));
+                FirstLevels(trial), timeline.At(dayZero.AddDays(-3), 11));
             db.Participants.Add(participant);
 
-            var stratum = participant.StratumKey ?? Stratum.None;
-            var slot = await db.RandomizationSlots.Where(s => s.TrialId == trial.Id && s.StratumKey == stratum && s.ParticipantId == null)
-                .OrderBy(s => s.Sequence).FirstAsync(cancellationToken);
             var randomizedAt = timeline.At(dayZero, 10);
-            slot.AllocateTo(participant.Id, randomizedAt);
-            participant.Randomize(trial, slot.RandomizationNumber, slot.KitNumber, randomizedAt);
+            planned.Slot.AllocateTo(participant.Id, randomizedAt);
+            participant.Randomize(trial, planned.Slot.RandomizationNumber, planned.Slot.KitNumber, randomizedAt);
             var visits = ScheduledVisit.ScheduleFor(participant, trial.Visits, dayZero);
             db.Visits.AddRange(visits);
             await db.SaveChangesAsync(cancellationToken);
 
-            // Participant 7 stops treatment after a serious infection and withdraws at week 20.
-            var withdrawsOn = index == 6 ? dayZero.AddDays(142) : (DateOnly?)null;
-
-            // The two randomized last have their visits of the past five weeks not entered yet: the worklist and the
-            // grid show visits overdue and due.
-            var enteredUntil = index >= Participants - 2 ? timeline.Today.AddDays(-35) : timeline.Today;
-            var course = new MrssCourse(random, onBelimumab: AssignmentGate.ArmOfSyntheticParticipant(slot) == trial.Arms[0].Code);
+            // The analysis's baseline and final visits: the first and the last that score the MRSS from Day 0 on.
+            var mrssDays = trial.Visits.Where(v => v.Day >= 0 && v.Forms.Contains(BuiltInFormCodes.Mrss)).Select(v => v.Day).Order().ToList();
+            var course = new MrssCourse(random, planned, mrssDays[0], mrssDays[^1]);
             var forms = new DemoForms(catalog, participant, index, dayZero.AddDays(-24), timeline);
             foreach (var visit in visits.OrderBy(v => v.Day))
             {
@@ -172,7 +167,7 @@ public static class SeedDemoData
                     actual = visit.TargetDate!.Value.AddDays(10); // one visit out of its window (±7 days), a protocol deviation
                 }
 
-                if (actual >= enteredUntil || (withdrawsOn is { } w && actual > w))
+                if (actual >= planned.EnteredUntil || (planned.WithdrawsOn is { } w && actual > w))
                 {
                     break;
                 }
@@ -186,36 +181,34 @@ public static class SeedDemoData
                 db.FormRecords.AddRange(forms.Logs());
             }
 
-            foreach (var adverseEvent in DemoAdverseEvents.For(index, dayZero, timeline))
+            foreach (var adverseEvent in DemoAdverseEvents.For(planned, timeline))
             {
-                if (adverseEvent.EnteredAt > timeline.Now || (withdrawsOn is { } w && adverseEvent.Report.OnsetDate > w))
-                {
-                    continue;
-                }
-
                 var (recorded, version) = AdverseEvent.Record(trial, participant, adverseEvent.Report, coordinator, adverseEvent.EnteredAt);
                 db.AdverseEvents.Add(recorded);
                 db.AdverseEventVersions.Add(version);
-                if (adverseEvent.SponsorReportAfter is { } delay && adverseEvent.Report.AwareAt + delay <= timeline.Now)
+                if (adverseEvent.SponsorReportAfter is { } delay)
                 {
                     recorded.RecordReportSent(ReportRecipient.Sponsor, adverseEvent.Report.AwareAt + delay, timeline.Now);
                 }
 
-                if (recorded.Susar && adverseEvent.Report.AwareAt + TimeSpan.FromDays(6) <= timeline.Now)
+                if (recorded.Susar)
                 {
                     recorded.RecordReportSent(ReportRecipient.Regulator, adverseEvent.Report.AwareAt + TimeSpan.FromDays(6), timeline.Now);
                 }
             }
 
-            if (withdrawsOn is { } withdrawal)
+            // Done, the schedule's last visit completes the participant, as recording it does (a visit missed on the way or not).
+            if (planned.WithdrawsOn is { } withdrawal)
             {
                 participant.Withdraw(trial, withdrawal, "Adverse event: study treatment stopped after disseminated herpes zoster", timeline.Today);
             }
-            else if (visits.All(v => v.Status == VisitStatus.Completed))
+            else if (visits.Where(v => v.Day is not null).MaxBy(v => v.Day) is { Status: VisitStatus.Completed } last)
             {
-                participant.CompleteTrial(visits.Where(v => v.Day is not null).MaxBy(v => v.Day)!.ActualDate!.Value);
+                participant.CompleteTrial(last.ActualDate!.Value);
             }
         }
+
+        private static Dictionary<string, string> FirstLevels(Trial trial) => trial.StratificationFactors.ToDictionary(f => f.Code, f => f.Levels[0]);
 
         private void SeedVisit(Participant participant, ScheduledVisit visit, DateOnly actual, int index, DemoTimeline timeline, MrssCourse course, DemoForms forms)
         {
