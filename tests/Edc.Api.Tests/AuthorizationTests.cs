@@ -109,6 +109,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/api/trials/{trialId}/visit-worklist", WorklistRoles },
         { "GET", "/api/trials/{trialId}/task-summary", WorklistRoles },
         { "GET", "/api/trials/{trialId}/analyses/primary", SummaryRoles }, // before the final unblinding; then every role
+        { "GET", "/api/trials/{trialId}/analyses/primary/report", SummaryRoles }, // as the analysis
         { "GET", "/api/trials/{trialId}/exports/mrss.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/visits.csv", ExportRoles },
         { "GET", "/api/trials/{trialId}/exports/forms/{formCode}.csv", ExportRoles },
@@ -164,6 +165,7 @@ public sealed class AuthorizationTests(EdcApiFactory api) : IClassFixture<EdcApi
         { "GET", "/trials/{trialId}/participants/{participantId}/unblinding", InvestigatorOnly },
         { "GET", "/trials/{trialId}/participants/{participantId}/signatures/new", InvestigatorOnly },
         { "GET", "/trials/{trialId}/safety-summaries", SummaryRoles },
+        { "GET", "/trials/{trialId}/analyses/primary", SummaryRoles }, // as the analysis: the page shows the handler's 403
         { "GET", "/trials/{trialId}/unblinding-requests", UnblindingReaders },
         { "GET", "/trials/{trialId}/randomization-list", StatisticianOnly },
         { "GET", "/trials/{trialId}/dispensing", [Roles.Pharmacist] },

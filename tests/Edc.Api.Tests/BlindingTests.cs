@@ -81,6 +81,8 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
         Assert.Contains("/api/trials/{trialId}/unblinding-requests", walk.Templates);
         Assert.Contains("/api/trials/{trialId}/randomization-list", walk.Templates);
         Assert.Contains("/api/trials/{trialId}/safety-summaries/{summaryId}/report", walk.Templates);
+        Assert.Contains("/api/trials/{trialId}/analyses/primary/report", walk.Templates);
+        Assert.Contains("/trials/{trialId}/analyses/primary", walk.Templates);
 
         // Nothing the API logged, during set-up or the walk, names an arm or the seed.
         var seed = Seed.ToString(CultureInfo.InvariantCulture);
@@ -583,6 +585,16 @@ public sealed partial class BlindingTests(EdcApiWithTelemetry api) : IClassFixtu
                 await DistinctiveTrial.ParticipantAsync(coordinatorB, trial.Id, siteB, "limited"),
                 await DistinctiveTrial.ParticipantAsync(coordinatorB, trial.Id, siteB, "diffuse"),
             };
+
+            // MRSS at D0 and W4 at both sites, so the primary analysis and its report have groups with numbers to show.
+            foreach (var (client, participant, baseline, final) in new[]
+            {
+                (coordinatorA, randomizedA[1], 24, 18), (coordinatorA, randomizedA[2], 30, 27), (coordinatorB, participantsB[0], 27, 17), (coordinatorB, participantsB[1], 21, 22),
+            })
+            {
+                await client.MrssTotalAsync(trial.Id, participant, "D0", baseline);
+                await client.MrssTotalAsync(trial.Id, participant, "W4", final);
+            }
 
             // Adverse events at both sites: a serious, related, unexpected one (a SUSAR, with its clocks), and two others.
             var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

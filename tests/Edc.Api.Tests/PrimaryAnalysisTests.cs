@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Edc.Api.Tests.Infrastructure;
 using Edc.Domain.Security;
@@ -9,12 +8,6 @@ namespace Edc.Api.Tests;
 /// <summary>The primary analysis over HTTP: who reads it, by arm or by masked group, and what it counts.</summary>
 public sealed class PrimaryAnalysisTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
 {
-    private static readonly string[] Areas =
-    [
-        "face", "anteriorChest", "abdomen", "rightFingers", "leftFingers", "rightHand", "leftHand", "rightForearm", "leftForearm",
-        "rightUpperArm", "leftUpperArm", "rightThigh", "leftThigh", "rightLowerLeg", "leftLowerLeg", "rightFoot", "leftFoot",
-    ];
-
     private sealed record Setup(
         DistinctiveTrial.Created Trial, HttpClient Admin, HttpClient Statistician, HttpClient Coordinator, IReadOnlyList<Guid> Participants)
     {
@@ -33,25 +26,16 @@ public sealed class PrimaryAnalysisTests(EdcApiFactory api) : IClassFixture<EdcA
         foreach (var (baseline, final) in new (int, int?)[] { (20, 10), (22, 14), (24, 20), (26, 24), (28, null) })
         {
             var id = await DistinctiveTrial.ParticipantAsync(coordinator, trial.Id, trial.Sites["PA"], participants.Count % 2 == 0 ? "limited" : "diffuse");
-            await MrssAsync(coordinator, trial.Id, id, "D0", baseline);
+            await coordinator.MrssTotalAsync(trial.Id, id, "D0", baseline);
             if (final is { } total)
             {
-                await MrssAsync(coordinator, trial.Id, id, "W4", total);
+                await coordinator.MrssTotalAsync(trial.Id, id, "W4", total);
             }
 
             participants.Add(id);
         }
 
         return new Setup(trial, admin, statistician, coordinator, participants);
-    }
-
-    private static async Task MrssAsync(HttpClient coordinator, Guid trialId, Guid participantId, string visitCode, int total)
-    {
-        var scores = Areas.Select((area, i) => (area, score: Math.Min(3, Math.Max(0, total - (3 * i))))).ToDictionary(x => x.area, x => x.score);
-        var response = await coordinator.PutAsJsonAsync(
-            $"/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss",
-            new { assessedOn = DateOnly.FromDateTime(DateTime.UtcNow), assessorName = "Dr A", scores });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static IEnumerable<string> Groups(JsonElement analysis) => analysis.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("name").GetString()!);

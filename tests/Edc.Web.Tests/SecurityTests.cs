@@ -14,7 +14,7 @@ public sealed class SecurityTests(WebApp web)
     {
         var (_, email) = await web.CreateUserAsync(Roles.Coordinator);
         var page = await web.NewPageAsync();
-        var problems = CollectConsoleErrors(page);
+        var problems = ConsoleErrors.Collect(page);
 
         var signIn = await page.GotoAsync("/sign-in");
         AssertSecurityHeaders(await signIn!.AllHeadersAsync());
@@ -67,7 +67,7 @@ public sealed class SecurityTests(WebApp web)
     public async Task JobsDashboard_OpensForTheAdminsCookieSession_AndForNoOtherRole()
     {
         var page = await web.NewPageAsync();
-        var problems = CollectConsoleErrors(page);
+        var problems = ConsoleErrors.Collect(page);
         await page.GotoAsync("/jobs");
         Assert.Equal("/sign-in", new Uri(page.Url).AbsolutePath);
         await WebApp.SignInAsync(page, EdcApiFactory.AdminEmail, EdcApiFactory.AdminPassword);
@@ -90,7 +90,7 @@ public sealed class SecurityTests(WebApp web)
     public async Task ApiExplorer_WorksUnderItsOwnPolicy()
     {
         var page = await web.NewPageAsync();
-        var problems = CollectConsoleErrors(page);
+        var problems = ConsoleErrors.Collect(page);
         var response = await page.GotoAsync("/swagger/index.html");
         Assert.Contains("frame-ancestors 'none'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
         await page.Locator(".opblock").First.WaitForAsync();
@@ -107,20 +107,6 @@ public sealed class SecurityTests(WebApp web)
         Assert.Equal("DENY", headers["x-frame-options"]);
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         Assert.Equal("same-origin", headers["referrer-policy"]);
-    }
-
-    private static List<string> CollectConsoleErrors(IPage page)
-    {
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Add($"{page.Url}: {message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => errors.Add(error);
-        return errors;
     }
 
     private static IFormData Form(IAPIRequestContext request, params (string Name, string Value)[] fields)

@@ -26,6 +26,9 @@ public sealed class PageErrors
     /// <summary>The record is not there, or not at the caller's sites.</summary>
     public bool NotFound { get; private set; }
 
+    /// <summary>The caller may not do or read this (the API's 403); <see cref="Rule"/> says why.</summary>
+    public bool Forbidden { get; private set; }
+
     public bool Any => _fields.Count > 0 || Rule is not null || NotFound;
 
     /// <summary>All messages, for the summary at the top of the form.</summary>
@@ -42,7 +45,7 @@ public sealed class PageErrors
     public void Clear()
     {
         _fields.Clear();
-        (Rule, RuleCode, NotFound) = (null, null, false);
+        (Rule, RuleCode, NotFound, Forbidden) = (null, null, false, false);
     }
 
     /// <summary>Runs a handler call; on a refusal records it and answers default (the page shows the errors and stays).</summary>
@@ -75,7 +78,7 @@ public sealed class PageErrors
         }
         catch (ForbiddenException forbidden)
         {
-            Rule = forbidden.Message;
+            (Rule, Forbidden) = (forbidden.Message, true);
         }
         catch (NotFoundException)
         {

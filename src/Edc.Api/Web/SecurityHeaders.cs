@@ -2,9 +2,9 @@ namespace Edc.Api.Web;
 
 /// <summary>
 /// Security headers on every response: a content security policy that allows only Edc's own scripts, styles and images
-/// and no framing, <c>nosniff</c> and a same-origin referrer. A response that set its own policy keeps it (the safety
-/// report's is stricter); the jobs dashboard and the API explorer, third-party pages with inline scripts and styles, get a
-/// policy relaxed for those alone.
+/// and no framing, <c>nosniff</c> and a same-origin referrer. A response that set its own policy keeps it (the reports'
+/// <c>HtmlDocument</c> policy is stricter); the jobs dashboard and the API explorer, third-party pages with inline
+/// scripts and styles, get a policy relaxed for those alone.
 /// </summary>
 public sealed class SecurityHeaders(RequestDelegate next)
 {

@@ -47,7 +47,8 @@ public static class RankSumTest
         var centred = w - (m * n / 2.0);
         var total = m + n;
         var sigma = Math.Sqrt(m * n / 12.0 * (total + 1 - (Ranks.TieTerm(ties) / (total * (total - 1.0)))));
-        var z = (centred - (0.5 * Math.Sign(centred))) / sigma;
+        // Every value tied (sigma 0): every arrangement of the ranks gives the same W, so the permutation P is 1 (R answers NA).
+        var z = sigma == 0 ? 0 : (centred - (0.5 * Math.Sign(centred))) / sigma;
 
         // Hollander and Wolfe: C = m n / 2 − z(0.975) √(m n (m + n + 1) / 12), the interval (d[C], d[m n + 1 − C]), 1-based.
         var c = Math.Clamp((int)Math.Floor((m * n / 2.0) - (Normal.Z975 * Math.Sqrt(m * n * (total + 1) / 12.0))), 1, m * n);

@@ -7,6 +7,12 @@ namespace Edc.Api.Tests.Infrastructure;
 /// <summary>The clinical steps tests share: register, enroll and randomize participants of a trial.</summary>
 public static class TrialFlows
 {
+    private static readonly string[] MrssAreas =
+    [
+        "face", "anteriorChest", "abdomen", "rightFingers", "leftFingers", "rightHand", "leftHand", "rightForearm", "leftForearm",
+        "rightUpperArm", "leftUpperArm", "rightThigh", "leftThigh", "rightLowerLeg", "leftLowerLeg", "rightFoot", "leftFoot",
+    ];
+
     /// <summary>Answers that make a participant eligible: every inclusion criterion true, every exclusion false.</summary>
     public static async Task<Dictionary<string, bool>> EligibleAnswersAsync(this HttpClient client, Guid trialId)
     {
@@ -42,4 +48,14 @@ public static class TrialFlows
 
     public static Task<HttpResponseMessage> RandomizeAsync(this HttpClient client, Guid trialId, Guid participantId) =>
         client.PostAsync($"/api/trials/{trialId}/participants/{participantId}/randomization", null);
+
+    /// <summary>Enters an MRSS whose total is <paramref name="total"/> (0 to 51): each area scored 3 in turn from the face on, the last with what remains.</summary>
+    public static async Task MrssTotalAsync(this HttpClient dataEntry, Guid trialId, Guid participantId, string visitCode, int total)
+    {
+        var scores = MrssAreas.Select((area, i) => (area, score: Math.Min(3, Math.Max(0, total - (3 * i))))).ToDictionary(x => x.area, x => x.score);
+        var response = await dataEntry.PutAsJsonAsync(
+            $"/api/trials/{trialId}/participants/{participantId}/visits/{visitCode}/mrss",
+            new { assessedOn = DateOnly.FromDateTime(DateTime.UtcNow), assessorName = "Dr A", scores });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
 }

@@ -92,6 +92,18 @@ public sealed class RankTestTests
     }
 
     [Fact]
+    public void RankSum_EveryValueTied_HasP1_NotAnUndefinedP()
+    {
+        // No spread at all (σ = 0): every arrangement gives the same W, so nothing is more extreme than what was seen.
+        var result = RankSumTest.Of([-6, -6, -6], [-6, -6]);
+
+        Assert.False(result.Test.Exact);
+        Assert.Equal(3, result.Test.Statistic);
+        Assert.Equal(1, result.Test.PValue);
+        Assert.Equal((0, 0, 0), (result.Difference, result.Lower, result.Upper));
+    }
+
+    [Fact]
     public void RankSum_IsAntisymmetric_SwappingTheSamplesNegatesTheDifference()
     {
         var forward = RankSumTest.Of(AtTerm, Earlier);

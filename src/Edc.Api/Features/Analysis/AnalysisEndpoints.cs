@@ -6,7 +6,8 @@ namespace Edc.Api.Features.Analysis;
 
 public static class AnalysisEndpoints
 {
-    public static void MapAnalysisEndpoints(this IEndpointRouteBuilder app) =>
+    public static void MapAnalysisEndpoints(this IEndpointRouteBuilder app)
+    {
         app.MapGet("/api/trials/{trialId:guid}/analyses/primary", async (Guid trialId, string? quantileMethod, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetPrimaryAnalysis.Query(trialId, quantileMethod), ct)))
             .Describe(
@@ -18,4 +19,15 @@ public static class AnalysisEndpoints
                 + "board before it; 403 for anyone else.")
             .WithTags("Analysis")
             .RequireRoles(Authorization.EveryRole);
+        app.MapGet("/api/trials/{trialId:guid}/analyses/primary/report", async (Guid trialId, string? quantileMethod, HttpContext context, IMediator mediator, CancellationToken ct) =>
+                HtmlDocument.Result(context, await mediator.Send(new GetPrimaryAnalysisReport.Query(trialId, quantileMethod), ct)))
+            .Describe(
+                "GetPrimaryAnalysisReport", "Primary endpoint analysis as HTML",
+                "The same analysis, for the same callers and with the same quantile method, as a self-contained HTML document laid out like a "
+                + "journal's table, with a paired plot per group (inline CSS and SVG, no script, prints on A4), stamped with who produced it, the "
+                + "data cut-off and the audit trail's last hash.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithTags("Analysis")
+            .RequireRoles(Authorization.EveryRole);
+    }
 }

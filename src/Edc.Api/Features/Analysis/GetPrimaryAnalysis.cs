@@ -76,17 +76,21 @@ public static class GetPrimaryAnalysis
                 .ToList();
 
             var method = query.QuantileMethod is { } named ? Enum.Parse<QuantileMethod>(named, ignoreCase: true) : QuantileMethod.HF6;
+            var scores = groups.Names.ToDictionary(name => name, name => (IReadOnlyList<PairedScoresView>)[.. population
+                .Where(p => groups.GroupOf.GetValueOrDefault(p.Id) == name)
+                .Select(p => new PairedScoresView(p.Baseline!.Value, p.Final!.Value))
+                .OrderBy(s => s.Baseline).ThenBy(s => s.Final)], StringComparer.Ordinal);
             var analysis = PrimaryAnalysis.Of(
-                [.. groups.Names.Select(name => (name, (IReadOnlyList<PairedScores>)[.. population
-                    .Where(p => groups.GroupOf.GetValueOrDefault(p.Id) == name)
-                    .Select(p => new PairedScores(p.Baseline!.Value, p.Final!.Value))]))],
+                [.. groups.Names.Select(name => (name, (IReadOnlyList<PairedScores>)[.. scores[name].Select(s => new PairedScores(s.Baseline, s.Final))]))],
                 method);
             var between = analysis.BetweenGroups;
             return new PrimaryAnalysisView(
                 trial.Id,
                 $"Change in MRSS total from {baseline.Name} to {final.Name}",
                 baseline.Code,
+                baseline.Name,
                 final.Code,
+                final.Name,
                 method.ToString(),
                 groups.ByArm,
                 population.Count,
@@ -98,7 +102,8 @@ public static class GetPrimaryAnalysis
                         g.Group, g.N, QuartilesView.From(g.Baseline), QuartilesView.From(g.Final), QuartilesView.From(g.Change), TestView.From(g.WithinGroup),
                         new AdverseEventCountsView(
                             ofGroup.Count, ofGroup.Select(e => e.ParticipantId).Distinct().Count(),
-                            ofGroup.Count(e => e.Serious), ofGroup.Where(e => e.Serious).Select(e => e.ParticipantId).Distinct().Count()));
+                            ofGroup.Count(e => e.Serious), ofGroup.Where(e => e.Serious).Select(e => e.ParticipantId).Distinct().Count()),
+                        scores[g.Group]);
                 })],
                 between is null ? null : new BetweenGroupsView(between.Test.Statistic, between.Test.PValue, between.Test.Exact, between.Difference, between.Lower, between.Upper),
                 now);

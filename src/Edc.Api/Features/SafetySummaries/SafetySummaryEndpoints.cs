@@ -14,10 +14,6 @@ public static class SafetySummaryEndpoints
 {
     public static readonly string[] SummaryRoles = [Roles.DsmbMember, Roles.UnblindedStatistician];
 
-    /// <summary>The report is a document, not an application: nothing may run, load or be framed.</summary>
-    public const string ReportContentSecurityPolicy =
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
     public static void MapSafetySummaryEndpoints(this IEndpointRouteBuilder app)
     {
         var summaries = app.MapGroup("/api/trials/{trialId:guid}/safety-summaries").WithTags("Safety summaries");
@@ -44,14 +40,7 @@ public static class SafetySummaryEndpoints
                 + "(view=closed; 403 otherwise).")
             .RequireRoles(SummaryRoles);
         summaries.MapGet("/{summaryId:guid}/report", async (Guid trialId, Guid summaryId, string? view, HttpContext context, IMediator mediator, CancellationToken ct) =>
-            {
-                var html = await mediator.Send(new GetSafetySummaryReport.Query(trialId, summaryId, view), ct);
-                context.Response.Headers.ContentSecurityPolicy = ReportContentSecurityPolicy;
-                context.Response.Headers.XContentTypeOptions = "nosniff";
-                context.Response.Headers.CacheControl = "no-store";
-                context.Response.Headers["Referrer-Policy"] = "no-referrer";
-                return TypedResults.Content(html, "text/html; charset=utf-8");
-            })
+                HtmlDocument.Result(context, await mediator.Send(new GetSafetySummaryReport.Query(trialId, summaryId, view), ct)))
             .Describe(
                 "GetSafetySummaryReport", "Get a safety summary as HTML",
                 "The summary as a self-contained HTML page with charts (inline CSS and SVG, no script, prints on A4); view as for the JSON.")
