@@ -186,6 +186,12 @@ public sealed class OdmExportTests(EdcApiFactory api) : IClassFixture<EdcApiFact
         Assert.Equal("COUNT 3 4 Transcription error", await Sql.ScalarAsync<string>(
             api.ConnectionString, "SELECT field || ' ' || old_value || ' ' || new_value || ' ' || reason FROM audit_entries WHERE seq = @p", sequence));
 
+        // The removed log entry: its values, then its removal with the reason; a snapshot leaves it out.
+        var second = subject.Elements(Odm + "StudyEventData").Single(e => (string?)e.Attribute("StudyEventOID") == "SE.SUBJECT")
+            .Elements(Odm + "FormData").Where(f => (string?)f.Attribute("FormOID") == "F.LX" && (string?)f.Attribute("FormRepeatKey") == "2").ToList();
+        Assert.Equal(["Upsert", "Remove"], second.Select(f => (string?)f.Attribute("TransactionType")));
+        Assert.Equal("Entered twice", second[1].Element(Odm + "AuditRecord")?.Element(Odm + "ReasonForChange")?.Value);
+
         // Every user an audit record names is in the administration data.
         var users = odm.Root.Element(Odm + "AdminData")!.Elements(Odm + "User").Select(u => (string?)u.Attribute("OID")).ToHashSet();
         Assert.All(odm.Descendants(Odm + "UserRef"), r => Assert.Contains((string?)r.Attribute("UserOID"), users));
@@ -326,7 +332,7 @@ public sealed class OdmExportTests(EdcApiFactory api) : IClassFixture<EdcApiFact
 
     /// <summary>
     /// A trial of its own with one site and one randomized participant: D0 completed today with VX entered (count 3), then
-    /// edited (count 4, "Transcription error"), and the MRSS of D0 (every area 1); one LX entry.
+    /// edited (count 4, "Transcription error"), and the MRSS of D0 (every area 1); one LX entry, and a second removed ("Entered twice").
     /// </summary>
     private async Task<OdmTrial> TrialAsync()
     {
@@ -374,6 +380,10 @@ public sealed class OdmExportTests(EdcApiFactory api) : IClassFixture<EdcApiFact
         await OkAsync(await coordinator.PutAsJsonAsync($"{path}/visits/D0/mrss", Mrss(1, null)));
         var entry = await coordinator.PostAsJsonAsync($"{path}/logs/LX", Values(("TERM", "Nausea")), AsWritten);
         Assert.True(entry.StatusCode == HttpStatusCode.Created, await entry.Content.ReadAsStringAsync());
+        var twice = await coordinator.PostAsJsonAsync($"{path}/logs/LX", Values(("TERM", "Nausea")), AsWritten);
+        Assert.True(twice.StatusCode == HttpStatusCode.Created, await twice.Content.ReadAsStringAsync());
+        var removed = (await twice.JsonAsync()).GetProperty("id").GetGuid();
+        await OkAsync(await coordinator.PutWithIfMatchAsync($"{path}/logs/LX/{removed}", new { removed = true, reason = "Entered twice" }, TestData.ETag(1), AsWritten));
 
         var screening = (await admin.GetJsonAsync(path)).GetProperty("screeningNumber").GetString()!;
         return new OdmTrial(admin, statistician, dataManager, coordinator, coordinatorId, coordinatorEmail, trial.Id, trial.Code, siteId, siteCode, participant, screening);

@@ -31,11 +31,13 @@ public sealed class WritePathRulesTests
         Assert.Empty(beginners);
     }
 
-    // The safety summary reads a REPEATABLE READ snapshot (no writes); the audit interceptor gives a save made outside
-    // any transaction (a sign-in's audit event) one of its own, so that the save and its audit rows commit together.
+    // The safety summary and the ODM export (across its batches of participants) read a REPEATABLE READ snapshot (no
+    // writes); the audit interceptor gives a save made outside any transaction (a sign-in's audit event) one of its own,
+    // so that the save and its audit rows commit together.
     private static readonly string[] OwnTransactions =
     [
         "Edc.Api.Features.SafetySummaries.GenerateSafetySummary",
+        "Edc.Api.Features.Exports.Odm.ExportOdm",
         "Edc.Infrastructure.Auditing.AuditInterceptor",
     ];
 
