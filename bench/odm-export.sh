@@ -13,6 +13,9 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+for tool in curl jq xmllint; do
+  command -v "$tool" >/dev/null || { echo "bench/odm-export.sh needs $tool (Debian/Ubuntu: apt-get install curl jq libxml2-utils)." >&2; exit 2; }
+done
 cd "$(dirname "$0")/.."
 root="$PWD"
 here="$root/bench/odm-export"
@@ -45,6 +48,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 [[ $(id -u) == 0 ]] && chown postgres "$work"
 
 # Durability is off: the load is throwaway and the exports only read (each adds one audit row).
