@@ -200,12 +200,14 @@ internal sealed partial class SuiteTrial
         {
             Clients = GridClients,
             Headers = new Dictionary<string, string>(forms.Grid.TwinHeaders()) { ["Cookie"] = web.Cookie },
-            // The page's rows link to each participant's casebook; the twin lists its rows.
+            // The grid's rows link to each participant's casebook (the task summary above it links those with work left); the twin lists its rows.
             AnswerText = (side, body) =>
             {
                 if (side == Side.Api)
                 {
-                    return $"{CasebookLinkRegex().Matches(body).Select(m => m.Groups[1].Value).Distinct().Count()} participants on the page";
+                    var grid = body[body.IndexOf("<table class=\"visit-grid\"", StringComparison.Ordinal)..];
+                    grid = grid[..grid.IndexOf("</table>", StringComparison.Ordinal)];
+                    return $"{CasebookLinkRegex().Matches(grid).Select(m => m.Groups[1].Value).Distinct().Count()} participants on the page";
                 }
 
                 using var data = JsonDocument.Parse(body);

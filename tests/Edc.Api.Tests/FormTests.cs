@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Edc.Api.Features.Forms;
 using Edc.Api.Tests.Infrastructure;
+using Edc.Domain.Security;
+using Edc.Infrastructure.Security;
+using MediatR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Edc.Api.Tests;
 
@@ -223,6 +228,30 @@ public sealed class FormTests(EdcApiFactory api) : IClassFixture<EdcApiFactory>
         // A save that met the winner's row answers 409; one that read it already is an edit without its reason and If-Match (400).
         Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Conflict, HttpStatusCode.BadRequest }));
         Assert.Equal(1L, await Sql.ScalarAsync<long>(api.ConnectionString, "SELECT count(*) FROM form_records WHERE participant_id = @p AND form_code = 'PFT'", p.ParticipantId));
+    }
+
+    [Fact]
+    public async Task SaveVisitForm_FirstSaveAndEdit_EachInSixRoundTrips()
+    {
+        var p = await api.RandomizedAsync();
+        await p.Coordinator.PutAsJsonAsync(Form(p, "SCR", "PFT"), new { values = new { FVC = 80m, DLCO = 60m } }, AsWritten); // the trial's forms read once
+        Task<FormDataView> SaveAsync(decimal fvc, string? reason, string? ifMatch) => SendAsync(p, new SaveVisitForm.Command(
+            p.TrialId, p.ParticipantId, "W24", "PFT", new() { ["FVC"] = JsonSerializer.SerializeToElement(fvc), ["DLCO"] = JsonSerializer.SerializeToElement(60m) }, reason, ifMatch));
+
+        var (first, firstRoundTrips) = await CountedStatements.CountAsync(() => SaveAsync(80m, null, null));
+        var (edit, editRoundTrips) = await CountedStatements.CountAsync(() => SaveAsync(82m, "Transcription error", TestData.ETag(1)));
+
+        // BEGIN holding the trial's and the participant's rows; the form's context; the reviews and signatures the change
+        // could touch; the automatic queries it could settle; the record's INSERT or UPDATE; the audit rows with the COMMIT.
+        Assert.Equal((1, 6), (first.Version, firstRoundTrips));
+        Assert.Equal((2, 6), (edit.Version, editRoundTrips));
+    }
+
+    private async Task<T> SendAsync<T>(RandomizedParticipant p, IRequest<T> request)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<CurrentUser>().Set(Guid.NewGuid(), "counted@test.local", [Roles.Coordinator], [p.SiteId]);
+        return await scope.ServiceProvider.GetRequiredService<IMediator>().Send(request);
     }
 
     // ---- Log forms ----

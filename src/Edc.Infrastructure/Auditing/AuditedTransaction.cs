@@ -35,27 +35,48 @@ public sealed class AuditedTransaction : IAsyncDisposable
 
     /// <summary>Begins a change that is not bound to one trial's data (accounts, the trial row itself).</summary>
     public static async Task<AuditedTransaction> BeginAsync(EdcDbContext db, string? reason, CancellationToken cancellationToken) =>
-        await BeginAsync(db, new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text"), reason, cancellationToken)
+        await BeginAsync(db, [new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text")], reason, cancellationToken)
         ?? throw new InvalidOperationException("The transaction answered no id.");
 
     /// <summary>
     /// Begins a change to one trial's data holding the trial's row shared until the transaction ends, in the round
     /// trip that begins it: the database lock (an update of that row) waits for the changes under way, and a change
-    /// begun after it sees the trial locked. Null, and nothing begun, when there is no such trial.
+    /// begun after it sees the trial locked. Given a participant of the trial, holds its row shared too, in the same
+    /// round trip: a casebook lock, freeze, verification or signing (which hold it exclusively) then comes wholly before
+    /// or wholly after the change, and what the change reads next is read after it. Null, and nothing begun, when there
+    /// is no such trial.
     /// </summary>
-    public static Task<AuditedTransaction?> BeginHoldingTrialRowAsync(EdcDbContext db, Guid trialId, string? reason, CancellationToken cancellationToken) =>
-        BeginAsync(
-            db,
-            new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text FROM trials WHERE id = $1 FOR SHARE") { Parameters = { new() { Value = trialId } } },
-            reason,
-            cancellationToken);
+    public static Task<AuditedTransaction?> BeginHoldingTrialRowAsync(
+        EdcDbContext db, Guid trialId, Guid? participantId, string? reason, CancellationToken cancellationToken)
+    {
+        var statements = new List<NpgsqlBatchCommand>
+        {
+            new("SELECT pg_current_xact_id()::text, forms_revision FROM trials WHERE id = $1 FOR SHARE") { Parameters = { new() { Value = trialId } } },
+        };
+        if (participantId is { } participant)
+        {
+            statements.Add(new("SELECT id, locked_at IS NOT NULL FROM participants WHERE id = $1 AND trial_id = $2 FOR SHARE")
+            {
+                Parameters = { new() { Value = participant }, new() { Value = trialId } },
+            });
+        }
+
+        return BeginAsync(db, statements, reason, cancellationToken);
+    }
+
+    /// <summary>The trial whose row this transaction holds shared, as it read it: its forms stay at this revision until the end.</summary>
+    public HeldTrial? Trial { get; private init; }
+
+    /// <summary>The participant whose row this transaction holds shared from its first round trip, as it read it.</summary>
+    public HeldParticipant? Participant { get; private init; }
 
     /// <summary>
-    /// Begins with <paramref name="identify"/> in the same round trip: a statement answering the transaction's id
-    /// (<c>pg_current_xact_id()::text</c>), e.g. from a row it locks. When it answers no row, the transaction is rolled
-    /// back and the answer is null.
+    /// Begins with <paramref name="statements"/> in the same round trip. The first answers the transaction's id
+    /// (<c>pg_current_xact_id()::text</c>), e.g. from a row it locks, and that trial row's forms revision if it holds one;
+    /// a second, a participant's row it locks (id, locked). When the first answers no row, the transaction is rolled back
+    /// and the answer is null.
     /// </summary>
-    private static async Task<AuditedTransaction?> BeginAsync(EdcDbContext db, NpgsqlBatchCommand identify, string? reason, CancellationToken cancellationToken)
+    private static async Task<AuditedTransaction?> BeginAsync(EdcDbContext db, List<NpgsqlBatchCommand> statements, string? reason, CancellationToken cancellationToken)
     {
         if (db.AuditedTransaction is not null || db.Database.CurrentTransaction is not null)
         {
@@ -65,8 +86,10 @@ public sealed class AuditedTransaction : IAsyncDisposable
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var begin = new NpgsqlBatch(Connection(db)) { BatchCommands = { new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"), identify } };
-            if (await begin.ExecuteScalarAsync(cancellationToken) is not string id)
+            await using var begin = new NpgsqlBatch(Connection(db)) { BatchCommands = { new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED") } };
+            statements.ForEach(begin.BatchCommands.Add);
+            var (id, trial, participant) = await ReadBeginningAsync(begin, statements, cancellationToken);
+            if (id is null)
             {
                 await RollbackAsync(db);
                 await db.Database.CloseConnectionAsync();
@@ -74,13 +97,30 @@ public sealed class AuditedTransaction : IAsyncDisposable
             }
 
             db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
-            return db.AuditedTransaction = new AuditedTransaction(db, id, reason);
+            return db.AuditedTransaction = new AuditedTransaction(db, id, reason) { Trial = trial, Participant = participant };
         }
         catch
         {
             await db.Database.CloseConnectionAsync();
             throw;
         }
+    }
+
+    private static async Task<(string? Id, HeldTrial? Trial, HeldParticipant? Participant)> ReadBeginningAsync(
+        NpgsqlBatch begin, List<NpgsqlBatchCommand> statements, CancellationToken cancellationToken)
+    {
+        await using var reader = await begin.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return (null, null, null);
+        }
+
+        var id = reader.GetString(0);
+        var trial = reader.FieldCount > 1 ? new HeldTrial((Guid)statements[0].Parameters[0].Value!, reader.GetInt32(1)) : null;
+        var participant = statements.Count > 1 && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken)
+            ? new HeldParticipant(reader.GetGuid(0), reader.GetBoolean(1))
+            : null;
+        return (id, trial, participant);
     }
 
     internal void AddAuditRows(IEnumerable<AuditEntry> rows) => _auditRows.AddRange(rows);

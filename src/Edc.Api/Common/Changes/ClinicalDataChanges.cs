@@ -1,4 +1,5 @@
 using Edc.Domain.Common;
+using Edc.Domain.DataManagement;
 using Edc.Domain.Forms;
 using Edc.Domain.Safety;
 using Edc.Domain.Visits;
@@ -30,29 +31,36 @@ public sealed class ClinicalDataChanges(EdcDbContext db, CurrentUser user, TimeP
         }
 
         var participantIds = changed.Select(c => c.ParticipantId).Distinct().ToArray();
-        var locked = await db.Database
-            .SqlQuery<bool>($"SELECT locked_at IS NOT NULL AS \"Value\" FROM participants WHERE id = ANY({participantIds}) FOR SHARE")
-            .ToListAsync(cancellationToken);
-        if (locked.Contains(true))
+        if (await AnyLockedAsync(participantIds, cancellationToken))
         {
             throw new RuleViolationException(RuleCodes.ParticipantLocked, "The participant's casebook is locked: a data manager unlocks it for changes.");
         }
 
-        // Read after the participant's row is held, so a freeze or verification committed meanwhile is seen.
-        var reviews = await db.FormReviews
-            .Where(r => participantIds.Contains(r.ParticipantId) && (r.FrozenAt != null || r.VerifiedAt != null))
+        // Read after the participants' rows are held, so a freeze, verification or signing committed meanwhile is seen; in
+        // one round trip, and only what the changed data can touch: the reviews of the changed forms, the signatures of
+        // their visits and of the casebook.
+        var visitIds = changed.Where(c => c.VisitId is not null).Select(c => c.VisitId!.Value).Distinct().ToArray();
+        var formCodes = changed.Where(c => c.FormCode is not null).Select(c => c.FormCode!).Distinct().ToArray();
+        var touched = await db.Participants
+            .Where(p => participantIds.Contains(p.Id))
+            .Select(p => new
+            {
+                Reviews = db.FormReviews
+                    .Where(r => r.ParticipantId == p.Id && visitIds.Contains(r.VisitId) && formCodes.Contains(r.FormCode) && (r.FrozenAt != null || r.VerifiedAt != null))
+                    .ToList(),
+                Signatures = db.Signatures
+                    .Where(s => s.ParticipantId == p.Id && s.InvalidatedAt == null && (s.Scope == SignatureScope.Casebook || (s.VisitId != null && visitIds.Contains(s.VisitId.Value))))
+                    .ToList(),
+            })
             .ToListAsync(cancellationToken);
-        foreach (var review in reviews.Where(r => changed.Any(c => c.IsForm(r.VisitId, r.FormCode))))
+        foreach (var review in touched.SelectMany(t => t.Reviews).Where(r => changed.Any(c => c.IsForm(r.VisitId, r.FormCode))))
         {
             review.RequireNotFrozen();
             review.ClearVerification();
         }
 
-        var signatures = await db.Signatures
-            .Where(s => participantIds.Contains(s.ParticipantId) && s.InvalidatedAt == null)
-            .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        foreach (var signature in signatures.Where(s => changed.Any(c => c.ParticipantId == s.ParticipantId && s.Covers(c.VisitId))))
+        foreach (var signature in touched.SelectMany(t => t.Signatures).Where(s => changed.Any(c => c.ParticipantId == s.ParticipantId && s.Covers(c.VisitId))))
         {
             signature.Invalidate(user.Id, now, reason ?? NewDataReason);
         }
@@ -61,6 +69,24 @@ public sealed class ClinicalDataChanges(EdcDbContext db, CurrentUser user, TimeP
         {
             await follower.FollowAsync(changed, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Holds the participants' rows shared until COMMIT and says whether any casebook is locked; the row the transaction
+    /// took in its first round trip (<see cref="IParticipantDataChange"/>) is known already.
+    /// </summary>
+    private async Task<bool> AnyLockedAsync(Guid[] participantIds, CancellationToken cancellationToken)
+    {
+        var held = db.AuditedTransaction?.Participant;
+        if (held is { Locked: true } && participantIds.Contains(held.Id))
+        {
+            return true;
+        }
+
+        var toHold = participantIds.Where(id => id != held?.Id).ToArray();
+        return toHold.Length > 0 && (await db.Database
+            .SqlQuery<bool>($"SELECT locked_at IS NOT NULL AS \"Value\" FROM participants WHERE id = ANY({toHold}) FOR SHARE")
+            .ToListAsync(cancellationToken)).Contains(true);
     }
 
     private static List<ChangedData> Find(ChangeTracker tracker) =>

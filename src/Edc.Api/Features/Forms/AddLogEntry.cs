@@ -15,7 +15,7 @@ public static class AddLogEntry
     public sealed record Body(Dictionary<string, JsonElement>? Values);
 
     [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
-    public sealed record Command(Guid TrialId, Guid ParticipantId, string FormCode, Dictionary<string, JsonElement>? Values) : IRequest<FormDataView>, ITrialChange
+    public sealed record Command(Guid TrialId, Guid ParticipantId, string FormCode, Dictionary<string, JsonElement>? Values) : IRequest<FormDataView>, IParticipantDataChange
     {
         public string? Reason => null;
     }

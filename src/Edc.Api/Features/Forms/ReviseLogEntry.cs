@@ -16,7 +16,7 @@ public static class ReviseLogEntry
 
     [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId, string FormCode, Guid EntryId, Dictionary<string, JsonElement>? Values, string? Reason, bool Removed, string? IfMatch)
-        : IRequest<FormDataView>, ITrialChange;
+        : IRequest<FormDataView>, IParticipantDataChange;
 
     public sealed class Validator : AbstractValidator<Command>
     {

@@ -19,7 +19,7 @@ public static class SaveVisitForm
     /// <param name="IfMatch">The request's <c>If-Match</c> header: the version an edit was made from.</param>
     [AllowedRoles(Roles.Coordinator, Roles.Investigator)]
     public sealed record Command(Guid TrialId, Guid ParticipantId, string VisitCode, string FormCode, Dictionary<string, JsonElement>? Values, string? Reason, string? IfMatch)
-        : IRequest<FormDataView>, ITrialChange;
+        : IRequest<FormDataView>, IParticipantDataChange;
 
     public sealed class Validator : AbstractValidator<Command>
     {

@@ -35,16 +35,22 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
         }
 
         var trialId = formData.Select(c => ((ITrialScoped)c.Entity).TrialId).Concat(completed.Select(v => v.TrialId)).Distinct().Single();
+        // The trial as this change holds it (its forms cannot change meanwhile), read again only when not at hand.
         var revision = db.Trials.Local.FirstOrDefault(t => t.Id == trialId)?.FormsRevision
+            ?? (db.AuditedTransaction?.Trial is { } held && held.Id == trialId ? (int?)held.FormsRevision : null)
             ?? await db.Trials.Where(t => t.Id == trialId).Select(t => t.FormsRevision).SingleAsync(cancellationToken);
         var catalog = await catalogs.ForAsync(db, trialId, revision, cancellationToken);
 
         var participantIds = formData.Select(c => c.ParticipantId).Concat(completed.Select(v => v.ParticipantId)).Distinct().ToList();
-        var visitIds = formData.Where(c => c.VisitId is not null).Select(c => c.VisitId!.Value).Except(completed.Select(v => v.Id)).Distinct().ToList();
-        var visitCodes = completed.ToDictionary(v => v.Id, v => v.Code);
-        foreach (var visit in await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id)).Select(v => new { v.Id, v.Code }).ToListAsync(cancellationToken))
+        // The visits' codes: those the change tracks (completed, or read by the save), the others read.
+        var visitCodes = db.Visits.Local.ToDictionary(v => v.Id, v => v.Code);
+        var visitIds = formData.Where(c => c.VisitId is not null).Select(c => c.VisitId!.Value).Where(id => !visitCodes.ContainsKey(id)).Distinct().ToList();
+        if (visitIds.Count > 0)
         {
-            visitCodes[visit.Id] = visit.Code;
+            foreach (var visit in await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id)).Select(v => new { v.Id, v.Code }).ToListAsync(cancellationToken))
+            {
+                visitCodes[visit.Id] = visit.Code;
+            }
         }
 
         // Only the automatic queries this change can settle or repeat: of the forms saved, and of the visits completed.

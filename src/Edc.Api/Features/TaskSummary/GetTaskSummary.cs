@@ -77,25 +77,43 @@ public static class GetTaskSummary
                         UNION ALL SELECT i.administered_at IS NOT NULL OR i.not_administered_reason IS NOT NULL
                         FROM infusions i WHERE fc = 'INFUSION' AND i.visit_id = v.id) saved) s
                 LEFT JOIN form_reviews r ON r.visit_id = v.id AND r.form_code = fc),
+            -- Summed per visit and per participant in one pass each (a subquery per participant over f would read it whole each time).
+            per_visit AS (
+                SELECT visit_id, bool_or(NOT complete) AS incomplete FROM f GROUP BY visit_id),
+            forms_per_participant AS (
+                SELECT participant_id,
+                       count(*) FILTER (WHERE (visit_done OR started) AND NOT complete) AS to_complete,
+                       count(*) FILTER (WHERE complete AND NOT verified) AS to_verify,
+                       count(*) FILTER (WHERE complete AND verified AND NOT frozen AND NOT queried) AS ready_to_freeze
+                FROM f GROUP BY participant_id),
+            visits_per_participant AS (
+                SELECT v.participant_id,
+                       count(*) FILTER (WHERE v.status = 'Scheduled' AND v.day IS NOT NULL AND v.window_end < {today}) AS overdue,
+                       count(*) FILTER (WHERE v.status = 'Completed' AND NOT coalesce(pv.incomplete, false)
+                           AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.participant_id = v.participant_id AND s.invalidated_at IS NULL
+                                           AND (s.scope = 'Casebook' OR s.visit_id = v.id))) AS to_sign
+                FROM v LEFT JOIN per_visit pv ON pv.visit_id = v.id
+                GROUP BY v.participant_id),
+            queries_per_participant AS (
+                SELECT q.participant_id, count(*) FILTER (WHERE q.status = 'Open') AS open, count(*) FILTER (WHERE q.status = 'Answered') AS answered
+                FROM data_queries q JOIN p ON p.id = q.participant_id
+                GROUP BY q.participant_id),
             counted AS (
                 SELECT p.id AS "ParticipantId", p.site_id AS "SiteId", p.screening_number AS "ScreeningNumber",
-                    (SELECT count(*) FROM v WHERE v.participant_id = p.id AND p.status = 'Randomized' AND v.status = 'Scheduled'
-                        AND v.day IS NOT NULL AND v.window_end < {today})::int AS "VisitsOverdue",
-                    (SELECT count(*) FROM f WHERE f.participant_id = p.id AND (f.visit_done OR f.started) AND NOT f.complete)::int AS "FormsToComplete",
-                    (SELECT count(*) FROM data_queries q WHERE q.participant_id = p.id AND q.status = 'Open')::int AS "OpenQueries",
-                    (SELECT count(*) FROM data_queries q WHERE q.participant_id = p.id AND q.status = 'Answered')::int AS "AnsweredQueries",
-                    (SELECT count(*) FROM f WHERE f.participant_id = p.id AND f.complete AND NOT f.verified)::int AS "FormsToVerify",
-                    (SELECT count(*) FROM v WHERE v.participant_id = p.id AND v.status = 'Completed'
-                        AND NOT EXISTS (SELECT 1 FROM f WHERE f.visit_id = v.id AND NOT f.complete)
-                        AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.participant_id = p.id AND s.invalidated_at IS NULL
-                                        AND (s.scope = 'Casebook' OR s.visit_id = v.id)))::int AS "VisitsToSign",
-                    (p.status IN ('Completed', 'Withdrawn', 'Deceased')
-                        AND NOT EXISTS (SELECT 1 FROM f WHERE f.participant_id = p.id AND (f.visit_done OR f.started) AND NOT f.complete)
+                    (CASE WHEN p.status = 'Randomized' THEN coalesce(vp.overdue, 0) ELSE 0 END)::int AS "VisitsOverdue",
+                    coalesce(fp.to_complete, 0)::int AS "FormsToComplete",
+                    coalesce(qp.open, 0)::int AS "OpenQueries",
+                    coalesce(qp.answered, 0)::int AS "AnsweredQueries",
+                    coalesce(fp.to_verify, 0)::int AS "FormsToVerify",
+                    coalesce(vp.to_sign, 0)::int AS "VisitsToSign",
+                    (p.status IN ('Completed', 'Withdrawn', 'Deceased') AND coalesce(fp.to_complete, 0) = 0
                         AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.participant_id = p.id AND s.invalidated_at IS NULL AND s.scope = 'Casebook'))::int
                         AS "CasebooksToSign",
-                    (SELECT count(*) FROM f WHERE f.participant_id = p.id AND f.complete AND f.verified AND NOT f.frozen AND NOT f.queried)::int
-                        AS "FormsReadyToFreeze"
-                FROM p)
+                    coalesce(fp.ready_to_freeze, 0)::int AS "FormsReadyToFreeze"
+                FROM p
+                LEFT JOIN forms_per_participant fp ON fp.participant_id = p.id
+                LEFT JOIN visits_per_participant vp ON vp.participant_id = p.id
+                LEFT JOIN queries_per_participant qp ON qp.participant_id = p.id)
             SELECT * FROM counted
             WHERE "VisitsOverdue" + "FormsToComplete" + "OpenQueries" + "AnsweredQueries" + "FormsToVerify" + "VisitsToSign" + "CasebooksToSign"
                 + "FormsReadyToFreeze" > 0
