@@ -1,5 +1,4 @@
 using Edc.Domain.Common;
-using Edc.Domain.DataManagement;
 using Edc.Domain.Forms;
 using Edc.Domain.Safety;
 using Edc.Domain.Visits;
@@ -36,38 +35,22 @@ public sealed class ClinicalDataChanges(EdcDbContext db, CurrentUser user, TimeP
             throw new RuleViolationException(RuleCodes.ParticipantLocked, "The participant's casebook is locked: a data manager unlocks it for changes.");
         }
 
-        // Read after the participants' rows are held, so a freeze, verification or signing committed meanwhile is seen; in
-        // one round trip, and only what the changed data can touch: the reviews of the changed forms, the signatures of
-        // their visits and of the casebook.
-        var visitIds = changed.Where(c => c.VisitId is not null).Select(c => c.VisitId!.Value).Distinct().ToArray();
-        var formCodes = changed.Where(c => c.FormCode is not null).Select(c => c.FormCode!).Distinct().ToArray();
-        var touched = await db.Participants
-            .Where(p => participantIds.Contains(p.Id))
-            .Select(p => new
-            {
-                Reviews = db.FormReviews
-                    .Where(r => r.ParticipantId == p.Id && visitIds.Contains(r.VisitId) && formCodes.Contains(r.FormCode) && (r.FrozenAt != null || r.VerifiedAt != null))
-                    .ToList(),
-                Signatures = db.Signatures
-                    .Where(s => s.ParticipantId == p.Id && s.InvalidatedAt == null && (s.Scope == SignatureScope.Casebook || (s.VisitId != null && visitIds.Contains(s.VisitId.Value))))
-                    .ToList(),
-            })
-            .ToListAsync(cancellationToken);
-        foreach (var review in touched.SelectMany(t => t.Reviews).Where(r => changed.Any(c => c.IsForm(r.VisitId, r.FormCode))))
+        var touched = await TouchedData.ReadAsync(db, changed, participantIds, cancellationToken);
+        foreach (var review in touched.Reviews.Where(r => changed.Any(c => c.IsForm(r.VisitId, r.FormCode))))
         {
             review.RequireNotFrozen();
             review.ClearVerification();
         }
 
         var now = clock.GetUtcNow();
-        foreach (var signature in touched.SelectMany(t => t.Signatures).Where(s => changed.Any(c => c.ParticipantId == s.ParticipantId && s.Covers(c.VisitId))))
+        foreach (var signature in touched.Signatures.Where(s => changed.Any(c => c.ParticipantId == s.ParticipantId && s.Covers(c.VisitId))))
         {
             signature.Invalidate(user.Id, now, reason ?? NewDataReason);
         }
 
         foreach (var follower in followers)
         {
-            await follower.FollowAsync(changed, cancellationToken);
+            await follower.FollowAsync(changed, touched, cancellationToken);
         }
     }
 

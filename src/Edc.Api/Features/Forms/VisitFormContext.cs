@@ -42,18 +42,13 @@ internal sealed record VisitFormContext(
             throw new NotFoundException("The participant");
         }
 
-        var visit = found.Visit ?? throw new NotFoundException("The visit");
-
-        // A save changes the record alone: it is tracked, and the visit as it was read (what follows the change asks its
-        // code), not the trial and the participant.
-        if (tracked)
+        // A save changes the record alone: only it is tracked, not the trial, the participant and the visit it reads.
+        if (tracked && found.Record is { } saved)
         {
-            db.Visits.Attach(visit);
-            if (found.Record is { } saved)
-            {
-                db.FormRecords.Attach(saved);
-            }
+            db.FormRecords.Attach(saved);
         }
+
+        var visit = found.Visit ?? throw new NotFoundException("The visit");
         var catalog = await catalogs.ForAsync(db, trialId, found.Trial.FormsRevision, cancellationToken);
         if (!catalog.FormsAt(visit).Contains(formCode))
         {

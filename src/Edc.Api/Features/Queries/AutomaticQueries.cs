@@ -25,7 +25,7 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
 {
     private const string Blank = "blank";
 
-    public async Task FollowAsync(IReadOnlyList<ChangedData> changed, CancellationToken cancellationToken)
+    public async Task FollowAsync(IReadOnlyList<ChangedData> changed, TouchedData touched, CancellationToken cancellationToken)
     {
         var formData = changed.Where(c => c.FormCode is not null).ToList();
         var completed = changed.Select(c => c.Entity).OfType<ScheduledVisit>().Where(BecameCompleted).ToList();
@@ -36,36 +36,19 @@ internal sealed class AutomaticQueries(EdcDbContext db, FormCatalogs catalogs, Q
 
         var trialId = formData.Select(c => ((ITrialScoped)c.Entity).TrialId).Concat(completed.Select(v => v.TrialId)).Distinct().Single();
         // The trial as this change holds it (its forms cannot change meanwhile), read again only when not at hand.
-        var revision = db.Trials.Local.FirstOrDefault(t => t.Id == trialId)?.FormsRevision
-            ?? (db.AuditedTransaction?.Trial is { } held && held.Id == trialId ? (int?)held.FormsRevision : null)
+        var revision = (db.AuditedTransaction?.Trial is { } held && held.Id == trialId ? held.FormsRevision : (int?)null)
+            ?? db.Trials.Local.FirstOrDefault(t => t.Id == trialId)?.FormsRevision
             ?? await db.Trials.Where(t => t.Id == trialId).Select(t => t.FormsRevision).SingleAsync(cancellationToken);
         var catalog = await catalogs.ForAsync(db, trialId, revision, cancellationToken);
 
-        var participantIds = formData.Select(c => c.ParticipantId).Concat(completed.Select(v => v.ParticipantId)).Distinct().ToList();
-        // The visits' codes: those the change tracks (completed, or read by the save), the others read.
-        var visitCodes = db.Visits.Local.ToDictionary(v => v.Id, v => v.Code);
-        var visitIds = formData.Where(c => c.VisitId is not null).Select(c => c.VisitId!.Value).Where(id => !visitCodes.ContainsKey(id)).Distinct().ToList();
-        if (visitIds.Count > 0)
-        {
-            foreach (var visit in await db.Visits.AsNoTracking().Where(v => visitIds.Contains(v.Id)).Select(v => new { v.Id, v.Code }).ToListAsync(cancellationToken))
-            {
-                visitCodes[visit.Id] = visit.Code;
-            }
-        }
-
-        // Only the automatic queries this change can settle or repeat: of the forms saved, and of the visits completed.
-        var formCodes = formData.Select(c => c.FormCode!).Distinct().ToList();
-        var completedCodes = completed.Select(v => v.Code).ToList();
-        var existing = await db.Queries.Include(q => q.Messages)
-            .Where(q => participantIds.Contains(q.ParticipantId) && q.Automatic != null
-                && (formCodes.Contains(q.FormCode) || (q.VisitCode != null && completedCodes.Contains(q.VisitCode))))
-            .ToListAsync(cancellationToken);
+        // The automatic queries this change can settle or repeat (of the forms saved, and of the visits completed), read with the visits' codes.
+        var existing = touched.AutomaticQueries.ToList();
         var raised = new List<DataQuery>();
         var now = clock.GetUtcNow();
 
         foreach (var data in formData)
         {
-            var visitCode = data.VisitId is { } visitId ? visitCodes[visitId] : null;
+            var visitCode = data.VisitId is { } visitId ? touched.VisitCodes[visitId] : null;
             if (CurrentValues(data, catalog) is not { } found)
             {
                 continue;
