@@ -79,6 +79,34 @@ public sealed class TaskSummaryTests(EdcApiFactory api) : IClassFixture<EdcApiFa
     }
 
     [Fact]
+    public async Task TaskSummary_CountsOpenAndAnsweredQueries_AndAQueriedFormIsNotReadyToFreeze()
+    {
+        var s = await RandomizedAtSiteAAsync();
+        var visit = $"/api/trials/{s.Trial.Id}/participants/{s.ParticipantId}/visits/D0";
+        var monitor = await api.ClientForNewUserAsync(s.Admin, "Monitor", s.SiteA);
+        Assert.Equal(HttpStatusCode.OK, (await s.Coordinator.PutAsJsonAsync(
+            $"{visit}/forms/{DistinctiveTrial.NoteForm}", new { values = new Dictionary<string, object> { ["NOTE"] = "Seen" } }, AsWritten)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await monitor.PostAsync($"{visit}/forms/{DistinctiveTrial.NoteForm}/verification", null)).StatusCode);
+        Assert.Equal(1, Count(ParticipantRow(await monitor.GetJsonAsync(s.Summary()), s.ParticipantId), "formsReadyToFreeze"));
+
+        var raised = await monitor.PostAsJsonAsync(
+            $"/api/trials/{s.Trial.Id}/queries",
+            new { participantId = s.ParticipantId, visitCode = "D0", formCode = DistinctiveTrial.NoteForm, itemCode = "NOTE", text = "Seen by whom?" });
+        Assert.Equal(HttpStatusCode.Created, raised.StatusCode);
+        var open = ParticipantRow(await monitor.GetJsonAsync(s.Summary()), s.ParticipantId);
+        Assert.Equal((1, 0, 0), (Count(open, "openQueries"), Count(open, "answeredQueries"), Count(open, "formsReadyToFreeze")));
+
+        var queryId = (await raised.JsonAsync()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await s.Coordinator.PostAsJsonAsync($"/api/trials/{s.Trial.Id}/queries/{queryId}/responses", new { text = "By the investigator." })).StatusCode);
+        var answered = ParticipantRow(await monitor.GetJsonAsync(s.Summary()), s.ParticipantId);
+        Assert.Equal((0, 1, 0), (Count(answered, "openQueries"), Count(answered, "answeredQueries"), Count(answered, "formsReadyToFreeze")));
+
+        Assert.Equal(HttpStatusCode.OK, (await monitor.PostAsJsonAsync($"/api/trials/{s.Trial.Id}/queries/{queryId}/close", new { comment = "Thank you." })).StatusCode);
+        var closed = ParticipantRow(await monitor.GetJsonAsync(s.Summary()), s.ParticipantId);
+        Assert.Equal((0, 0, 1), (Count(closed, "openQueries"), Count(closed, "answeredQueries"), Count(closed, "formsReadyToFreeze")));
+    }
+
+    [Fact]
     public async Task TaskSummary_ForAMonitor_ShowsOnlyTheirSites_AndADataManagerEverySite()
     {
         var s = await RandomizedAtSiteAAsync();

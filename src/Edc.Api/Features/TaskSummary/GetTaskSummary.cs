@@ -63,20 +63,27 @@ public static class GetTaskSummary
                 JOIN p ON p.id = v.participant_id
                 LEFT JOIN visit_definitions d ON d.trial_id = v.trial_id AND d.code = v.code
                 WHERE v.status <> 'Missed'),
+            -- Each form a visit collects, joined to what is saved, reviewed and queried as sets (hash joins, not a probe per form).
+            saved AS (
+                SELECT visit_id, form_code, bool_and(done) AS complete FROM (
+                    SELECT r.visit_id, r.form_code, r.status = 'Complete' AS done FROM form_records r JOIN p ON p.id = r.participant_id
+                    WHERE r.visit_id IS NOT NULL
+                    UNION ALL SELECT m.visit_id, 'MRSS', true FROM mrss_assessments m JOIN p ON p.id = m.participant_id
+                    UNION ALL SELECT i.visit_id, 'INFUSION', i.administered_at IS NOT NULL OR i.not_administered_reason IS NOT NULL
+                    FROM infusions i JOIN p ON p.id = i.participant_id) entered
+                GROUP BY visit_id, form_code),
+            queried AS (
+                SELECT DISTINCT q.participant_id, q.visit_code, q.form_code FROM data_queries q JOIN p ON p.id = q.participant_id
+                WHERE q.status <> 'Closed' AND q.visit_code IS NOT NULL),
             f AS (
-                SELECT v.participant_id, v.id AS visit_id, v.status = 'Completed' AS visit_done, s.started, s.complete,
-                       r.verified_at IS NOT NULL AS verified, r.frozen_at IS NOT NULL AS frozen,
-                       EXISTS (SELECT 1 FROM data_queries q
-                               WHERE q.participant_id = v.participant_id AND q.visit_code = v.code AND q.form_code = fc AND q.status <> 'Closed') AS queried
+                SELECT v.participant_id, v.id AS visit_id, v.status = 'Completed' AS visit_done, s.visit_id IS NOT NULL AS started,
+                       coalesce(s.complete, false) AS complete, r.verified_at IS NOT NULL AS verified, r.frozen_at IS NOT NULL AS frozen,
+                       qd.participant_id IS NOT NULL AS queried
                 FROM v
                 CROSS JOIN LATERAL unnest(v.forms) fc
-                CROSS JOIN LATERAL (
-                    SELECT count(*) > 0 AS started, coalesce(bool_and(done), false) AS complete FROM (
-                        SELECT r.status = 'Complete' AS done FROM form_records r WHERE r.visit_id = v.id AND r.form_code = fc
-                        UNION ALL SELECT true FROM mrss_assessments m WHERE fc = 'MRSS' AND m.visit_id = v.id
-                        UNION ALL SELECT i.administered_at IS NOT NULL OR i.not_administered_reason IS NOT NULL
-                        FROM infusions i WHERE fc = 'INFUSION' AND i.visit_id = v.id) saved) s
-                LEFT JOIN form_reviews r ON r.visit_id = v.id AND r.form_code = fc),
+                LEFT JOIN saved s ON s.visit_id = v.id AND s.form_code = fc
+                LEFT JOIN form_reviews r ON r.visit_id = v.id AND r.form_code = fc
+                LEFT JOIN queried qd ON qd.participant_id = v.participant_id AND qd.visit_code = v.code AND qd.form_code = fc),
             -- Summed per visit and per participant in one pass each (a subquery per participant over f would read it whole each time).
             per_visit AS (
                 SELECT visit_id, bool_or(NOT complete) AS incomplete FROM f GROUP BY visit_id),
