@@ -227,9 +227,10 @@ internal sealed partial class SuiteTrial
             "form first save (12 items)",
             "PUT .../visits/{code}/forms/VITALS (first save)",
             "a first save per request, each for a distinct visit, half of the pool a side; the values checked by the domain's FormEntry.Check (11 sent, " +
-            "the calculated one computed, a showIf); one transaction in the API's four round trips: BEGIN with the trial `FOR SHARE`, the participant at " +
-            "the caller's sites with the visit and the form's record there (none), the record's INSERT, then the audit rows (the template's, one per item) " +
-            "with the `COMMIT`.",
+            "the calculated one computed, a showIf); one transaction in four round trips: BEGIN with the trial's and the participant's rows `FOR SHARE` " +
+            "(the casebook's lock read), the participant at the caller's sites with the visit, the form's record there (none) and what the data " +
+            "management rules read (the form's review, the visit's and the casebook's signatures, the form's automatic queries: none here), the " +
+            "record's INSERT, then the audit rows (the template's, one per item) with the `COMMIT`.",
             Workload.Split([.. lines.Skip(1)], FormSavesPerSecond * _options.WarmupSeconds))
         {
             Walk = true,
@@ -264,8 +265,8 @@ internal sealed partial class SuiteTrial
             "PUT .../visits/{code}/forms/VITALS (an edit: If-Match \"1\" and a reason)",
             "an edit per request, each of a distinct record at its first version (saved through the API once, copied in SQL to the pool with its audit " +
             "rows), half of the pool a side; the version in If-Match and the reason checked, the values by FormEntry.Check and compared with the stored " +
-            "ones; one transaction in the API's four round trips: BEGIN with the trial `FOR SHARE`, the participant with the visit and the record, the " +
-            "record's UPDATE where its version is still the one read, then the audit rows (the template's: one per changed item, with the reason) with " +
+            "ones; one transaction in four round trips: BEGIN with the trial's and the participant's rows `FOR SHARE`, the participant with the visit, " +
+            "the record and what the data management rules read (as for the first save), the record's UPDATE where its version is still the one read, then the audit rows (the template's: one per changed item, with the reason) with " +
             "the `COMMIT`.",
             Workload.Split([.. lines.Skip(1)], FormEditsPerSecond * _options.WarmupSeconds))
         {

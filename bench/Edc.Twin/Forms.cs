@@ -75,8 +75,10 @@ internal sealed class TrialFormsCache
 internal static partial class Writes
 {
     /// <summary>
-    /// As SaveVisitForm, in the API's four round trips: BEGIN with the trial FOR SHARE; the participant at the caller's
-    /// sites, the visit and the form's record there, in one query; the record's INSERT (a first save) or its UPDATE from the
+    /// As SaveVisitForm, in four round trips: BEGIN with the trial's and the participant's rows FOR SHARE (the casebook's
+    /// lock read); the participant at the caller's sites, the visit and the form's record there, with what the data
+    /// management rules read (the form's review, the signatures of the visit and the casebook, the form's automatic
+    /// queries), in one query; the record's INSERT (a first save) or its UPDATE from the
     /// version named in If-Match (an edit, with a reason; none when the values did not change); then the audit rows (the
     /// template's: one per item, with the reason) and the COMMIT. The values are checked as the API checks them, by the
     /// domain's FormEntry.Check against the form's definition (a hand-written form would make the same checks), and the
@@ -93,14 +95,23 @@ internal static partial class Writes
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = new Transaction(connection);
-        if (await transaction.ReadAsync("SELECT * FROM trials WHERE id = $1 FOR SHARE", ct, trialId) is not { } trial
+        // The trial's and the participant's rows held shared from the first round trip (as the API's IParticipantDataChange),
+        // so what follows is read after any casebook lock, freeze, verification or signing committed before.
+        if (await transaction.ReadAsync(
+                "SELECT t.*, p.locked_at AS casebook_locked_at FROM trials t JOIN participants p ON p.trial_id = t.id AND p.id = $2 WHERE t.id = $1 FOR SHARE OF t, p", ct, trialId, participantId)
+                is not { } trial
             || await transaction.ReadAsync(
                 """
                 SELECT p.*, v.id AS visit_id, v.site_id AS visit_site_id, r.id AS record_id, r.form_version, r.values::text AS record_values,
-                       r.status AS record_status, r.version AS record_version
+                       r.status AS record_status, r.version AS record_version,
+                       coalesce(rv.frozen_at IS NOT NULL OR rv.verified_at IS NOT NULL, false) AS reviewed,
+                       EXISTS (SELECT 1 FROM signatures s WHERE s.participant_id = p.id AND s.invalidated_at IS NULL
+                               AND (s.scope = 'Casebook' OR s.visit_id = v.id)) AS signed,
+                       EXISTS (SELECT 1 FROM data_queries q WHERE q.participant_id = p.id AND q.automatic IS NOT NULL AND q.form_code = $5) AS queried
                 FROM participants p
                 LEFT JOIN visits v ON v.participant_id = p.id AND v.code = $4
                 LEFT JOIN form_records r ON r.visit_id = v.id AND r.form_code = $5
+                LEFT JOIN form_reviews rv ON rv.visit_id = v.id AND rv.form_code = $5
                 WHERE p.trial_id = $1 AND p.site_id = ANY ($2) AND p.id = $3
                 """,
                 ct,
@@ -114,9 +125,16 @@ internal static partial class Writes
             return Results.NotFound();
         }
 
-        if ((string)trial["status"] != "Active")
+        if ((string)trial["status"] != "Active" || trial["casebook_locked_at"] is not DBNull)
         {
             return Results.Conflict();
+        }
+
+        if ((bool)found["reviewed"] || (bool)found["signed"] || (bool)found["queried"])
+        {
+            // The API would refuse a frozen form, clear a verification, invalidate a signature, settle or repeat automatic
+            // queries: the suite's forms have none of these (the twin reads them, as the API must, and goes no further).
+            return Results.StatusCode(StatusCodes.Status501NotImplemented);
         }
 
         var forms = await catalogs.ForAsync(connection, trialId, (int)trial["forms_revision"], ct);

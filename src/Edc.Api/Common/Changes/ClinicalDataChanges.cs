@@ -21,6 +21,14 @@ public sealed class ClinicalDataChanges(EdcDbContext db, CurrentUser user, TimeP
     /// <summary>Said of a signature invalidated by a first entry, which carries no reason.</summary>
     public const string NewDataReason = "New data entered after the signing.";
 
+    private (TouchedData Touched, Func<ChangedData, bool> Covers)? _readAhead;
+
+    /// <summary>
+    /// What a handler read, tracked, of what its change can touch, in its own query after the participant's row was held
+    /// (<see cref="IParticipantDataChange"/>): used instead of reading it again when every change is one it covers.
+    /// </summary>
+    public void ReadAhead(TouchedData touched, Func<ChangedData, bool> covers) => _readAhead = (touched, covers);
+
     public async Task ApplyAsync(string? reason, CancellationToken cancellationToken)
     {
         var changed = Find(db.ChangeTracker);
@@ -35,7 +43,9 @@ public sealed class ClinicalDataChanges(EdcDbContext db, CurrentUser user, TimeP
             throw new RuleViolationException(RuleCodes.ParticipantLocked, "The participant's casebook is locked: a data manager unlocks it for changes.");
         }
 
-        var touched = await TouchedData.ReadAsync(db, changed, participantIds, cancellationToken);
+        var touched = _readAhead is { } ahead && changed.All(ahead.Covers)
+            ? ahead.Touched
+            : await TouchedData.ReadAsync(db, changed, participantIds, cancellationToken);
         foreach (var review in touched.Reviews.Where(r => changed.Any(c => c.IsForm(r.VisitId, r.FormCode))))
         {
             review.RequireNotFrozen();

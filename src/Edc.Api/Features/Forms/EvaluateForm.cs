@@ -47,7 +47,7 @@ public static class EvaluateForm
         private async Task<(FormCatalog, VersionedForm, Guid, Guid?)> VisitFormAsync(Query query, string visitCode, CancellationToken cancellationToken)
         {
             var context = await VisitFormContext.LoadAsync(
-                db, visible, catalogs, query.TrialId, query.ParticipantId, visitCode, query.FormCode, tracked: false, cancellationToken);
+                db, visible, catalogs, query.TrialId, query.ParticipantId, visitCode, query.FormCode, changes: null, cancellationToken);
             return (context.Catalog, context.Form, context.Participant.Id, context.Visit.Id);
         }
 

@@ -22,7 +22,7 @@ public static class GetVisitForm
         public async Task<FormDataView> Handle(Query query, CancellationToken cancellationToken)
         {
             var context = await VisitFormContext.LoadAsync(
-                db, visible, catalogs, query.TrialId, query.ParticipantId, query.VisitCode, query.FormCode, tracked: false, cancellationToken);
+                db, visible, catalogs, query.TrialId, query.ParticipantId, query.VisitCode, query.FormCode, changes: null, cancellationToken);
             var view = await ViewAsync(context, query, cancellationToken);
 
             // Signed data show their signatures: the visit's and the casebook's.

@@ -37,12 +37,12 @@ public static class SaveVisitForm
     /// takes the newest), calculated items computed here. The first save needs no reason; an edit needs a reason and the
     /// version it was made from (<c>If-Match</c>). The audit trail records each item that changed, with the reason.
     /// </summary>
-    internal sealed class Handler(EdcDbContext db, VisibleData visible, FormCatalogs catalogs, TimeProvider clock) : IRequestHandler<Command, FormDataView>
+    internal sealed class Handler(EdcDbContext db, VisibleData visible, FormCatalogs catalogs, ClinicalDataChanges changes, TimeProvider clock) : IRequestHandler<Command, FormDataView>
     {
         public async Task<FormDataView> Handle(Command command, CancellationToken cancellationToken)
         {
             var context = await VisitFormContext.LoadAsync(
-                db, visible, catalogs, command.TrialId, command.ParticipantId, command.VisitCode, command.FormCode, tracked: true, cancellationToken);
+                db, visible, catalogs, command.TrialId, command.ParticipantId, command.VisitCode, command.FormCode, changes, cancellationToken);
             context.Trial.RequireOpenForData();
             if (BuiltInFormCodes.All.Contains(command.FormCode))
             {
