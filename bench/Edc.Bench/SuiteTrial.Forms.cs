@@ -21,7 +21,7 @@ internal sealed partial class SuiteTrial
 
     // The first-save and edit pools hold, per side, this many requests a second over the warm-up and the timed run.
     private const int FormSavesPerSecond = 800;
-    private const int FormEditsPerSecond = 800;
+    private const int FormEditsPerSecond = 1200;
 
     private static readonly string[] TrialForms = ["VITALS", "LAB", "ECG", "PFT", "HAQ", "RAYNAUD"];
 
