@@ -75,15 +75,20 @@ public static class GetTaskSummary
             queried AS (
                 SELECT DISTINCT q.participant_id, q.visit_code, q.form_code FROM data_queries q JOIN p ON p.id = q.participant_id
                 WHERE q.status <> 'Closed' AND q.visit_code IS NOT NULL),
+            -- Only the forms that count for a task: every form of a completed visit, and a form saved at any visit.
+            due AS (
+                SELECT v.id AS visit_id, fc AS form_code FROM v CROSS JOIN LATERAL unnest(v.forms) fc WHERE v.status = 'Completed'
+                UNION
+                SELECT visit_id, form_code FROM saved),
             f AS (
                 SELECT v.participant_id, v.id AS visit_id, v.status = 'Completed' AS visit_done, s.visit_id IS NOT NULL AS started,
                        coalesce(s.complete, false) AS complete, r.verified_at IS NOT NULL AS verified, r.frozen_at IS NOT NULL AS frozen,
                        qd.participant_id IS NOT NULL AS queried
-                FROM v
-                CROSS JOIN LATERAL unnest(v.forms) fc
-                LEFT JOIN saved s ON s.visit_id = v.id AND s.form_code = fc
-                LEFT JOIN form_reviews r ON r.visit_id = v.id AND r.form_code = fc
-                LEFT JOIN queried qd ON qd.participant_id = v.participant_id AND qd.visit_code = v.code AND qd.form_code = fc),
+                FROM due
+                JOIN v ON v.id = due.visit_id AND due.form_code = ANY (v.forms)
+                LEFT JOIN saved s ON s.visit_id = due.visit_id AND s.form_code = due.form_code
+                LEFT JOIN form_reviews r ON r.visit_id = due.visit_id AND r.form_code = due.form_code
+                LEFT JOIN queried qd ON qd.participant_id = v.participant_id AND qd.visit_code = v.code AND qd.form_code = due.form_code),
             -- Summed per visit and per participant in one pass each (a subquery per participant over f would read it whole each time).
             per_visit AS (
                 SELECT visit_id, bool_or(NOT complete) AS incomplete FROM f GROUP BY visit_id),
