@@ -35,7 +35,7 @@ public sealed class AuditedTransaction : IAsyncDisposable
 
     /// <summary>Begins a change that is not bound to one trial's data (accounts, the trial row itself).</summary>
     public static async Task<AuditedTransaction> BeginAsync(EdcDbContext db, string? reason, CancellationToken cancellationToken) =>
-        await BeginAsync(db, [new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text")], reason, cancellationToken)
+        await BeginAsync(db, [new NpgsqlBatchCommand("SELECT pg_current_xact_id()::text")], heldTrialId: null, reason, cancellationToken)
         ?? throw new InvalidOperationException("The transaction answered no id.");
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed class AuditedTransaction : IAsyncDisposable
             });
         }
 
-        return BeginAsync(db, statements, reason, cancellationToken);
+        return BeginAsync(db, statements, trialId, reason, cancellationToken);
     }
 
     /// <summary>The trial whose row this transaction holds shared, as it read it: its forms stay at this revision until the end.</summary>
@@ -72,11 +72,12 @@ public sealed class AuditedTransaction : IAsyncDisposable
 
     /// <summary>
     /// Begins with <paramref name="statements"/> in the same round trip. The first answers the transaction's id
-    /// (<c>pg_current_xact_id()::text</c>), e.g. from a row it locks, and that trial row's forms revision if it holds one;
-    /// a second, a participant's row it locks (id, locked). When the first answers no row, the transaction is rolled back
-    /// and the answer is null.
+    /// (<c>pg_current_xact_id()::text</c>), e.g. from a row it locks, and the forms revision of the trial whose row it holds
+    /// (<paramref name="heldTrialId"/>); a second, a participant's row it locks (id, locked). When the first answers no
+    /// row, the transaction is rolled back and the answer is null.
     /// </summary>
-    private static async Task<AuditedTransaction?> BeginAsync(EdcDbContext db, List<NpgsqlBatchCommand> statements, string? reason, CancellationToken cancellationToken)
+    private static async Task<AuditedTransaction?> BeginAsync(
+        EdcDbContext db, List<NpgsqlBatchCommand> statements, Guid? heldTrialId, string? reason, CancellationToken cancellationToken)
     {
         if (db.AuditedTransaction is not null || db.Database.CurrentTransaction is not null)
         {
@@ -88,7 +89,7 @@ public sealed class AuditedTransaction : IAsyncDisposable
         {
             await using var begin = new NpgsqlBatch(Connection(db)) { BatchCommands = { new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED") } };
             statements.ForEach(begin.BatchCommands.Add);
-            var (id, trial, participant) = await ReadBeginningAsync(begin, statements, cancellationToken);
+            var (id, trial, participant) = await ReadBeginningAsync(begin, heldTrialId, cancellationToken);
             if (id is null)
             {
                 await RollbackAsync(db);
@@ -107,7 +108,7 @@ public sealed class AuditedTransaction : IAsyncDisposable
     }
 
     private static async Task<(string? Id, HeldTrial? Trial, HeldParticipant? Participant)> ReadBeginningAsync(
-        NpgsqlBatch begin, List<NpgsqlBatchCommand> statements, CancellationToken cancellationToken)
+        NpgsqlBatch begin, Guid? heldTrialId, CancellationToken cancellationToken)
     {
         await using var reader = await begin.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -116,8 +117,8 @@ public sealed class AuditedTransaction : IAsyncDisposable
         }
 
         var id = reader.GetString(0);
-        var trial = reader.FieldCount > 1 ? new HeldTrial((Guid)statements[0].Parameters[0].Value!, reader.GetInt32(1)) : null;
-        var participant = statements.Count > 1 && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken)
+        var trial = heldTrialId is { } trialId ? new HeldTrial(trialId, reader.GetInt32(1)) : null;
+        var participant = await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken)
             ? new HeldParticipant(reader.GetGuid(0), reader.GetBoolean(1))
             : null;
         return (id, trial, participant);

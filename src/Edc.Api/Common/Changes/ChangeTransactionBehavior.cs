@@ -7,7 +7,8 @@ namespace Edc.Api.Common.Changes;
 
 /// <summary>
 /// The one write path: begins the change's audited transaction (holding the trial's row for a
-/// <see cref="ITrialChange"/>, and the participant's for an <see cref="IParticipantDataChange"/>; 404 when there is no such trial), runs the handler, applies the rules of a change to clinical
+/// <see cref="ITrialChange"/>, and the participant's too for an <see cref="IParticipantDataChange"/>; 404 when there is no
+/// such trial), runs the handler, applies the rules of a change to clinical
 /// data (<see cref="ClinicalDataChanges"/>), saves what it changed and commits with the audit rows. Anything thrown rolls everything back; a COMMIT whose outcome is lost answers 503
 /// commit-outcome-unknown. Handlers never begin or commit; one saves early only to read its own changes back.
 /// </summary>

@@ -21,7 +21,7 @@ public sealed record TouchedData(
     {
         var visitIds = changed.Where(c => c.VisitId is not null).Select(c => c.VisitId!.Value).Distinct().ToArray();
         var formCodes = changed.Where(c => c.FormCode is not null).Select(c => c.FormCode!).Distinct().ToArray();
-        var visitCodes = changed.Select(c => c.Entity).OfType<ScheduledVisit>().Select(v => v.Code).Distinct().ToArray();
+        var changedVisitCodes = changed.Select(c => c.Entity).OfType<ScheduledVisit>().Select(v => v.Code).Distinct().ToArray();
         var found = await db.Participants
             .Where(p => participantIds.Contains(p.Id))
             .Select(p => new
@@ -34,7 +34,7 @@ public sealed record TouchedData(
                     .ToList(),
                 Queries = db.Queries.Include(q => q.Messages)
                     .Where(q => q.ParticipantId == p.Id && q.Automatic != null
-                        && (formCodes.Contains(q.FormCode) || (q.VisitCode != null && visitCodes.Contains(q.VisitCode))))
+                        && (formCodes.Contains(q.FormCode) || (q.VisitCode != null && changedVisitCodes.Contains(q.VisitCode))))
                     .ToList(),
                 Visits = db.Visits.Where(v => v.ParticipantId == p.Id && visitIds.Contains(v.Id)).Select(v => new { v.Id, v.Code }).ToList(),
             })

@@ -76,6 +76,7 @@ internal sealed record VisitFormContext(
                 new TouchedData(review is null ? [] : [review], found.Signatures, found.AutomaticQueries, new Dictionary<Guid, string> { [visit.Id] = visit.Code }),
                 c => c.ParticipantId == found.Participant.Id && c.VisitId == visit.Id && c.FormCode == formCode && c.LogEntryId is null);
         }
+
         var catalog = await catalogs.ForAsync(db, trialId, found.Trial.FormsRevision, cancellationToken);
         if (!catalog.FormsAt(visit).Contains(formCode))
         {
