@@ -31,6 +31,9 @@ public sealed class ClinicalDataChanges(EdcDbContext db, CurrentUser user, TimeP
 
     public async Task ApplyAsync(string? reason, CancellationToken cancellationToken)
     {
+        // Used once: a later change in the same scope (a page's circuit) reads afresh.
+        var readAhead = _readAhead;
+        _readAhead = null;
         var changed = Find(db.ChangeTracker);
         if (changed.Count == 0)
         {
@@ -43,7 +46,7 @@ public sealed class ClinicalDataChanges(EdcDbContext db, CurrentUser user, TimeP
             throw new RuleViolationException(RuleCodes.ParticipantLocked, "The participant's casebook is locked: a data manager unlocks it for changes.");
         }
 
-        var touched = _readAhead is { } ahead && changed.All(ahead.Covers)
+        var touched = readAhead is { } ahead && changed.All(ahead.Covers)
             ? ahead.Touched
             : await TouchedData.ReadAsync(db, changed, participantIds, cancellationToken);
         foreach (var review in touched.Reviews.Where(r => changed.Any(c => c.IsForm(r.VisitId, r.FormCode))))
